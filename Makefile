@@ -1,0 +1,36 @@
+# jamsostek-coverage: `make run` builds the warehouse, `make test` runs the tests, `make ui` opens Dagster.
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: setup run test ui demo-data regions clean
+
+# uv is installed with pip when missing; the environment is pinned by uv.lock.
+$(UV):
+	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet --user --break-system-packages uv
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+setup: .venv/.synced
+
+run: setup
+	@mkdir -p $(DAGSTER_HOME)
+	$(UV) run --frozen python -m pipeline.run
+
+test: setup
+	$(UV) run --frozen pytest
+
+ui: setup
+	@mkdir -p $(DAGSTER_HOME)
+	$(UV) run --frozen dagster dev -h 127.0.0.1 -p 3000 -m pipeline.definitions
+
+demo-data: setup
+	$(UV) run --frozen python scripts/generate_demo_data.py
+
+regions: setup
+	$(UV) run --frozen python scripts/build_region_table.py
+
+clean:
+	rm -rf data/warehouse/jamsostek.duckdb data/warehouse/.build

@@ -1,0 +1,20 @@
+"""The Dagster code location: every asset, check, schedule and resource of jamsostek-coverage."""
+
+import dagster as dg
+
+from pipeline.defs.automation import nightly_build
+from pipeline.defs.checks import asset_checks
+from pipeline.defs.ingest import staging_assets
+from pipeline.defs.publish import analyst_warehouse
+from pipeline.defs.reference import regions
+from pipeline.defs.resources import WarehouseResource
+from pipeline.defs.tables import table_assets
+
+defs = dg.Definitions(
+    assets=[regions, *staging_assets, *table_assets, analyst_warehouse],
+    asset_checks=asset_checks,
+    schedules=[nightly_build],
+    resources={"warehouse": WarehouseResource()},
+    # One process writes the DuckDB file at a time; the multiprocess executor would fight over its lock.
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,107 @@
+"""Asset checks over warehouse tables, as DuckDB SQL: each query returns the offending rows (none = pass).
+
+Blocking checks (ERROR) stop the tables built on top and the publishing of the analyst file; WARN checks flag
+figures for a person to look at without stopping the build.
+"""
+
+from dataclasses import dataclass
+
+import dagster as dg
+
+from pipeline.defs.resources import WarehouseResource
+from pipeline.ingest import SOURCES
+
+EXAMPLES_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class SqlCheck:
+    table: str  # schema.table the check is about
+    name: str
+    description: str
+    sql: str  # returns one row per problem
+    blocking: bool = True
+
+
+def _unique(table: str, key: str) -> SqlCheck:
+    return SqlCheck(
+        table, "unique_key", f"No two rows of {table} share ({key}).",
+        f"SELECT {key}, count(*) AS copies FROM {table} GROUP BY {key} HAVING count(*) > 1",
+    )  # fmt: skip
+
+
+def _regions_known(table: str) -> SqlCheck:
+    return SqlCheck(
+        table, "region_codes_known", f"Every region_code in {table} is in ref.regions.",
+        f"SELECT DISTINCT t.region_code FROM {table} t ANTI JOIN ref.regions r USING (region_code)",
+    )  # fmt: skip
+
+
+def _reconciles(source: str) -> SqlCheck:
+    return SqlCheck(
+        f"staging.{source}", "every_file_reconciles",
+        f"For every {source} file: rows read = rows loaded + rows rejected, and the loaded rows are in staging.",
+        f"""WITH staged AS (SELECT file_path, count(*) AS n FROM staging.{source} GROUP BY file_path),
+                 quarantined AS (SELECT file_path, count(*) AS n FROM dq.rejected_rows WHERE source = '{source}' GROUP BY file_path)
+            SELECT l.file_path, l.rows_read, l.rows_loaded, l.rows_rejected,
+                   coalesce(s.n, 0) AS rows_staged, coalesce(q.n, 0) AS rows_quarantined
+            FROM dq.file_ledger l LEFT JOIN staged s USING (file_path) LEFT JOIN quarantined q USING (file_path)
+            WHERE l.source = '{source}'
+              AND (l.rows_read <> l.rows_loaded + l.rows_rejected OR coalesce(s.n, 0) <> l.rows_loaded
+                   OR coalesce(q.n, 0) <> l.rows_rejected)""",
+    )  # fmt: skip
+
+
+SQL_CHECKS = [
+    *[_reconciles(source) for source in SOURCES],
+    _regions_known("core.participation"),
+    _regions_known("core.workforce"),
+    _regions_known("core.targets"),
+    _unique("core.participation", "period, region_code, segment"),
+    _unique("core.workforce", "year, region_code"),
+    _unique("marts.coverage", "period, region_code, segment"),
+    _regions_known("marts.coverage"),
+    SqlCheck(
+        "marts.coverage", "coverage_within_0_100",
+        "coverage_pct lies within 0-100. A figure above 100 is kept in the table and flagged here: a denominator or a participant count is wrong.",
+        "SELECT period, region_code, region_name, segment, active_participants, workforce, workforce_year, coverage_pct "
+        "FROM marts.coverage WHERE coverage_pct < 0 OR coverage_pct > 100 ORDER BY coverage_pct DESC",
+        blocking=False,
+    ),  # fmt: skip
+    SqlCheck(
+        "core.participation", "province_report_matches_kabkota_sum",
+        "A province figure reported directly is within 1% of the sum of its kab/kota where both exist.",
+        "SELECT period, region_code, segment, active_participants AS reported, kabkota_sum, regions_reporting, regions_expected, "
+        "round(100.0 * (active_participants - kabkota_sum) / kabkota_sum, 2) AS difference_pct "
+        "FROM core.participation WHERE participants_source = 'reported' AND kabkota_sum > 0 "
+        "AND abs(active_participants - kabkota_sum) > 0.01 * kabkota_sum",
+        blocking=False,
+    ),  # fmt: skip
+    _unique("marts.participation_trend", "period, region_code, segment"),
+    _unique("marts.target_progress", "target_id"),
+]
+
+
+def build_check(check: SqlCheck) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(check.table.split(".")),
+        name=check.name,
+        description=check.description,
+        blocking=check.blocking,
+    )
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.connect() as con:
+            problems = con.execute(check.sql).fetchdf()
+        return dg.AssetCheckResult(
+            passed=problems.empty,
+            severity=dg.AssetCheckSeverity.ERROR if check.blocking else dg.AssetCheckSeverity.WARN,
+            metadata={
+                "failing_rows": len(problems),
+                "examples": dg.MetadataValue.md(problems.head(EXAMPLES_SHOWN).to_markdown(index=False)) if len(problems) else "none",
+            },
+        )
+
+    return _check
+
+
+asset_checks = [build_check(check) for check in SQL_CHECKS]

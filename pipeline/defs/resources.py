@@ -1,0 +1,28 @@
+"""The warehouse resource: where the raw files are and which DuckDB file the build writes."""
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import dagster as dg
+import duckdb
+
+from pipeline import settings, warehouse
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """Paths default to JAMSOSTEK_RAW_DIR and JAMSOSTEK_WAREHOUSE_DIR, read when a run starts."""
+
+    raw_dir: str | None = None
+    warehouse_dir: str | None = None
+
+    def raw_path(self) -> Path:
+        return Path(self.raw_dir).resolve() if self.raw_dir else settings.raw_dir()
+
+    def warehouse_path(self) -> Path:
+        return Path(self.warehouse_dir).resolve() if self.warehouse_dir else settings.warehouse_dir()
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with warehouse.connect(self.warehouse_path()) as con:
+            yield con

@@ -1,0 +1,330 @@
+"""Raw file -> typed rows with provenance, quarantined rows with reasons, and one ledger row per file.
+
+Every file is ingested on its own: a file that cannot be read is recorded as failed and the others still load.
+For every file, rows read = rows loaded + rows rejected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+import pandera.errors
+import pandera.pandas as pa
+
+from pipeline import schemas
+from pipeline.numbers import parse_number
+from pipeline.periods import find_period, parse_period, parse_year
+from pipeline.readers import FileUnreadable, Header, HeaderSynonyms, Sheet, is_blank, read_sheets, sha256_of
+from pipeline.regions import RegionMatcher
+from pipeline.segments import parse_segment
+
+log = logging.getLogger(__name__)
+
+PROVENANCE_COLUMNS = ["file_path", "sheet", "row_number", "file_sha256"]
+LEDGER_COLUMNS = ["file_path", "sha256", "source", "rows_read", "rows_loaded", "rows_rejected", "status", "error", "loaded_at"]
+REJECTION_COLUMNS = ["source", "file_path", "sheet", "row_number", "column_name", "value", "check_name", "reason"]
+
+
+class RowRejected(Exception):
+    """One row that breaks the contract: which field, what value, which check, and why in plain words."""
+
+    def __init__(self, field_name: str, value: object, check: str, reason: str):
+        super().__init__(reason)
+        self.field_name, self.value, self.check, self.reason = field_name, value, check, reason
+
+
+@dataclass
+class RowContext:
+    """What a row's conversion may need beyond its own cells."""
+
+    matcher: RegionMatcher
+    period: dt.date | None  # from a title cell or the file name, when the table has no period column
+
+
+@dataclass
+class SourceSpec:
+    name: str  # the folder under the raw directory, and the staging table
+    required: list[list[str]]  # header fields: each inner list is alternatives, one of which must be present
+    schema: type[pa.DataFrameModel]
+    convert: Callable[[dict[str, object], RowContext], dict[str, object]]
+    needs_period: bool = False  # the file must say which month it reports
+
+
+@dataclass
+class FileResult:
+    source: str
+    file_path: str
+    sha256: str
+    rows: pd.DataFrame | None = None
+    rejections: list[dict] = field(default_factory=list)
+    rows_read: int = 0
+    error: str | None = None
+
+    @property
+    def rows_loaded(self) -> int:
+        return 0 if self.rows is None else len(self.rows)
+
+    @property
+    def status(self) -> str:
+        if self.error is not None:
+            return "failed"
+        return "partial" if self.rejections else "loaded"
+
+    def ledger_row(self, loaded_at: dt.datetime) -> dict:
+        return {
+            "file_path": self.file_path,
+            "sha256": self.sha256,
+            "source": self.source,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_rejected": len(self.rejections),
+            "status": self.status,
+            "error": self.error,
+            "loaded_at": loaded_at,
+        }
+
+
+def raw_files(raw_dir: Path, source: str) -> list[Path]:
+    folder = Path(raw_dir) / source
+    if not folder.is_dir():
+        return []
+    # Office lock files (~$x.xlsx) and hidden files are never data.
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(("~$", ".")) and p.name != "README.md")
+
+
+def ingest_file(path: Path, raw_dir: Path, spec: SourceSpec, synonyms: HeaderSynonyms, matcher: RegionMatcher) -> FileResult:
+    relative = path.relative_to(raw_dir).as_posix() if path.is_relative_to(raw_dir) else str(path)
+    result = FileResult(spec.name, relative, sha256_of(path))
+    try:
+        sheets = read_sheets(path)
+        tables = _locate_tables(path, sheets, spec, synonyms)
+    except FileUnreadable as error:
+        result.error = str(error)
+        return result
+
+    converted: list[dict] = []
+    for sheet, header in tables:
+        period = _header_period(path, header)
+        if spec.needs_period and "period" not in header.columns and period is None:
+            result.error = (
+                f"{path.name}{_sheet_label(sheet)}: no period found; add a 'Periode' column, a title such as "
+                "'Periode: September 2021', or YYYY-MM in the file name"
+            )
+            return result
+        context = RowContext(matcher, period)
+        headers = {name: str(sheet.rows[header.row_index][i]) for name, i in header.columns.items()}
+        for index in range(header.row_index + 1, len(sheet.rows)):
+            row = sheet.rows[index]
+            if is_blank(row):
+                continue
+            result.rows_read += 1
+            record = {name: (row[i] if i < len(row) else None) for name, i in header.columns.items()}
+            provenance = {"file_path": relative, "sheet": sheet.name, "row_number": index + 1, "file_sha256": result.sha256}
+            try:
+                converted.append({**spec.convert(record, context), **provenance})
+            except RowRejected as rejected:
+                result.rejections.append(
+                    _rejection(spec.name, provenance, headers.get(rejected.field_name, rejected.field_name), rejected.value, rejected.check, rejected.reason)
+                )
+
+    result.rows = _validate(spec, converted, result)
+    return result
+
+
+def _locate_tables(path: Path, sheets: list[Sheet], spec: SourceSpec, synonyms: HeaderSynonyms) -> list[tuple[Sheet, Header]]:
+    tables = [(sheet, header) for sheet in sheets if (header := synonyms.locate(spec.name, sheet, spec.required))]
+    if tables:
+        return tables
+    if all(not any(not is_blank(r) for r in sheet.rows) for sheet in sheets):
+        raise FileUnreadable(f"{path.name}: the file has no rows")
+    missing = synonyms.missing(spec.name, max(sheets, key=lambda s: len(s.rows)), spec.required)
+    raise FileUnreadable(
+        f"{path.name}: no header row with the required columns; missing {', '.join(repr(m) for m in missing)} "
+        f"(accepted names are in data/reference/header_synonyms.toml, section [{spec.name}])"
+    )
+
+
+def _header_period(path: Path, header: Header) -> dt.date | None:
+    return find_period(header.title_text) or find_period(path.stem)
+
+
+def _sheet_label(sheet: Sheet) -> str:
+    return f", sheet '{sheet.name}'" if sheet.name else ""
+
+
+def _rejection(source: str, provenance: dict, column: str | None, value: object, check: str, reason: str) -> dict:
+    return {
+        "source": source,
+        "file_path": provenance["file_path"],
+        "sheet": provenance["sheet"],
+        "row_number": provenance["row_number"],
+        "column_name": column,
+        "value": None if value is None else str(value),
+        "check_name": check,
+        "reason": reason,
+    }
+
+
+def _validate(spec: SourceSpec, converted: list[dict], result: FileResult) -> pd.DataFrame:
+    """Run the source's pandera contract; failing rows move to quarantine, the rest are returned typed."""
+    frame = pd.DataFrame(converted)
+    if frame.empty:
+        return frame
+    frame = frame.reset_index(drop=True)
+    try:
+        valid = spec.schema.validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        bad = cases[cases["index"].notna()]
+        for _, case in bad.iterrows():
+            row = frame.loc[int(case["index"])]
+            column = case["column"] if isinstance(case["column"], str) and case["column"] in frame.columns else None
+            result.rejections.append(
+                _rejection(spec.name, row, column, case["failure_case"], _check_name(case["check"]), _check_reason(spec, case, row))
+            )
+        if len(bad) < len(cases):
+            unexplained = cases[cases["index"].isna()].iloc[0]
+            raise RuntimeError(f"{result.file_path}: contract {spec.schema.__name__} failed as a whole: {unexplained['check']}")
+        frame = frame.drop(index=sorted({int(i) for i in bad["index"]}))
+        valid = spec.schema.validate(frame, lazy=True)
+    provenance = frame.loc[valid.index, PROVENANCE_COLUMNS]
+    return pd.concat([valid, provenance], axis=1).reset_index(drop=True)
+
+
+def _check_name(check: object) -> str:
+    text = str(check)
+    return re.sub(r"\(.*\)$", "", text) or text
+
+
+def _check_reason(spec: SourceSpec, case: pd.Series, row: pd.Series) -> str:
+    check, value, column = str(case["check"]), case["failure_case"], case["column"]
+    readable = {
+        "greater_than_or_equal_to": "must be at least",
+        "greater_than": "must be more than",
+        "less_than_or_equal_to": "must be at most",
+        "isin": "must be one of",
+        "str_matches": "must look like",
+    }
+    for name, words in readable.items():
+        if check.startswith(name + "("):
+            return f"{column} = {value!r} {words} {check[len(name) + 1:-1]}"
+    if check == "coerce_dtype" or check.startswith("coerce_dtype"):
+        return f"{column} = {value!r} cannot be read as {check.split('(')[-1].rstrip(')')}"
+    custom = {c.name: c.error for c in spec.schema.to_schema().checks} | {
+        c.name: c.error for col in spec.schema.to_schema().columns.values() for c in col.checks
+    }
+    return custom.get(check) or f"{column} = {value!r} fails {check}"
+
+
+# --- conversions: raw cells -> typed fields, one function per source -------------------------------------------
+
+
+def _parsed(record: dict, name: str, parser: Callable[[object], object], check: str) -> object:
+    try:
+        return parser(record.get(name))
+    except ValueError as error:
+        raise RowRejected(name, record.get(name), check, str(error)) from None
+
+
+def _required(record: dict, name: str, value: object, what: str) -> object:
+    if value is None:
+        raise RowRejected(name, record.get(name), "required_value", f"{what} is empty")
+    return value
+
+
+def _count(record: dict, name: str) -> float | None:
+    return _parsed(record, name, lambda v: parse_number(v, whole=True), "number_format")
+
+
+def _region(record: dict, context: RowContext, level: str | None) -> str:
+    """The one way every source turns its region cells into a Kemendagri code."""
+    column = next((f for f in ("region_code", "region_name", "province", "region") if record.get(f) not in (None, "")), "region_name")
+    code, name = record.get("region_code"), record.get("region_name")
+    if "region" in record:  # one column holding either a code or a name (targets)
+        text = str(record["region"] or "").strip()
+        code, name = (text, None) if re.fullmatch(r"[\d.]+", text) else (None, text)
+    try:
+        return context.matcher.match(code=code, name=name, province=record.get("province"), level=level if name else None)
+    except ValueError as error:
+        raise RowRejected(column, record.get(column), "region_match", str(error)) from None
+
+
+def convert_participation(record: dict, context: RowContext) -> dict:
+    if "period" in record:
+        period = _parsed(record, "period", lambda v: parse_period(v, record.get("year")), "period_format")
+    else:
+        period = context.period
+    active = _required(record, "active_participants", _count(record, "active_participants"), "active participants")
+    return {
+        "period": pd.Timestamp(period),
+        "region_code": _region(record, context, "kabkota"),
+        "segment": _parsed(record, "segment", parse_segment, "segment_value"),
+        "active_participants": int(active),
+        "new_participants": _count(record, "new_participants"),
+        "inactive_participants": _count(record, "inactive_participants"),
+    }
+
+
+def convert_workforce(record: dict, context: RowContext) -> dict:
+    employed = _required(record, "employed", _count(record, "employed"), "employed persons")
+    return {
+        "year": _parsed(record, "year", parse_year, "year_format"),
+        "region_code": _region(record, context, "kabkota"),
+        "employed": int(employed),
+        "formal": _count(record, "formal"),
+        "informal": _count(record, "informal"),
+    }
+
+
+def convert_target(record: dict, context: RowContext) -> dict:
+    def text(name: str) -> str | None:
+        value = record.get(name)
+        return None if value is None or str(value).strip() in ("", "-") else str(value).strip()
+
+    baseline = text("baseline_period")
+    value = _required(record, "target_value", _parsed(record, "target_value", parse_number, "number_format"), "target_value")
+    funding = text("funding_source")
+    return {
+        "target_id": _required(record, "target_id", text("target_id"), "target_id"),
+        "region_code": _region(record, context, None),
+        "segment": _parsed(record, "segment", lambda v: parse_segment(v, allow_all=True), "segment_value"),
+        "metric": (text("metric") or "").lower(),
+        "target_value": float(value),
+        "deadline": pd.Timestamp(_parsed(record, "deadline", parse_period, "period_format")),
+        "baseline_period": pd.Timestamp(_parsed(record, "baseline_period", parse_period, "period_format")) if baseline else pd.NaT,
+        "funding_source": funding.upper() if funding else None,
+        "denominator": text("denominator"),
+        "source": _required(record, "source", text("source"), "source (who set the target, where and when)"),
+    }
+
+
+REGION_FIELDS = ["region_code", "region_name", "province"]
+PARTICIPATION = SourceSpec("participation", [REGION_FIELDS, ["segment"], ["active_participants"]], schemas.ParticipationRows, convert_participation, needs_period=True)
+WORKFORCE = SourceSpec("workforce", [REGION_FIELDS, ["year"], ["employed"]], schemas.WorkforceRows, convert_workforce)
+TARGETS = SourceSpec(
+    "targets", [["target_id"], ["region"], ["segment"], ["metric"], ["target_value"], ["deadline"], ["source"]], schemas.TargetRows, convert_target
+)
+SOURCES = {spec.name: spec for spec in (PARTICIPATION, WORKFORCE, TARGETS)}
+
+
+def ingest_source(
+    raw_dir: Path, spec: SourceSpec, synonyms: HeaderSynonyms, matcher: RegionMatcher, progress: logging.Logger | logging.LoggerAdapter = log
+) -> list[FileResult]:
+    """Ingest every file of one source, logging one progress line per file."""
+    results = []
+    files = raw_files(raw_dir, spec.name)
+    for number, path in enumerate(files, start=1):
+        result = ingest_file(path, Path(raw_dir), spec, synonyms, matcher)
+        progress.info(
+            "%s %d/%d %s: %s, %d read, %d loaded, %d rejected%s",
+            spec.name, number, len(files), result.file_path, result.status, result.rows_read,
+            result.rows_loaded, len(result.rejections), f" ({result.error})" if result.error else "",
+        )  # fmt: skip
+        results.append(result)
+    return results

@@ -1,0 +1,89 @@
+"""The one number parser for figures as Indonesian spreadsheets write them.
+
+Dots group thousands ("119.345"), a comma marks decimals ("9,83"), spaces may group thousands ("99 229"),
+and "-" or an empty cell means no figure. A text that could be read two ways is rejected, never guessed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+NULL_TEXTS = {"", "-", "--", "–", "—", "n/a", "na", "nan", "null", "none", "tidak ada", "x"}
+
+
+class NumberError(ValueError):
+    """A cell that is not a usable number; the message says why."""
+
+
+def parse_number(value: object, *, whole: bool = False) -> float | None:
+    """Return the number in a cell, or None for an empty/null cell.
+
+    whole=True is for counts of people: a dot is then always a thousands separator ("1.234" = 1234)
+    and a fractional result is an error. Otherwise "1.234" (dot with exactly three digits) is ambiguous.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise NumberError(f"{value!r} is a yes/no value, not a number")
+    if isinstance(value, (int, float)):
+        number = float(value)
+        if math.isnan(number):
+            return None
+        return _checked(number, value, whole)
+    text = str(value).strip().replace("\u00a0", " ")
+    if text.lower() in NULL_TEXTS:
+        return None
+    negative = text.startswith("-") or (text.startswith("(") and text.endswith(")"))
+    body = text.strip("()").lstrip("-").rstrip("%").strip()
+    body = re.sub(r"^(rp\.?|idr)\s*", "", body, flags=re.IGNORECASE)
+    if not re.fullmatch(r"[0-9][0-9., ]*", body) or body.endswith((".", ",")):
+        raise NumberError(f"{text!r} is not a number")
+    number = _read_digits(body, text, whole)
+    return _checked(-number if negative else number, text, whole)
+
+
+def _read_digits(body: str, text: str, whole: bool) -> float:
+    if " " in body:
+        # Space thousands: "99 229" and "1 234 567"; every group after the first has three digits.
+        groups = body.split(" ")
+        if not all(re.fullmatch(r"\d{3}", g) for g in groups[1:-1]) or not re.fullmatch(r"\d{3}([.,]\d+)?", groups[-1]):
+            raise NumberError(f"{text!r}: spaces in a number must group thousands")
+        body = "".join(groups)
+    has_dot, has_comma = "." in body, "," in body
+    if has_dot and has_comma:
+        # The separator that comes last is the decimal mark: "1.234,5" (Indonesian) or "1,234.5" (English).
+        decimal, thousands = (",", ".") if body.rfind(",") > body.rfind(".") else (".", ",")
+        integer_part, _, fraction = body.rpartition(decimal)
+        _check_groups(integer_part, thousands, text)
+        return float(integer_part.replace(thousands, "") + "." + fraction)
+    if has_comma:
+        parts = body.split(",")
+        if len(parts) > 2:
+            # "1,234,567" can only be English thousands.
+            _check_groups(body, ",", text)
+            return float(body.replace(",", ""))
+        if whole and len(parts[1]) == 3:
+            raise NumberError(f"{text!r} is ambiguous: a comma is the Indonesian decimal mark, but three digits after it look like thousands")
+        return float(parts[0] + "." + parts[1])
+    if has_dot:
+        parts = body.split(".")
+        if len(parts) > 2 or (len(parts) == 2 and len(parts[1]) == 3):
+            if whole or len(parts) > 2:
+                _check_groups(body, ".", text)
+                return float(body.replace(".", ""))
+            raise NumberError(f"{text!r} is ambiguous: a dot followed by three digits is an Indonesian thousands separator but could be a decimal point")
+        return float(body)
+    return float(body)
+
+
+def _check_groups(integer_part: str, separator: str, text: str) -> None:
+    groups = integer_part.split(separator)
+    if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+        raise NumberError(f"{text!r}: thousands separators must split the digits into groups of three")
+
+
+def _checked(number: float, original: object, whole: bool) -> float:
+    if whole and not float(number).is_integer():
+        raise NumberError(f"{original!r} is not a whole number, but this column counts people")
+    return number

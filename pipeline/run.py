@@ -1,0 +1,107 @@
+"""`make run`: materialise every asset in-process against the persistent Dagster instance, then print a summary.
+
+Runs are recorded in DAGSTER_HOME (default .dagster_home/), so they appear in `make ui` afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import duckdb
+
+from pipeline.settings import PROJECT_ROOT, warehouse_dir
+from pipeline.warehouse import analyst_path
+
+
+class CompactFormatter(logging.Formatter):
+    """One short line per message: time, asset step, message; Dagster's run ids and event names left out."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        meta = getattr(record, "dagster_meta", None)
+        if meta is None or record.levelno >= logging.ERROR:
+            return super().format(record)
+        step = (meta.get("step_key") or "run").replace("__", "/")
+        return f"{self.formatTime(record, '%H:%M:%S')} {step}: {meta['orig_message']}"
+
+
+def compact_console_logger(init_context):
+    logger = logging.getLogger("jamsostek.run")
+    logger.setLevel(logging.INFO)
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(CompactFormatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    logger.handlers = [handler]
+    logger.propagate = False
+    return logger
+
+
+def materialise_everything() -> bool:
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
+    os.makedirs(os.environ["DAGSTER_HOME"], exist_ok=True)
+    import dagster as dg
+
+    from pipeline.definitions import defs
+
+    job = defs.resolve_implicit_global_asset_job_def()
+    job = job.with_logger_defs({"compact": dg.LoggerDefinition(compact_console_logger)})
+    with dg.DagsterInstance.get() as instance:
+        # INFO shows the per-file progress lines and failures without Dagster's debug events.
+        result = job.execute_in_process(
+            instance=instance,
+            run_config={"loggers": {"compact": {}}},
+            raise_on_error=False,
+        )
+        failed_checks = [
+            evaluation
+            for event in result.all_events
+            if event.event_type_value == "ASSET_CHECK_EVALUATION"
+            and not (evaluation := event.event_specific_data).passed
+        ]
+    for evaluation in failed_checks:
+        key = evaluation.asset_check_key
+        print(f"check failed ({evaluation.severity.value}): {key.asset_key.to_user_string()} {key.name}")
+    return result.success
+
+
+def summary(path) -> str:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        lines = [f"Analyst warehouse: {path}", "", "Files:"]
+        for source, status, files, rejected in con.execute(
+            "SELECT source, status, count(*), sum(rows_rejected) FROM dq.file_ledger GROUP BY ALL ORDER BY source, status"
+        ).fetchall():
+            lines.append(f"  {source:<14} {status:<8} {files:>4} files, {rejected:>5} rows rejected")
+        for file_path, error in con.execute("SELECT file_path, error FROM dq.file_ledger WHERE status = 'failed' ORDER BY 1").fetchall():
+            lines.append(f"  FAILED {file_path}: {error}")
+        rejected = con.execute("SELECT count(*) FROM dq.rejected_rows").fetchone()[0]
+        if rejected:
+            lines.append(f"  {rejected} rejected rows: SELECT * FROM dq.rejected_rows;")
+        lines += ["", "Targets:"]
+        for row in con.execute(
+            "SELECT target_id, region_name, segment, metric, target_value, strftime(deadline, '%Y-%m'), "
+            "current_value, strftime(as_of, '%Y-%m'), status FROM marts.target_progress ORDER BY target_id"
+        ).fetchall():
+            target_id, region, segment, metric, target, deadline, current, as_of, status = row
+            shown = "-" if current is None else (f"{current:.1f}%" if metric == "coverage_pct" else f"{current:,.0f}")
+            goal = f"{target:.1f}%" if metric == "coverage_pct" else f"{target:,.0f}"
+            lines.append(f"  {status:<9} {target_id:<18} {region} {segment}: {shown} at {as_of or '-'}, target {goal} by {deadline}")
+        return "\n".join(lines)
+    finally:
+        con.close()
+
+
+def main() -> int:
+    success = materialise_everything()
+    path = analyst_path(warehouse_dir())
+    if path.exists():
+        print()
+        print(summary(path))
+    if not success:
+        print("\nThe build did not finish; the analyst file (if any) is the last good one. See the messages above.")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

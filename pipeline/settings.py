@@ -1,0 +1,19 @@
+"""Where things are. Environment variables are read when called, so tests and runs can point elsewhere."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SQL_DIR = PROJECT_ROOT / "sql"
+REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+HEADER_SYNONYMS = REFERENCE_DIR / "header_synonyms.toml"
+
+
+def raw_dir() -> Path:
+    return Path(os.environ.get("JAMSOSTEK_RAW_DIR") or PROJECT_ROOT / "data" / "raw").resolve()
+
+
+def warehouse_dir() -> Path:
+    return Path(os.environ.get("JAMSOSTEK_WAREHOUSE_DIR") or PROJECT_ROOT / "data" / "warehouse").resolve()

@@ -1,0 +1,204 @@
+"""Generate the synthetic demo inputs in data/raw/ (participation, workforce, targets) for Jawa Timur.
+
+    uv run python scripts/generate_demo_data.py [OUTPUT_RAW_DIR]
+
+The figures are synthetic, built around what was publicly reported (see data/raw/README.md). The output is
+deterministic: the same script always writes the same numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+import sys
+from pathlib import Path
+
+import xlsxwriter
+
+from pipeline.regions import load_regions
+
+ROOT = Path(__file__).resolve().parents[1]
+MONTHS = [dt.date(y, m, 1) for y in range(2021, 2025) for m in range(1, 13)]
+WORKFORCE_YEARS = range(2020, 2025)
+BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"]
+SEGMENT_SHARE = {"PU": 0.70, "BPU": 0.22, "JAKON": 0.06, "PMI": 0.02}
+PROVINCE_GROWTH_2023 = 400_000  # "active participants grew by about 400,000 from end-2022 to end-2023, mostly BPU"
+
+# Kota Pasuruan: ALL-segment coverage anchors (share of BPS employed persons); linear in between.
+PASURUAN_COVERAGE = {dt.date(2021, 1, 1): 21.0, dt.date(2021, 9, 1): 24.0, dt.date(2021, 12, 1): 34.6,
+                     dt.date(2022, 12, 1): 52.0, dt.date(2023, 12, 1): 58.0, dt.date(2024, 12, 1): 63.0}  # fmt: skip
+PROBOLINGGO_COVERAGE = {dt.date(2021, 1, 1): 21.5, dt.date(2021, 9, 1): 23.0, dt.date(2022, 12, 1): 27.0,
+                        dt.date(2023, 12, 1): 31.0, dt.date(2024, 12, 1): 34.0}  # fmt: skip
+KNOWN_EMPLOYED_2021 = {"35.74": 119_345, "35.75": 104_812}  # Probolinggo: BPS 2021; Pasuruan: synthetic
+
+
+def month_index(period: dt.date) -> int:
+    return (period.year - 2021) * 12 + period.month - 1
+
+
+def interpolate(anchors: dict[dt.date, float], period: dt.date) -> float:
+    points = sorted(anchors.items())
+    for (d0, v0), (d1, v1) in zip(points, points[1:]):
+        if d0 <= period <= d1:
+            span = month_index(d1) - month_index(d0)
+            return v0 + (v1 - v0) * (month_index(period) - month_index(d0)) / span
+    return points[-1][1]
+
+
+def build(out: Path) -> None:
+    rng = random.Random(3575)
+    regions = [r for r in load_regions(ROOT / "data" / "reference") if r.province_code == "35" and r.region_level != "province"]
+
+    # Workforce: employed persons per kab/kota and year, with a formal share that is higher in cities.
+    workforce: dict[tuple[str, int], tuple[int, int, int]] = {}
+    for region in regions:
+        employed_2021 = KNOWN_EMPLOYED_2021.get(region.region_code) or (
+            rng.randint(90_000, 300_000) if region.region_level == "city" else rng.randint(300_000, 1_150_000)
+        )
+        formal_share = rng.uniform(0.45, 0.60) if region.region_level == "city" else rng.uniform(0.25, 0.42)
+        for year in WORKFORCE_YEARS:
+            employed = round(employed_2021 * (1 + 0.012 * (year - 2021) + rng.uniform(-0.004, 0.004))) if year != 2021 else employed_2021
+            formal = round(employed * (formal_share + 0.004 * (year - 2021)))
+            workforce[(region.region_code, year)] = (employed, formal, employed - formal)
+
+    # Participation: a base and a monthly growth per segment; BPU's 2023 growth is solved for the provincial figure.
+    base = {}
+    for region in regions:
+        employed = workforce[(region.region_code, 2021)][0]
+        coverage = rng.uniform(0.18, 0.30) if region.region_level == "regency" else rng.uniform(0.28, 0.42)
+        base[region.region_code] = {s: employed * coverage * share * rng.uniform(0.85, 1.15) for s, share in SEGMENT_SHARE.items()}
+    growth = {"PU": 0.0025, "JAKON": 0.0, "PMI": 0.001}
+    bpu_rate = {2021: 0.010, 2022: 0.012, 2024: 0.009}
+
+    def series(bpu_2023: float) -> dict[tuple[str, dt.date, str], int]:
+        values = {}
+        noise = random.Random(7)
+        for region in regions:
+            level = dict(base[region.region_code])
+            for period in MONTHS:
+                for segment in SEGMENT_SHARE:
+                    if segment == "BPU":
+                        rate = bpu_2023 if period.year == 2023 else bpu_rate[period.year]
+                    else:
+                        rate = growth[segment]
+                    seasonal = 1 + (0.08 * noise.uniform(-1, 1) if segment == "JAKON" else 0)
+                    level[segment] *= 1 + rate
+                    values[(region.region_code, period, segment)] = max(0, round(level[segment] * seasonal))
+        return values
+
+    def province_growth(values) -> int:
+        return sum(v for (r, p, s), v in values.items() if p == dt.date(2023, 12, 1)) - sum(
+            v for (r, p, s), v in values.items() if p == dt.date(2022, 12, 1)
+        )
+
+    low, high = 0.0, 0.1
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (middle, high) if province_growth(series(middle)) < PROVINCE_GROWTH_2023 else (low, middle)
+    participation = series((low + high) / 2)
+
+    # The two cities with public figures follow their anchors: PU stays near its share, BPU carries the growth.
+    for code, anchors in (("35.75", PASURUAN_COVERAGE), ("35.74", PROBOLINGGO_COVERAGE)):
+        for period in MONTHS:
+            year = max(y for y in WORKFORCE_YEARS if y <= period.year)
+            total = round(workforce[(code, year)][0] * interpolate(anchors, period) / 100)
+            pu = round(total * 0.62 * (1 - 0.15 * month_index(period) / 47))
+            jakon, pmi = round(total * 0.05), round(total * 0.015)
+            values = {"PU": pu, "JAKON": jakon, "PMI": pmi, "BPU": total - pu - jakon - pmi}
+            for segment, value in values.items():
+                participation[(code, period, segment)] = value
+
+    write_participation(out / "participation", regions, participation)
+    write_province_reports(out / "participation", participation)
+    write_workforce(out / "workforce", regions, workforce)
+    write_targets(out / "targets")
+    print(f"wrote demo data for {len(regions)} kab/kota, {len(MONTHS)} months, to {out}")
+
+
+def write_participation(folder: Path, regions, participation) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for period in MONTHS:
+        rows = []
+        for region in regions:
+            for segment in ("PU", "BPU", "JAKON", "PMI"):
+                active = participation[(region.region_code, period, segment)]
+                rows.append((region, segment, active, round(active * 0.015), round(active * 0.01)))
+        stem = f"{period:%Y-%m}_kepesertaan_jatim"
+        if period.year == 2021:
+            # Branch-office CSV export: BPS codes, upper-case names, a Periode column.
+            with open(folder / f"{stem}.csv", "w", newline="", encoding="utf-8") as f:
+                writer = csv.writer(f)
+                writer.writerow(["Periode", "Kode", "Kab/Kota", "Segmen", "TK Aktif", "TK Baru", "Non Aktif"])
+                for region, segment, active, new, inactive in rows:
+                    writer.writerow([f"{period:%Y-%m}", region.bps_code, region.region_name.upper(), segment, active, new, inactive])
+                if period == dt.date(2021, 6, 1):
+                    # Two rows an analyst must see in quarantine: an unknown region and a figure that is not a count.
+                    writer.writerow([f"{period:%Y-%m}", "", "KAB. MAJAPAHIT", "PU", 1200, 10, 5])
+                    writer.writerow([f"{period:%Y-%m}", "3509", "JEMBER", "Pekerja Migran Indonesia", "12.5", "", ""])
+        else:
+            # Kanwil workbook: title and period rows above the header, Kemendagri codes, full segment names.
+            workbook = xlsxwriter.Workbook(folder / f"{stem}.xlsx")
+            sheet = workbook.add_worksheet("Kepesertaan")
+            sheet.write_row(0, 0, ["Laporan Kepesertaan Aktif BPJS Ketenagakerjaan - Kanwil Jawa Timur"])
+            sheet.write_row(1, 0, [f"Periode: {BULAN[period.month - 1]} {period.year}"])
+            sheet.write_row(3, 0, ["Kode Wilayah", "Kabupaten/Kota", "Segmen Peserta", "Peserta Aktif", "Peserta Baru", "Peserta Non Aktif"])
+            labels = {"PU": "Penerima Upah", "BPU": "Bukan Penerima Upah", "JAKON": "Jasa Konstruksi", "PMI": "Pekerja Migran Indonesia"}
+            for i, (region, segment, active, new, inactive) in enumerate(rows, start=4):
+                sheet.write_row(i, 0, [region.region_code, region.region_name, labels[segment], active, new, inactive])
+            workbook.close()
+
+
+def write_province_reports(folder: Path, participation) -> None:
+    # Kanwil's own provincial totals at year end: a direct province report, kept beside the kab/kota rollup.
+    for period in (dt.date(2022, 12, 1), dt.date(2023, 12, 1)):
+        with open(folder / f"{period:%Y-%m}_rekap_provinsi_jatim.csv", "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f, delimiter=";")
+            writer.writerow(["Provinsi", "Segmen", "Peserta Aktif"])
+            for segment in ("PU", "BPU", "JAKON", "PMI"):
+                total = sum(v for (r, p, s), v in participation.items() if p == period and s == segment)
+                # Participants registered at the Kanwil without a kab/kota: the reported total is a little higher.
+                writer.writerow(["Jawa Timur", segment, f"{round(total * 1.003):,}".replace(",", ".")])
+
+
+def write_workforce(folder: Path, regions, workforce) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    workbook = xlsxwriter.Workbook(folder / "bps_sakernas_agustus_jatim_2020_2024.xlsx")
+    sheet = workbook.add_worksheet("Penduduk Bekerja")
+    sheet.write_row(0, 0, ["Penduduk Berumur 15 Tahun ke Atas yang Bekerja menurut Kabupaten/Kota, Sakernas Agustus"])
+    sheet.write_row(2, 0, ["Tahun", "Kode Wilayah", "Kabupaten/Kota", "Penduduk Bekerja", "Formal", "Informal"])
+    row = 3
+    for year in WORKFORCE_YEARS:
+        for region in regions:
+            employed, formal, informal = workforce[(region.region_code, year)]
+            sheet.write_row(row, 0, [year, region.bps_code, region.region_name, employed, formal, informal])
+            row += 1
+        # BPS's own provincial estimate, which does not equal the sum of the kab/kota estimates exactly.
+        employed = round(sum(workforce[(r.region_code, year)][0] for r in regions) * 0.998)
+        formal = round(sum(workforce[(r.region_code, year)][1] for r in regions) * 0.998)
+        sheet.write_row(row, 0, [year, "35", "Jawa Timur", employed, formal, employed - formal])
+        row += 1
+    workbook.close()
+
+
+def write_targets(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = [
+        ["target_id", "region", "segment", "metric", "target_value", "deadline", "baseline_period", "funding_source", "denominator", "source"],
+        ["PSR-2021-PLUS10", "35.75", "ALL", "coverage_pct", "34", "2021-12", "2021-09", "", "bps_employed",
+         "Wali Kota Pasuruan, forum with BPJS Ketenagakerjaan, 20 September 2021: +10 points on 24% by end-2021"],
+        ["PSR-2022-70PCT", "Kota Pasuruan", "ALL", "coverage_pct", "70", "2022-12", "2021-09", "", "bps_employed",
+         "Wali Kota Pasuruan, forum with BPJS Ketenagakerjaan, 20 September 2021: 70% by end-2022"],
+        ["PBL-BPU-28K", "35.74", "BPU", "active_participants", "28000", "2025-12", "2021-09", "", "",
+         "Kota Probolinggo: about 28,000 vulnerable non-wage workers as the near-term goal (deadline synthetic)"],
+        ["JATIM-2025-35PCT", "Jawa Timur", "ALL", "coverage_pct", "35", "2025-12", "2022-12", "", "bps_employed",
+         "Synthetic demo target for the province"],
+        ["SBY-PU-2025", "Kota Surabaya", "PU", "coverage_pct", "56.5", "2025-06", "2023-12", "", "bps_formal",
+         "Synthetic demo target for Kota Surabaya"],
+    ]  # fmt: skip
+    with open(folder / "targets.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+
+
+if __name__ == "__main__":
+    build(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "data" / "raw")

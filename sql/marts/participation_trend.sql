@@ -1,0 +1,37 @@
+-- marts.participation_trend: month-on-month and year-on-year change in active participants.
+CREATE SCHEMA IF NOT EXISTS marts;
+
+CREATE OR REPLACE TABLE marts.participation_trend AS
+WITH figures AS (
+    -- Incomplete rollups would show regions dropping in and out as growth, so they take no part in changes.
+    SELECT period, region_code, segment, active_participants, is_complete FROM core.participation
+)
+SELECT
+    f.period::DATE AS period,
+    f.region_code,
+    r.region_name,
+    r.region_level,
+    f.segment,
+    f.active_participants::BIGINT AS active_participants,
+    CASE WHEN f.is_complete AND prev.is_complete THEN f.active_participants - prev.active_participants END::BIGINT AS mom_change,
+    CASE WHEN f.is_complete AND last_year.is_complete THEN f.active_participants - last_year.active_participants END::BIGINT AS yoy_change,
+    CASE WHEN f.is_complete AND last_year.is_complete AND last_year.active_participants > 0
+         THEN 100.0 * (f.active_participants - last_year.active_participants) / last_year.active_participants END AS yoy_pct
+FROM figures f
+JOIN ref.regions r USING (region_code)
+LEFT JOIN figures prev
+    ON prev.region_code = f.region_code AND prev.segment = f.segment AND prev.period = f.period - INTERVAL 1 MONTH
+LEFT JOIN figures last_year
+    ON last_year.region_code = f.region_code AND last_year.segment = f.segment AND last_year.period = f.period - INTERVAL 12 MONTH
+ORDER BY period, region_code = 'ID' DESC, region_code, segment;
+
+COMMENT ON TABLE marts.participation_trend IS 'Growth of active participants: one row per period x region_code x segment, with the change from the previous month and from the same month a year earlier.';
+COMMENT ON COLUMN marts.participation_trend.period IS 'First day of the month';
+COMMENT ON COLUMN marts.participation_trend.region_code IS 'Kemendagri code (ID = national)';
+COMMENT ON COLUMN marts.participation_trend.region_name IS 'Official region name';
+COMMENT ON COLUMN marts.participation_trend.region_level IS 'national | province | regency | city';
+COMMENT ON COLUMN marts.participation_trend.segment IS 'PU | BPU | JAKON | PMI | ALL';
+COMMENT ON COLUMN marts.participation_trend.active_participants IS 'Active participants in the month';
+COMMENT ON COLUMN marts.participation_trend.mom_change IS 'Change from the previous month; NULL when that month has no (complete) figure';
+COMMENT ON COLUMN marts.participation_trend.yoy_change IS 'Change from the same month one year earlier; NULL when that month has no (complete) figure';
+COMMENT ON COLUMN marts.participation_trend.yoy_pct IS 'yoy_change as a percentage of the figure one year earlier';
