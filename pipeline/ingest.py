@@ -65,6 +65,7 @@ class FileResult:
     rejections: list[dict] = field(default_factory=list)
     rows_read: int = 0
     error: str | None = None
+    headers: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, field) -> header text in the file
 
     @property
     def rows_loaded(self) -> int:
@@ -119,6 +120,7 @@ def ingest_file(path: Path, raw_dir: Path, spec: SourceSpec, synonyms: HeaderSyn
             return result
         context = RowContext(matcher, period)
         headers = {name: str(sheet.rows[header.row_index][i]) for name, i in header.columns.items()}
+        result.headers.update({(sheet.name, name): text for name, text in headers.items()})
         for index in range(header.row_index + 1, len(sheet.rows)):
             row = sheet.rows[index]
             if is_blank(row):
@@ -182,12 +184,16 @@ def _validate(spec: SourceSpec, converted: list[dict], result: FileResult) -> pd
     except pandera.errors.SchemaErrors as errors:
         cases = errors.failure_cases
         bad = cases[cases["index"].notna()]
-        for _, case in bad.iterrows():
-            row = frame.loc[int(case["index"])]
-            column = case["column"] if isinstance(case["column"], str) and case["column"] in frame.columns else None
-            result.rejections.append(
-                _rejection(spec.name, row, column, case["failure_case"], _check_name(case["check"]), _check_reason(spec, case, row))
-            )
+        # One quarantine entry per row: a dataframe-wide check reports every column of a failing row.
+        for index, row_cases in bad.groupby(bad["index"].astype(int), sort=True):
+            row = frame.loc[index]
+            reasons = list(dict.fromkeys(_check_reason(spec, case) for _, case in row_cases.iterrows()))
+            first = row_cases.iloc[0]
+            field_name = first["column"] if isinstance(first["column"], str) and first["column"] in frame.columns else None
+            column = result.headers.get((row["sheet"], field_name), field_name)
+            value = first["failure_case"] if field_name else None
+            check = _check_name(spec, first["check"])
+            result.rejections.append(_rejection(spec.name, row, column, value, check, "; ".join(reasons)))
         if len(bad) < len(cases):
             unexplained = cases[cases["index"].isna()].iloc[0]
             raise RuntimeError(f"{result.file_path}: contract {spec.schema.__name__} failed as a whole: {unexplained['check']}")
@@ -197,12 +203,19 @@ def _validate(spec: SourceSpec, converted: list[dict], result: FileResult) -> pd
     return pd.concat([valid, provenance], axis=1).reset_index(drop=True)
 
 
-def _check_name(check: object) -> str:
+def _custom_checks(spec: SourceSpec) -> dict[str, str]:
+    """error text -> check name for the contract's own checks (pandera reports a check by its error text)."""
+    schema = spec.schema.to_schema()
+    checks = [*schema.checks, *(c for column in schema.columns.values() for c in column.checks)]
+    return {c.error: c.name for c in checks if c.error}
+
+
+def _check_name(spec: SourceSpec, check: object) -> str:
     text = str(check)
-    return re.sub(r"\(.*\)$", "", text) or text
+    return _custom_checks(spec).get(text) or re.sub(r"\(.*\)$", "", text) or text
 
 
-def _check_reason(spec: SourceSpec, case: pd.Series, row: pd.Series) -> str:
+def _check_reason(spec: SourceSpec, case: pd.Series) -> str:
     check, value, column = str(case["check"]), case["failure_case"], case["column"]
     readable = {
         "greater_than_or_equal_to": "must be at least",
@@ -216,10 +229,9 @@ def _check_reason(spec: SourceSpec, case: pd.Series, row: pd.Series) -> str:
             return f"{column} = {value!r} {words} {check[len(name) + 1:-1]}"
     if check == "coerce_dtype" or check.startswith("coerce_dtype"):
         return f"{column} = {value!r} cannot be read as {check.split('(')[-1].rstrip(')')}"
-    custom = {c.name: c.error for c in spec.schema.to_schema().checks} | {
-        c.name: c.error for col in spec.schema.to_schema().columns.values() for c in col.checks
-    }
-    return custom.get(check) or f"{column} = {value!r} fails {check}"
+    if check in _custom_checks(spec):
+        return check  # the contract's own error text is already written for a person
+    return f"{column} = {value!r} fails {check}"
 
 
 # --- conversions: raw cells -> typed fields, one function per source -------------------------------------------
@@ -288,13 +300,16 @@ def convert_target(record: dict, context: RowContext) -> dict:
         return None if value is None or str(value).strip() in ("", "-") else str(value).strip()
 
     baseline = text("baseline_period")
-    value = _required(record, "target_value", _parsed(record, "target_value", parse_number, "number_format"), "target_value")
+    metric = (text("metric") or "").lower()
+    # A count target reads "28.000" as twenty-eight thousand; a percentage target never guesses.
+    whole = metric == "active_participants"
+    value = _required(record, "target_value", _parsed(record, "target_value", lambda v: parse_number(v, whole=whole), "number_format"), "target_value")
     funding = text("funding_source")
     return {
         "target_id": _required(record, "target_id", text("target_id"), "target_id"),
         "region_code": _region(record, context, None),
         "segment": _parsed(record, "segment", lambda v: parse_segment(v, allow_all=True), "segment_value"),
-        "metric": (text("metric") or "").lower(),
+        "metric": metric,
         "target_value": float(value),
         "deadline": pd.Timestamp(_parsed(record, "deadline", parse_period, "period_format")),
         "baseline_period": pd.Timestamp(_parsed(record, "baseline_period", parse_period, "period_format")) if baseline else pd.NaT,

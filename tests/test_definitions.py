@@ -1,0 +1,41 @@
+"""The asset graph as Dagster sees it: keys, dependencies, checks and schedules (a snapshot)."""
+
+from pipeline.definitions import defs
+
+EXPECTED_GRAPH = {
+    "ref/regions": [],
+    "staging/participation": [],
+    "staging/workforce": [],
+    "staging/targets": [],
+    "core/participation": ["ref/regions", "staging/participation"],
+    "core/workforce": ["ref/regions", "staging/workforce"],
+    "core/targets": ["staging/targets"],
+    "marts/coverage": ["core/participation", "core/workforce", "ref/regions"],
+    "marts/participation_trend": ["core/participation", "ref/regions"],
+    "marts/target_progress": ["core/targets", "marts/coverage", "ref/regions"],
+    "analyst_warehouse": [
+        "core/participation", "core/targets", "core/workforce", "marts/coverage", "marts/participation_trend",
+        "marts/target_progress", "ref/regions", "staging/participation", "staging/targets", "staging/workforce",
+    ],
+}  # fmt: skip
+
+
+def test_asset_graph():
+    graph = defs.resolve_asset_graph()
+    actual = {key.to_user_string(): sorted(p.to_user_string() for p in graph.get(key).parent_keys) for key in graph.get_all_asset_keys()}
+    assert actual == EXPECTED_GRAPH
+
+
+def test_checks_and_blocking():
+    graph = defs.resolve_asset_graph()
+    checks = {(k.asset_key.to_user_string(), k.name): graph.get_check_spec(k).blocking for k in graph.asset_check_keys}
+    assert checks[("marts/coverage", "unique_key")] is True
+    assert checks[("marts/coverage", "coverage_within_0_100")] is False  # flagged, never hidden or blocking
+    assert checks[("staging/participation", "every_file_reconciles")] is True
+    assert all(asset in EXPECTED_GRAPH for asset, _ in checks)
+
+
+def test_nightly_schedule():
+    schedule = defs.resolve_schedule_def("nightly_build")
+    assert schedule.cron_schedule == "0 1 * * *"
+    assert schedule.execution_timezone == "Asia/Jakarta"

@@ -1,0 +1,207 @@
+"""Materialise the whole asset graph on the demo data (and on a messy copy of it) and check the analyst file."""
+
+import csv
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.defs.resources import WarehouseResource
+from pipeline.definitions import defs
+from pipeline.readers import read_sheets
+from pipeline.settings import PROJECT_ROOT
+
+DEMO_RAW = PROJECT_ROOT / "data" / "raw"
+
+
+def build(raw_dir: Path, warehouse_dir: Path):
+    import dagster as dg
+
+    job = defs.resolve_implicit_global_asset_job_def()
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            resources={"warehouse": WarehouseResource(raw_dir=str(raw_dir), warehouse_dir=str(warehouse_dir))},
+            raise_on_error=False,
+        )
+        checks = {
+            (e.event_specific_data.asset_check_key.asset_key.to_user_string(), e.event_specific_data.asset_check_key.name): e.event_specific_data.passed
+            for e in result.all_events
+            if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        }
+    return result, checks
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    warehouse_dir = tmp_path_factory.mktemp("warehouse")
+    result, checks = build(DEMO_RAW, warehouse_dir)
+    assert result.success
+    con = duckdb.connect(str(warehouse_dir / "jamsostek.duckdb"), read_only=True)
+    yield con, checks
+    con.close()
+
+
+def one(con, sql, *params):
+    return con.execute(sql, list(params)).fetchone()
+
+
+def test_kota_probolinggo_september_2021(demo):
+    con, _ = demo
+    workforce, basis, year, coverage = one(con, "SELECT workforce, workforce_basis, workforce_year, coverage_pct FROM marts.coverage "
+                                               "WHERE region_code = '35.74' AND period = DATE '2021-09-01' AND segment = 'ALL'")  # fmt: skip
+    assert (workforce, basis, year) == (119_345, "bps_employed", 2021)
+    assert coverage == pytest.approx(23, abs=0.5)
+
+
+def test_kota_pasuruan_september_2021(demo):
+    con, _ = demo
+    (coverage,) = one(con, "SELECT coverage_pct FROM marts.coverage WHERE region_code = '35.75' AND period = '2021-09-01' AND segment = 'ALL'")
+    assert coverage == pytest.approx(24, abs=0.5)
+
+
+def test_segment_denominators(demo):
+    con, _ = demo
+    rows = con.execute("SELECT segment, workforce_basis, workforce IS NULL, coverage_pct IS NULL FROM marts.coverage "
+                       "WHERE region_code = '35.75' AND period = '2021-09-01' ORDER BY segment").fetchall()  # fmt: skip
+    assert rows == [
+        ("ALL", "bps_employed", False, False),
+        ("BPU", "bps_informal", False, False),
+        ("JAKON", None, True, True),
+        ("PMI", None, True, True),
+        ("PU", "bps_formal", False, False),
+    ]
+
+
+def test_province_is_the_sum_of_its_kabkota_where_all_report(demo):
+    con, _ = demo
+    mismatches = con.execute("""
+        WITH kab AS (
+            SELECT period, segment, sum(active_participants) AS total, count(*) AS n
+            FROM marts.coverage WHERE province_code = '35' AND region_level IN ('regency', 'city') GROUP BY ALL
+        )
+        SELECT p.period, p.segment, p.active_participants, kab.total
+        FROM marts.coverage p JOIN kab USING (period, segment)
+        WHERE p.region_code = '35' AND kab.n = 38 AND p.participants_source = 'rolled_up' AND p.active_participants <> kab.total
+    """).fetchall()  # fmt: skip
+    assert mismatches == []
+    (rolled_up_months,) = one(con, "SELECT count(DISTINCT period) FROM marts.coverage WHERE region_code = '35' AND participants_source = 'rolled_up'")
+    assert rolled_up_months == 46  # 48 months, two of them reported by the Kanwil directly
+
+
+def test_directly_reported_province_rows_are_kept_and_compared(demo):
+    con, checks = demo
+    rows = con.execute("SELECT period, active_participants, participants_source FROM marts.coverage "
+                       "WHERE region_code = '35' AND segment = 'ALL' AND period IN ('2022-12-01', '2023-12-01') ORDER BY period").fetchall()  # fmt: skip
+    assert [r[2] for r in rows] == ["reported", "reported"]
+    with open(DEMO_RAW / "participation" / "2023-12_rekap_provinsi_jatim.csv", encoding="utf-8") as f:
+        reported = sum(int(r["Peserta Aktif"].replace(".", "")) for r in csv.DictReader(f, delimiter=";"))
+    assert rows[1][1] == reported
+    # Jawa Timur grew by about 400,000 active participants over 2023.
+    assert rows[1][1] - rows[0][1] == pytest.approx(400_000, rel=0.05)
+    assert checks[("core/participation", "province_report_matches_kabkota_sum")] is True
+
+
+def test_national_rollup_is_kept_but_has_no_coverage_while_provinces_are_missing(demo):
+    con, _ = demo
+    row = one(con, "SELECT active_participants, regions_reporting, regions_expected, coverage_pct FROM marts.coverage "
+                   "WHERE region_code = 'ID' AND period = '2021-09-01' AND segment = 'ALL'")  # fmt: skip
+    (province,) = one(con, "SELECT active_participants FROM marts.coverage WHERE region_code = '35' AND period = '2021-09-01' AND segment = 'ALL'")
+    assert row == (province, 1, 38, None)
+
+
+def test_target_statuses(demo):
+    con, _ = demo
+    status = dict(con.execute("SELECT target_id, status FROM marts.target_progress").fetchall())
+    assert status["PSR-2021-PLUS10"] == "achieved"
+    assert status["PSR-2022-70PCT"] == "missed"
+    # Every other status follows the contract's rules, recomputed here from marts.coverage.
+    targets = con.execute("SELECT target_id, region_code, segment, metric, target_value, deadline, baseline_period FROM core.targets").fetchall()
+    for target_id, region, segment, metric, target, deadline, baseline in targets:
+        series = con.execute(f"SELECT period, {'coverage_pct' if metric == 'coverage_pct' else 'active_participants'} FROM marts.coverage "
+                             "WHERE region_code = ? AND segment = ? ORDER BY period", [region, segment]).fetchall()  # fmt: skip
+        series = [(p, v) for p, v in series if v is not None]
+        as_of, current = series[-1]
+        if any(v >= target and p <= deadline and (baseline is None or p >= baseline) for p, v in series):
+            expected = "achieved"
+        elif deadline <= as_of:
+            expected = "missed"
+        else:
+            (p0, v0) = series[-4]
+            months = (as_of.year - p0.year) * 12 + as_of.month - p0.month
+            remaining = (deadline.year - as_of.year) * 12 + deadline.month - as_of.month
+            projected = current + (current - v0) / months * remaining
+            expected = "on_track" if projected >= target else "at_risk" if projected >= 0.9 * target else "off_track"
+        assert status[target_id] == expected, target_id
+    assert set(status.values()) >= {"achieved", "missed", "on_track", "at_risk", "off_track"}
+
+
+def test_every_check_passed_and_every_file_reconciles(demo):
+    con, checks = demo
+    assert checks and all(checks.values()), {k: v for k, v in checks.items() if not v}
+    ledger = con.execute("SELECT file_path, rows_read, rows_loaded, rows_rejected, status FROM dq.file_ledger").fetchall()
+    assert len(ledger) == 52
+    assert all(read == loaded + rejected for _, read, loaded, rejected, _ in ledger)
+    partial = [(path, rejected) for path, _, _, rejected, status in ledger if status == "partial"]
+    assert partial == [("participation/2021-06_kepesertaan_jatim.csv", 2)]
+    reasons = con.execute("SELECT row_number, column_name, check_name FROM dq.rejected_rows ORDER BY row_number").fetchall()
+    assert reasons == [(154, "Kab/Kota", "region_match"), (155, "TK Aktif", "number_format")]
+
+
+def test_every_analyst_table_and_column_is_documented(demo):
+    con, _ = demo
+    undocumented = con.execute("""
+        SELECT t.schema_name || '.' || t.table_name || coalesce('.' || c.column_name, '')
+        FROM duckdb_tables() t LEFT JOIN duckdb_columns() c USING (database_name, schema_name, table_name)
+        WHERE t.database_name = current_database() AND (t.comment IS NULL OR c.comment IS NULL)
+    """).fetchall()  # fmt: skip
+    assert undocumented == []
+    tables = {r[0] for r in con.execute("SELECT schema_name || '.' || table_name FROM duckdb_tables()").fetchall()}
+    assert {"marts.coverage", "marts.target_progress", "marts.participation_trend", "ref.regions", "dq.file_ledger", "dq.rejected_rows"} <= tables
+
+
+def test_trend(demo):
+    con, _ = demo
+    mom, yoy, yoy_pct, previous = one(con, """
+        SELECT t.mom_change, t.yoy_change, t.yoy_pct, p.active_participants
+        FROM marts.participation_trend t JOIN marts.participation_trend p
+          ON p.region_code = t.region_code AND p.segment = t.segment AND p.period = DATE '2023-09-01'
+        WHERE t.region_code = '35.74' AND t.segment = 'BPU' AND t.period = DATE '2024-09-01'
+    """)  # fmt: skip
+    (current,) = one(con, "SELECT active_participants FROM marts.coverage WHERE region_code = '35.74' AND segment = 'BPU' AND period = '2024-09-01'")
+    assert yoy == current - previous and yoy_pct == pytest.approx(100 * yoy / previous)
+    assert mom is not None
+
+
+def test_messy_inputs_do_not_stop_the_build(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "participation").mkdir(parents=True)
+    for name in ("2021-09_kepesertaan_jatim.csv", "2023-12_kepesertaan_jatim.xlsx"):
+        shutil.copy(DEMO_RAW / "participation" / name, raw / "participation" / name)
+    (raw / "participation" / "2024-01_rusak.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    (raw / "participation" / "2024-02_tanpa_kolom.csv").write_text("Kab/Kota,Segmen,Jumlah\nKota Batu,PU,100\n", encoding="utf-8")
+    shutil.copytree(DEMO_RAW / "targets", raw / "targets")
+    # BPS figures for 2020 and 2022 only: 2021 periods must take 2020's denominator, 2023 periods 2022's.
+    (raw / "workforce").mkdir()
+    [sheet] = read_sheets(DEMO_RAW / "workforce" / "bps_sakernas_agustus_jatim_2020_2024.xlsx")
+    with open(raw / "workforce" / "bps.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(sheet.rows[2])
+        writer.writerows(r for r in sheet.rows[3:] if r[0] in (2020, 2022, 2020.0, 2022.0))
+
+    warehouse_dir = tmp_path / "warehouse"
+    result, checks = build(raw, warehouse_dir)
+    assert result.success and all(checks.values())
+    con = duckdb.connect(str(warehouse_dir / "jamsostek.duckdb"), read_only=True)
+    try:
+        failed = dict(con.execute("SELECT file_path, error FROM dq.file_ledger WHERE status = 'failed'").fetchall())
+        assert "not a readable spreadsheet" in failed["participation/2024-01_rusak.xlsx"]
+        assert "missing 'active_participants'" in failed["participation/2024-02_tanpa_kolom.csv"]
+        years = dict(con.execute("SELECT period, workforce_year FROM marts.coverage WHERE region_code = '35.74' AND segment = 'ALL'").fetchall())
+        assert years == {dt.date(2021, 9, 1): 2020, dt.date(2023, 12, 1): 2022}
+        status = dict(con.execute("SELECT target_id, status FROM marts.target_progress").fetchall())
+        assert status["PSR-2022-70PCT"] == "missed"  # no December 2022 report, and the deadline is behind as_of
+    finally:
+        con.close()

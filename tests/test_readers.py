@@ -1,0 +1,71 @@
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from pipeline.readers import FileUnreadable, Sheet, header_key, read_sheets
+
+REQUIRED = [["region_code", "region_name", "province"], ["segment"], ["active_participants"]]
+
+
+def test_header_keys_ignore_case_spacing_and_punctuation():
+    assert header_key("Kab/Kota") == header_key("KAB. KOTA") == header_key(" kab kota ")
+
+
+def test_header_found_below_title_rows(synonyms):
+    sheet = Sheet("s", [["Laporan Kepesertaan"], ["Periode: September 2021"], [], ["Kode Wilayah", "KAB/KOTA", "Segmen", "TK Aktif"]])
+    header = synonyms.locate("participation", sheet, REQUIRED)
+    assert header.row_index == 3
+    assert header.columns == {"region_code": 0, "region_name": 1, "segment": 2, "active_participants": 3}
+    assert "September 2021" in header.title_text
+
+
+def test_missing_columns_are_named(synonyms):
+    sheet = Sheet("s", [["Kabupaten/Kota", "Segmen", "Jumlah"]])
+    assert synonyms.locate("participation", sheet, REQUIRED) is None
+    assert synonyms.missing("participation", sheet, REQUIRED) == ["active_participants"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("utf-8", ","), ("utf-8-sig", ";"), ("cp1252", ";"), ("latin-1", "\t")],
+)
+def test_csv_encodings_and_separators(tmp_path: Path, encoding, delimiter):
+    path = tmp_path / "file.csv"
+    path.write_text(delimiter.join(["Kab/Kota", "Segmen", "Peserta Aktif"]) + "\n" + delimiter.join(["Kota Pasuruan", "PU", "1.234"]) + "\n", encoding=encoding)
+    [sheet] = read_sheets(path)
+    assert sheet.rows[0] == ["Kab/Kota", "Segmen", "Peserta Aktif"]
+    assert sheet.rows[1] == ["Kota Pasuruan", "PU", "1.234"]
+
+
+def test_cp1252_text_survives(tmp_path: Path):
+    path = tmp_path / "file.csv"
+    path.write_bytes("Wilayah;Catatan\nKota Pasuruan;data \u2013 sementara\n".encode("cp1252"))
+    assert read_sheets(path)[0].rows[1] == ["Kota Pasuruan", "data \u2013 sementara"]
+
+
+def test_every_sheet_of_a_workbook(tmp_path: Path):
+    path = tmp_path / "book.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    workbook.add_worksheet("PU").write_row(0, 0, ["Kab/Kota", 1])
+    workbook.add_worksheet("BPU").write_row(0, 0, ["Kab/Kota", 2])
+    workbook.close()
+    sheets = read_sheets(path)
+    assert [s.name for s in sheets] == ["PU", "BPU"]
+    assert sheets[1].rows[0] == ["Kab/Kota", 2.0]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("empty.csv", b"", "empty"),
+        ("broken.xlsx", b"PK\x03\x04 this is not a zip", "not a readable spreadsheet"),
+        ("report.pdf", b"%PDF-1.4", "not read"),
+        ("renamed.csv", b"PK\x03\x04\x00\x00binary", "binary content"),
+    ],
+)
+def test_unreadable_files_say_why(tmp_path: Path, name, content, words):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(FileUnreadable, match=words):
+        read_sheets(path)
