@@ -1,13 +1,14 @@
 # jamsostek-coverage: `make run` builds the warehouse, `make test` runs the tests, `make ui` opens Dagster.
 SHELL := /bin/bash
-UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
 .PHONY: setup run test ui demo-data regions clean
 
-# uv is installed with pip when missing; the environment is pinned by uv.lock.
-$(UV):
-	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet --user --break-system-packages uv
+# uv is installed with pip into .tools/ when it is not on PATH; the environment itself is pinned by uv.lock.
+$(CURDIR)/.tools/bin/uv:
+	python3 -m venv $(CURDIR)/.tools
+	$(CURDIR)/.tools/bin/pip install --quiet uv
 
 .venv/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --frozen --quiet
