@@ -1,7 +1,8 @@
 """Raw file -> typed rows with provenance, quarantined rows with reasons, and one ledger row per file.
 
 Every file is ingested on its own: a file that cannot be read is recorded as failed and the others still load.
-For every file, rows read = rows loaded + rows rejected.
+For every file, rows read = rows loaded + rows rejected + rows skipped (totals, sections, footnotes). In a wide
+layout each value cell (one segment or one year of a region) counts as one row.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -18,17 +20,22 @@ import pandera.errors
 import pandera.pandas as pa
 
 from pipeline import schemas
+from pipeline.layouts import classify_row, expand, period_from_title
 from pipeline.numbers import parse_number
-from pipeline.periods import find_period, parse_period, parse_year
-from pipeline.readers import FileUnreadable, Header, HeaderSynonyms, Sheet, is_blank, read_sheets, sha256_of
+from pipeline.periods import parse_period, parse_year
+from pipeline.readers import FileUnreadable, Header, HeaderSynonyms, Sheet, WideColumn, is_blank, read_sheets, sha256_of
 from pipeline.regions import RegionMatcher
-from pipeline.segments import parse_segment
+from pipeline.segments import SegmentError, parse_segment
 
 log = logging.getLogger(__name__)
 
 PROVENANCE_COLUMNS = ["file_path", "sheet", "row_number", "file_sha256"]
-LEDGER_COLUMNS = ["file_path", "sha256", "source", "rows_read", "rows_loaded", "rows_rejected", "status", "error", "loaded_at"]
+LEDGER_COLUMNS = [
+    "file_path", "sha256", "source", "rows_read", "rows_loaded", "rows_rejected", "rows_skipped", "skipped_detail",
+    "status", "error", "loaded_at", "ingest_version", "aliases_used",
+]  # fmt: skip
 REJECTION_COLUMNS = ["source", "file_path", "sheet", "row_number", "column_name", "value", "check_name", "reason"]
+TOTAL_COLUMNS = ["source", "file_path", "sheet", "row_number", "label", "scope", "period", "year", "segment", "stated_value"]
 
 
 class RowRejected(Exception):
@@ -45,6 +52,7 @@ class RowContext:
 
     matcher: RegionMatcher
     period: dt.date | None  # from a title cell or the file name, when the table has no period column
+    level: str | None = None  # regency | city, from the section row ("KABUPATEN", "KOTA") above the row
 
 
 @dataclass
@@ -54,6 +62,8 @@ class SourceSpec:
     schema: type[pa.DataFrameModel]
     convert: Callable[[dict[str, object], RowContext], dict[str, object]]
     needs_period: bool = False  # the file must say which month it reports
+    wide: WideColumn | None = None  # headers that name a segment or a year instead of a field
+    total_value: str | None = None  # the field a totals row states (kept as a cross-check)
 
 
 @dataclass
@@ -63,8 +73,11 @@ class FileResult:
     sha256: str
     rows: pd.DataFrame | None = None
     rejections: list[dict] = field(default_factory=list)
+    totals: list[dict] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)  # kind of non-data row -> count
     rows_read: int = 0
     error: str | None = None
+    aliases_used: list[str] = field(default_factory=list)
     headers: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, field) -> header text in the file
 
     @property
@@ -77,7 +90,7 @@ class FileResult:
             return "failed"
         return "partial" if self.rejections else "loaded"
 
-    def ledger_row(self, loaded_at: dt.datetime) -> dict:
+    def ledger_row(self, loaded_at: dt.datetime, ingest_version: str = "") -> dict:
         return {
             "file_path": self.file_path,
             "sha256": self.sha256,
@@ -85,9 +98,13 @@ class FileResult:
             "rows_read": self.rows_read,
             "rows_loaded": self.rows_loaded,
             "rows_rejected": len(self.rejections),
+            "rows_skipped": sum(self.skipped.values()),
+            "skipped_detail": ", ".join(f"{n} {kind}" for kind, n in sorted(self.skipped.items())) or None,
             "status": self.status,
             "error": self.error,
             "loaded_at": loaded_at,
+            "ingest_version": ingest_version,
+            "aliases_used": self.aliases_used,
         }
 
 
@@ -99,9 +116,14 @@ def raw_files(raw_dir: Path, source: str) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(("~$", ".")) and p.name != "README.md")
 
 
+def relative_path(path: Path, raw_dir: Path) -> str:
+    return path.relative_to(raw_dir).as_posix() if path.is_relative_to(raw_dir) else str(path)
+
+
 def ingest_file(path: Path, raw_dir: Path, spec: SourceSpec, synonyms: HeaderSynonyms, matcher: RegionMatcher) -> FileResult:
-    relative = path.relative_to(raw_dir).as_posix() if path.is_relative_to(raw_dir) else str(path)
+    relative = relative_path(path, Path(raw_dir))
     result = FileResult(spec.name, relative, sha256_of(path))
+    matcher.aliases_used.clear()
     try:
         sheets = read_sheets(path)
         tables = _locate_tables(path, sheets, spec, synonyms)
@@ -111,53 +133,108 @@ def ingest_file(path: Path, raw_dir: Path, spec: SourceSpec, synonyms: HeaderSyn
 
     converted: list[dict] = []
     for sheet, header in tables:
-        period = _header_period(path, header)
-        if spec.needs_period and "period" not in header.columns and period is None:
+        context = RowContext(matcher, period_from_title(header.title_text, path.stem))
+        if spec.needs_period and "period" not in header.fields and context.period is None:
             result.error = (
                 f"{path.name}{_sheet_label(sheet)}: no period found; add a 'Periode' column, a title such as "
                 "'Periode: September 2021', or YYYY-MM in the file name"
             )
             return result
-        context = RowContext(matcher, period)
-        headers = {name: str(sheet.rows[header.row_index][i]) for name, i in header.columns.items()}
-        result.headers.update({(sheet.name, name): text for name, text in headers.items()})
         for index in range(header.row_index + 1, len(sheet.rows)):
             row = sheet.rows[index]
             if is_blank(row):
                 continue
-            result.rows_read += 1
-            record = {name: (row[i] if i < len(row) else None) for name, i in header.columns.items()}
             provenance = {"file_path": relative, "sheet": sheet.name, "row_number": index + 1, "file_sha256": result.sha256}
-            try:
-                converted.append({**spec.convert(record, context), **provenance})
-            except RowRejected as rejected:
-                result.rejections.append(
-                    _rejection(spec.name, provenance, headers.get(rejected.field_name, rejected.field_name), rejected.value, rejected.check, rejected.reason)
-                )
+            kind = classify_row(row, header, matcher)
+            if kind.kind != "data":
+                result.rows_read += 1
+                result.skipped[kind.kind] += 1
+                if kind.kind == "section":
+                    context.level = kind.level
+                elif kind.kind == "total":
+                    result.totals += _stated_totals(spec, row, header, context, kind, provenance)
+                continue
+            records = expand(row, header)
+            result.rows_read += len(records)
+            failure = _row_total_mismatch(records, spec)
+            for record, texts in records:
+                result.headers.update({(sheet.name, f): t for f, t in texts.items()})
+                try:
+                    if failure is not None:
+                        raise failure
+                    converted.append({**spec.convert(record, context), **provenance})
+                except RowRejected as rejected:
+                    column = texts.get(rejected.field_name, rejected.field_name)
+                    result.rejections.append(_rejection(spec.name, provenance, column, rejected.value, rejected.check, rejected.reason))
 
     result.rows = _validate(spec, converted, result)
+    result.aliases_used = sorted(matcher.aliases_used)
     return result
 
 
 def _locate_tables(path: Path, sheets: list[Sheet], spec: SourceSpec, synonyms: HeaderSynonyms) -> list[tuple[Sheet, Header]]:
-    tables = [(sheet, header) for sheet in sheets if (header := synonyms.locate(spec.name, sheet, spec.required))]
+    tables = [(sheet, header) for sheet in sheets if (header := synonyms.locate(spec.name, sheet, spec.required, spec.wide))]
     if tables:
         return tables
     if all(not any(not is_blank(r) for r in sheet.rows) for sheet in sheets):
         raise FileUnreadable(f"{path.name}: the file has no rows")
-    missing = synonyms.missing(spec.name, max(sheets, key=lambda s: len(s.rows)), spec.required)
+    missing = synonyms.missing(spec.name, max(sheets, key=lambda s: len(s.rows)), spec.required, spec.wide)
     raise FileUnreadable(
         f"{path.name}: no header row with the required columns; missing {', '.join(repr(m) for m in missing)} "
         f"(accepted names are in data/reference/header_synonyms.toml, section [{spec.name}])"
     )
 
 
-def _header_period(path: Path, header: Header) -> dt.date | None:
-    return find_period(header.title_text) or find_period(path.stem)
-
-
 def _sheet_label(sheet: Sheet) -> str:
     return f", sheet '{sheet.name}'" if sheet.name else ""
+
+
+def _row_total_mismatch(records: list[tuple[dict, dict]], spec: SourceSpec) -> RowRejected | None:
+    """In a wide row, a Total column must equal the sum of the segment columns; it is never loaded itself."""
+    if len(records) < 2 or "row_total" not in records[0][0] or spec.total_value is None:
+        return None
+    try:
+        stated = parse_number(records[0][0]["row_total"], whole=True)
+        parts = [parse_number(r[spec.total_value], whole=True) for r, _ in records]
+    except ValueError:
+        return None  # the unreadable cell itself is reported by the conversion
+    if stated is None or any(p is None for p in parts) or sum(parts) == stated:
+        return None
+    return RowRejected(
+        "row_total", records[0][0]["row_total"], "row_total_matches",
+        f"the segment columns add up to {sum(parts):,.0f} but the Total column says {stated:,.0f}; one of them is wrong",
+    )  # fmt: skip
+
+
+def _stated_totals(spec: SourceSpec, row: list, header: Header, context: RowContext, kind, provenance: dict) -> list[dict]:
+    """A totals row becomes cross-check figures: what the file says the sum is, per period/segment or year."""
+    if spec.total_value is None:
+        return []
+    totals = []
+    for record, _ in expand(row, header):
+        try:
+            value = parse_number(record.get(spec.total_value), whole=True)
+            period = parse_period(record["period"], record.get("year")) if record.get("period") else context.period
+            year = parse_year(record["year"]) if record.get("year") not in (None, "") and "period" not in record else None
+            segment = parse_segment(record["segment"]) if record.get("segment") not in (None, "") else "ALL"
+        except (ValueError, SegmentError):
+            continue  # an unreadable total cannot cross-check anything; the row is still counted as skipped
+        if value is None:
+            continue
+        totals.append({
+            "source": spec.name, "file_path": provenance["file_path"], "sheet": provenance["sheet"],
+            "row_number": provenance["row_number"], "label": kind.label, "scope": kind.scope,
+            "period": pd.Timestamp(period) if period and spec.needs_period else pd.NaT, "year": year,
+            "segment": segment if spec.needs_period else None, "stated_value": value,
+        })  # fmt: skip
+    if "row_total" in header.fields and spec.needs_period and totals:
+        try:
+            grand = parse_number(row[next(c.index for c in header.columns if c.field == "row_total")], whole=True)
+        except ValueError:
+            grand = None
+        if grand is not None:
+            totals.append({**totals[0], "segment": "ALL", "stated_value": grand})
+    return totals
 
 
 def _rejection(source: str, provenance: dict, column: str | None, value: object, check: str, reason: str) -> dict:
@@ -261,6 +338,7 @@ def _region(record: dict, context: RowContext, level: str | None) -> str:
     if "region" in record:  # one column holding either a code or a name (targets)
         text = str(record["region"] or "").strip()
         code, name = (text, None) if re.fullmatch(r"[\d.]+", text) else (None, text)
+    level = context.level or level  # a "KOTA" section row above says which Pasuruan is meant
     try:
         return context.matcher.match(code=code, name=name, province=record.get("province"), level=level if name else None)
     except ValueError as error:
@@ -319,27 +397,98 @@ def convert_target(record: dict, context: RowContext) -> dict:
     }
 
 
+def segment_column(text: str, field_for: Callable[[str], str | None]) -> tuple[str, str | None, object] | None:
+    """Wide participation headers: 'PU', 'Bukan Penerima Upah', 'Peserta Aktif BPU'; 'Total' is a cross-check."""
+    words = text.split()
+    for split in range(len(words)):
+        prefix, rest = " ".join(words[:split]), " ".join(words[split:])
+        if prefix and field_for(prefix) != "active_participants":
+            continue
+        if field_for(rest) == "row_total":
+            return ("row_total", None, None)
+        try:
+            return ("active_participants", "segment", parse_segment(rest))
+        except SegmentError:
+            continue
+    return None
+
+
+def year_column(text: str, field_for: Callable[[str], str | None]) -> tuple[str, str | None, object] | None:
+    """Wide BPS headers: '2021', 'Penduduk Bekerja 2021', 'Formal (2021)'; a bare year holds employed persons."""
+    match = re.fullmatch(r"(.*?)[\s(]*\b((?:19|20)\d{2})\b[\s)]*(.*)", text)
+    if not match:
+        return None
+    rest = f"{match.group(1)} {match.group(3)}".strip()
+    field_name = field_for(rest) if rest else "employed"
+    return (field_name, "year", int(match.group(2))) if field_name in ("employed", "formal", "informal") else None
+
+
+def convert_potential(record: dict, context: RowContext) -> dict:
+    potential = _required(record, "potential_workers", _count(record, "potential_workers"), "potential workers")
+    source = record.get("source")
+    return {
+        "year": _parsed(record, "year", parse_year, "year_format"),
+        "region_code": _region(record, context, None),
+        "segment": _parsed(record, "segment", lambda v: parse_segment(v, allow_all=True), "segment_value"),
+        "potential_workers": int(potential),
+        "source": _required(record, "source", None if source in (None, "") else str(source).strip(), "source (who published the figure)"),
+    }
+
+
 REGION_FIELDS = ["region_code", "region_name", "province"]
-PARTICIPATION = SourceSpec("participation", [REGION_FIELDS, ["segment"], ["active_participants"]], schemas.ParticipationRows, convert_participation, needs_period=True)
-WORKFORCE = SourceSpec("workforce", [REGION_FIELDS, ["year"], ["employed"]], schemas.WorkforceRows, convert_workforce)
+PARTICIPATION = SourceSpec(
+    "participation", [REGION_FIELDS, ["segment"], ["active_participants"]], schemas.ParticipationRows, convert_participation,
+    needs_period=True, wide=segment_column, total_value="active_participants",
+)  # fmt: skip
+WORKFORCE = SourceSpec(
+    "workforce", [REGION_FIELDS, ["year"], ["employed"]], schemas.WorkforceRows, convert_workforce,
+    wide=year_column, total_value="employed",
+)  # fmt: skip
 TARGETS = SourceSpec(
     "targets", [["target_id"], ["region"], ["segment"], ["metric"], ["target_value"], ["deadline"], ["source"]], schemas.TargetRows, convert_target
 )
-SOURCES = {spec.name: spec for spec in (PARTICIPATION, WORKFORCE, TARGETS)}
+POTENTIAL = SourceSpec(
+    "potential", [REGION_FIELDS, ["year"], ["segment"], ["potential_workers"], ["source"]], schemas.PotentialRows, convert_potential
+)
+SOURCES = {spec.name: spec for spec in (PARTICIPATION, WORKFORCE, TARGETS, POTENTIAL)}
+
+
+@dataclass
+class SourceIngest:
+    results: list[FileResult]  # files read in this run
+    unchanged: list[str]  # files with the same content and ingest version as last run: their rows are kept
+    deleted: list[str]  # files of the last run that are gone: their rows leave the warehouse
 
 
 def ingest_source(
-    raw_dir: Path, spec: SourceSpec, synonyms: HeaderSynonyms, matcher: RegionMatcher, progress: logging.Logger | logging.LoggerAdapter = log
-) -> list[FileResult]:
-    """Ingest every file of one source, logging one progress line per file."""
+    raw_dir: Path,
+    spec: SourceSpec,
+    synonyms: HeaderSynonyms,
+    matcher: RegionMatcher,
+    known: dict[str, tuple[str, str, str]] | None = None,
+    ingest_version: str = "",
+    progress: logging.Logger | logging.LoggerAdapter = log,
+) -> SourceIngest:
+    """Ingest the files of one source that are new or changed since `known` (file -> sha256, version, status)."""
+    known = known or {}
+    raw_dir = Path(raw_dir)
+    present = {relative_path(p, raw_dir): p for p in raw_files(raw_dir, spec.name)}
+    hashes = {rel: sha256_of(p) for rel, p in present.items()}
+    unchanged = sorted(
+        rel for rel in present
+        if rel in known and known[rel][0] == hashes[rel] and known[rel][1] == ingest_version and known[rel][2] != "failed"
+    )  # fmt: skip
+    deleted = sorted(set(known) - set(present))
+    to_read = [p for rel, p in present.items() if rel not in unchanged]
+    if unchanged or deleted:
+        progress.info("%s: %d files unchanged since the last run, %d deleted, %d to read", spec.name, len(unchanged), len(deleted), len(to_read))
     results = []
-    files = raw_files(raw_dir, spec.name)
-    for number, path in enumerate(files, start=1):
-        result = ingest_file(path, Path(raw_dir), spec, synonyms, matcher)
+    for number, path in enumerate(to_read, start=1):
+        result = ingest_file(path, raw_dir, spec, synonyms, matcher)
         progress.info(
-            "%s %d/%d %s: %s, %d read, %d loaded, %d rejected%s",
-            spec.name, number, len(files), result.file_path, result.status, result.rows_read,
-            result.rows_loaded, len(result.rejections), f" ({result.error})" if result.error else "",
+            "%s %d/%d %s: %s, %d read, %d loaded, %d rejected, %d skipped%s",
+            spec.name, number, len(to_read), result.file_path, result.status, result.rows_read, result.rows_loaded,
+            len(result.rejections), sum(result.skipped.values()), f" ({result.error})" if result.error else "",
         )  # fmt: skip
         results.append(result)
-    return results
+    return SourceIngest(results, unchanged, deleted)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 REGENCY_WORDS = {"KAB", "KABUPATEN"}
 CITY_WORDS = {"KOTA", "KOTAMADYA"}
+PROVINCE_WORDS = {"PROVINSI", "PROPINSI", "PROV"}
 # Jakarta's kab/kota are "Kota Administrasi ..." and "Kabupaten Administrasi ..."; the word carries no meaning.
 FILLER_WORDS = {"ADM", "ADMINISTRASI"}
 
@@ -41,6 +42,8 @@ def split_level(text: str) -> tuple[str, str | None]:
     """'Kab. Pasuruan' -> ('PASURUAN', 'regency'); 'PASURUAN KOTA' -> ('PASURUAN', 'city'); 'Jember' -> ('JEMBER', None)."""
     words = normalise(text).split()
     level = None
+    if len(words) > 1 and words[0] in PROVINCE_WORDS:
+        return " ".join(words[1:]), "province"
     if len(words) > 1 and words[0] in REGENCY_WORDS | CITY_WORDS:
         level = "regency" if words[0] in REGENCY_WORDS else "city"
         words = words[1:]
@@ -111,6 +114,7 @@ class RegionMatcher:
                 raise RegionMatchError(
                     f"code {code_text!r} is {region.region_name} ({region.region_code}) but the name says {name_text!r}"
                 )
+            self._note_alias(name_text, by_code)
             return by_code
         return self._match_name(name_text, province_code, level)
 
@@ -118,6 +122,11 @@ class RegionMatcher:
         if re.fullmatch(r"\d{2}", province):
             return self._match_code(province)
         return self._match_name(province, None, "province")
+
+    def is_province_name(self, name: str) -> bool:
+        """True for a name that can only be a province (not also a kab/kota), e.g. 'Jawa Timur', 'Prov. Jambi'."""
+        candidates = self._candidates(name, None, None)
+        return bool(candidates) and all(self.regions[c].region_level == "province" for c in candidates)
 
     def name_of(self, region_code: str) -> str:
         return self.regions[region_code].region_name
@@ -150,6 +159,11 @@ class RegionMatcher:
                 candidates = narrowed
         return candidates
 
+    def _note_alias(self, name: str, code: str) -> None:
+        alias = self.alias_by_key.get((_key(name), code))
+        if alias is not None and _key(self.regions[code].region_name) != _key(name):
+            self.aliases_used.add(alias)
+
     def _level_fits(self, code: str, wanted: str) -> bool:
         actual = self.regions[code].region_level
         return actual == wanted or (wanted == "kabkota" and actual in ("regency", "city"))
@@ -158,9 +172,7 @@ class RegionMatcher:
         candidates = self._candidates(name, province_code, level)
         if len(candidates) == 1:
             code = candidates.pop()
-            alias = self.alias_by_key.get((_key(name), code))
-            if alias is not None and _key(self.regions[code].region_name) != _key(name):
-                self.aliases_used.add(alias)
+            self._note_alias(name, code)
             return code
         if len(candidates) > 1:
             listed = ", ".join(f"{self.regions[c].region_name} ({c})" for c in sorted(candidates))
@@ -203,10 +215,13 @@ def load_regions(reference_dir: Path) -> list[Region]:
         ]
 
 
-def load_aliases(reference_dir: Path) -> list[tuple[str, str]]:
+USER_ALIASES = "region_aliases.csv"  # the list users extend; region_aliases_bps.csv is generated
+
+
+def load_aliases(reference_dir: Path, pattern: str = "region_aliases*.csv") -> list[tuple[str, str]]:
     """Aliases from every region_aliases*.csv file: the generated BPS names and the user-maintained list."""
     aliases = []
-    for path in sorted(Path(reference_dir).glob("region_aliases*.csv")):
+    for path in sorted(Path(reference_dir).glob(pattern)):
         with open(path, encoding="utf-8") as f:
             rows = csv.DictReader(line for line in f if not line.startswith("#"))
             aliases += [(r["alias"], r["region_code"]) for r in rows if r["alias"].strip()]

@@ -91,3 +91,19 @@ class TargetRows(pa.DataFrameModel):
     class Config:
         strict = "filter"
         coerce = True
+
+
+class PotentialRows(pa.DataFrameModel):
+    year: Series[int] = pa.Field(ge=2000, le=2100)
+    region_code: Series[str] = pa.Field(str_matches=r"^\d{2}(\.\d{2})?$")
+    segment: Series[str] = pa.Field(isin=["ALL", *SEGMENTS])
+    potential_workers: Series[int] = pa.Field(gt=0)
+    source: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    @pa.dataframe_check(name="duplicate_key", error="repeats the key region_code, year, segment of an earlier row in this file; the first one is kept")
+    def first_of_each_key(cls, frame: pd.DataFrame) -> Series[bool]:
+        return ~frame.duplicated(subset=["region_code", "year", "segment"], keep="first")
+
+    class Config:
+        strict = "filter"
+        coerce = True

@@ -46,8 +46,12 @@ def sql_path(relative: str) -> Path:
     return SQL_DIR / relative
 
 
-def run_sql_file(con: duckdb.DuckDBPyConnection, relative: str) -> None:
-    con.execute(sql_path(relative).read_text(encoding="utf-8"))
+def run_sql_file(con: duckdb.DuckDBPyConnection, relative: str, **names: str) -> None:
+    """Run one SQL file; `names` fill {placeholders} in the shared per-source templates (sql/staging/source_*.sql)."""
+    text = sql_path(relative).read_text(encoding="utf-8")
+    for name, value in names.items():
+        text = text.replace("{" + name + "}", value)
+    con.execute(text)
 
 
 def table_of(relative: str) -> str:
@@ -100,3 +104,51 @@ def publish(warehouse_dir: Path) -> Path:
         os.fsync(f.fileno())
     os.replace(staging, target)
     return target
+
+
+# --- per-source staging: rows, ledger, quarantine and totals of one raw source ---------------------------------
+
+STAGING_SUFFIXES = ("", "_files", "_quarantine", "_totals")
+
+
+def known_files(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, tuple[str, str, str]]:
+    """file_path -> (sha256, ingest_version, status) from the last ingest of this source."""
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'staging' AND table_name = ?",
+        [f"{source}_files"],
+    ).fetchone()[0]
+    if not exists:
+        return {}
+    return {path: (sha, version, status) for path, sha, version, status in con.execute(
+        f"SELECT file_path, sha256, ingest_version, status FROM staging.{source}_files"
+    ).fetchall()}  # fmt: skip
+
+
+def prepare_staging(con: duckdb.DuckDBPyConnection, source: str, full_reload: bool) -> None:
+    """Create the source's staging tables; a full reload (new ingest code) drops them first."""
+    if full_reload:
+        for suffix in STAGING_SUFFIXES:
+            con.execute(f"DROP TABLE IF EXISTS staging.{source}{suffix}")
+    run_sql_file(con, f"staging/{source}.sql")
+    for template in ("source_files", "source_quarantine", "source_totals"):
+        run_sql_file(con, f"staging/{template}.sql", source=source)
+
+
+def store_ingest(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    replaced: list[str],
+    rows: pd.DataFrame,
+    ledger: pd.DataFrame,
+    rejections: pd.DataFrame,
+    totals: pd.DataFrame,
+    unchanged: list[str],
+) -> None:
+    """Replace exactly the rows of the files that were read again or deleted; mark the others unchanged."""
+    for suffix in STAGING_SUFFIXES:
+        con.execute(f"DELETE FROM staging.{source}{suffix} WHERE list_contains(?, file_path)", [replaced])
+    insert_frame(con, f"staging.{source}", rows)
+    insert_frame(con, f"staging.{source}_files", ledger)
+    insert_frame(con, f"staging.{source}_quarantine", rejections)
+    insert_frame(con, f"staging.{source}_totals", totals)
+    con.execute(f"UPDATE staging.{source}_files SET status = 'unchanged' WHERE list_contains(?, file_path)", [unchanged])

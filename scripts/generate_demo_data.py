@@ -113,6 +113,7 @@ def build(out: Path) -> None:
     write_province_reports(out / "participation", participation)
     write_workforce(out / "workforce", regions, workforce)
     write_targets(out / "targets")
+    write_sumatera_selatan(out)
     print(f"wrote demo data for {len(regions)} kab/kota, {len(MONTHS)} months, to {out}")
 
 
@@ -126,27 +127,64 @@ def write_participation(folder: Path, regions, participation) -> None:
                 rows.append((region, segment, active, round(active * 0.015), round(active * 0.01)))
         stem = f"{period:%Y-%m}_kepesertaan_jatim"
         if period.year == 2021:
-            # Branch-office CSV export: BPS codes, upper-case names, a Periode column.
-            with open(folder / f"{stem}.csv", "w", newline="", encoding="utf-8") as f:
-                writer = csv.writer(f)
-                writer.writerow(["Periode", "Kode", "Kab/Kota", "Segmen", "TK Aktif", "TK Baru", "Non Aktif"])
-                for region, segment, active, new, inactive in rows:
-                    writer.writerow([f"{period:%Y-%m}", region.bps_code, region.region_name.upper(), segment, active, new, inactive])
-                if period == dt.date(2021, 6, 1):
-                    # Two rows an analyst must see in quarantine: an unknown region and a figure that is not a count.
-                    writer.writerow([f"{period:%Y-%m}", "", "KAB. MAJAPAHIT", "PU", 1200, 10, 5])
-                    writer.writerow([f"{period:%Y-%m}", "3509", "JEMBER", "Pekerja Migran Indonesia", "12.5", "", ""])
+            write_branch_csv(folder / f"{stem}.csv", period, rows)
+        elif period.year < 2024:
+            write_kanwil_long(folder / f"{stem}.xlsx", period, rows)
         else:
-            # Kanwil workbook: title and period rows above the header, Kemendagri codes, full segment names.
-            workbook = xlsxwriter.Workbook(folder / f"{stem}.xlsx")
-            sheet = workbook.add_worksheet("Kepesertaan")
-            sheet.write_row(0, 0, ["Laporan Kepesertaan Aktif BPJS Ketenagakerjaan - Kanwil Jawa Timur"])
-            sheet.write_row(1, 0, [f"Periode: {BULAN[period.month - 1]} {period.year}"])
-            sheet.write_row(3, 0, ["Kode Wilayah", "Kabupaten/Kota", "Segmen Peserta", "Peserta Aktif", "Peserta Baru", "Peserta Non Aktif"])
-            labels = {"PU": "Penerima Upah", "BPU": "Bukan Penerima Upah", "JAKON": "Jasa Konstruksi", "PMI": "Pekerja Migran Indonesia"}
-            for i, (region, segment, active, new, inactive) in enumerate(rows, start=4):
-                sheet.write_row(i, 0, [region.region_code, region.region_name, labels[segment], active, new, inactive])
-            workbook.close()
+            write_kanwil_wide(folder / f"{stem}.xlsx", period, regions, participation)
+
+
+def write_branch_csv(path: Path, period: dt.date, rows) -> None:
+    # Branch-office CSV export: BPS codes, upper-case names (one in the old spelling), a Periode column.
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Periode", "Kode", "Kab/Kota", "Segmen", "TK Aktif", "TK Baru", "Non Aktif"])
+        for region, segment, active, new, inactive in rows:
+            name = region.region_name.upper().replace("SIDOARJO", "SIDOARDJO")
+            writer.writerow([f"{period:%Y-%m}", region.bps_code, name, segment, active, new, inactive])
+        if period == dt.date(2021, 6, 1):
+            # Two rows an analyst must see in quarantine: an unknown region and a figure that is not a count.
+            writer.writerow([f"{period:%Y-%m}", "", "KAB. MAJAPAHIT", "PU", 1200, 10, 5])
+            writer.writerow([f"{period:%Y-%m}", "3509", "JEMBER", "Pekerja Migran Indonesia", "12.5", "", ""])
+
+
+def write_kanwil_long(path: Path, period: dt.date, rows) -> None:
+    # Kanwil workbook: title and period rows above the header, Kemendagri codes, full segment names.
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet("Kepesertaan")
+    sheet.write_row(0, 0, ["Laporan Kepesertaan Aktif BPJS Ketenagakerjaan - Kanwil Jawa Timur"])
+    sheet.write_row(1, 0, [f"Periode: {BULAN[period.month - 1]} {period.year}"])
+    sheet.write_row(3, 0, ["Kode Wilayah", "Kabupaten/Kota", "Segmen Peserta", "Peserta Aktif", "Peserta Baru", "Peserta Non Aktif"])
+    labels = {"PU": "Penerima Upah", "BPU": "Bukan Penerima Upah", "JAKON": "Jasa Konstruksi", "PMI": "Pekerja Migran Indonesia"}
+    for i, (region, segment, active, new, inactive) in enumerate(rows, start=4):
+        sheet.write_row(i, 0, [region.region_code, region.region_name, labels[segment], active, new, inactive])
+    workbook.close()
+
+
+def write_kanwil_wide(path: Path, period: dt.date, regions, participation) -> None:
+    # The 2024 Kanwil format: one column per segment under a merged header, KABUPATEN / KOTA sections with bare
+    # names (so "Pasuruan" is told apart by its section), a Total column, a Jumlah row and a footnote.
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet(f"{BULAN[period.month - 1][:3]} {period.year}")
+    sheet.write_row(0, 0, ["REKAPITULASI TENAGA KERJA AKTIF PER KABUPATEN/KOTA"])
+    sheet.write_row(1, 0, [f"Posisi {BULAN[period.month - 1]} {period.year}"])
+    sheet.merge_range(3, 0, 4, 0, "No")
+    sheet.merge_range(3, 1, 4, 1, "Kabupaten/Kota")
+    sheet.merge_range(3, 2, 3, 6, "Tenaga Kerja Aktif")
+    sheet.write_row(4, 2, ["PU", "BPU", "Jakon", "PMI", "Total"])
+    row = 5
+    for level, title in (("regency", "KABUPATEN"), ("city", "KOTA")):
+        sheet.write_row(row, 0, [title])
+        row += 1
+        for number, region in enumerate((r for r in regions if r.region_level == level), start=1):
+            values = [participation[(region.region_code, period, s)] for s in ("PU", "BPU", "JAKON", "PMI")]
+            name = region.region_name.split(" ", 1)[1]
+            sheet.write_row(row, 0, [number, name, *[f"{v:,}".replace(",", ".") for v in values], f"{sum(values):,}".replace(",", ".")])
+            row += 1
+    totals = [sum(participation[(r.region_code, period, s)] for r in regions) for s in ("PU", "BPU", "JAKON", "PMI")]
+    sheet.write_row(row, 0, ["", "JUMLAH", *totals, sum(totals)])
+    sheet.write_row(row + 2, 0, ["Sumber: BPJS Ketenagakerjaan Kantor Wilayah Jawa Timur (data sintetis)"])
+    workbook.close()
 
 
 def write_province_reports(folder: Path, participation) -> None:
@@ -162,23 +200,49 @@ def write_province_reports(folder: Path, participation) -> None:
 
 
 def write_workforce(folder: Path, regions, workforce) -> None:
+    # BPS's wide layout: sections, a merged label over one column per year (two header rows), the province's own
+    # estimate as a totals row (it does not equal the kab/kota sum exactly), and a footnote.
     folder.mkdir(parents=True, exist_ok=True)
     workbook = xlsxwriter.Workbook(folder / "bps_sakernas_agustus_jatim_2020_2024.xlsx")
     sheet = workbook.add_worksheet("Penduduk Bekerja")
-    sheet.write_row(0, 0, ["Penduduk Berumur 15 Tahun ke Atas yang Bekerja menurut Kabupaten/Kota, Sakernas Agustus"])
-    sheet.write_row(2, 0, ["Tahun", "Kode Wilayah", "Kabupaten/Kota", "Penduduk Bekerja", "Formal", "Informal"])
-    row = 3
-    for year in WORKFORCE_YEARS:
-        for region in regions:
-            employed, formal, informal = workforce[(region.region_code, year)]
-            sheet.write_row(row, 0, [year, region.bps_code, region.region_name, employed, formal, informal])
-            row += 1
-        # BPS's own provincial estimate, which does not equal the sum of the kab/kota estimates exactly.
-        employed = round(sum(workforce[(r.region_code, year)][0] for r in regions) * 0.998)
-        formal = round(sum(workforce[(r.region_code, year)][1] for r in regions) * 0.998)
-        sheet.write_row(row, 0, [year, "35", "Jawa Timur", employed, formal, employed - formal])
+    years = list(WORKFORCE_YEARS)
+    sheet.write_row(0, 0, ["Penduduk Berumur 15 Tahun ke Atas yang Bekerja menurut Kabupaten/Kota dan Status Formal/Informal, Sakernas Agustus"])
+    sheet.merge_range(2, 0, 3, 0, "Kabupaten/Kota")
+    for group, title in enumerate(("Penduduk Bekerja", "Formal", "Informal")):
+        first = 1 + group * len(years)
+        sheet.merge_range(2, first, 2, first + len(years) - 1, title)
+        sheet.write_row(3, first, years)
+    row = 4
+    for level, title in (("regency", "Kabupaten"), ("city", "Kota")):
+        sheet.write_row(row, 0, [title])
         row += 1
+        for region in (r for r in regions if r.region_level == level):
+            figures = [workforce[(region.region_code, y)][i] for i in range(3) for y in years]
+            sheet.write_row(row, 0, [region.region_name.split(" ", 1)[1], *figures])
+            row += 1
+    province = [round(sum(workforce[(r.region_code, y)][i] for r in regions) * 0.998) for i in range(3) for y in years]
+    sheet.write_row(row, 0, ["Jawa Timur", *province])
+    sheet.write_row(row + 1, 0, ["Sumber: Survei Angkatan Kerja Nasional (Sakernas) Agustus, diolah (data sintetis)"])
     workbook.close()
+
+
+def write_sumatera_selatan(raw: Path) -> None:
+    # The March 2024 provincial statement: 30.2 million "vulnerable informal workers", 9.83% (2.97 million) of them
+    # covered, while BPS counted 4.40 million employed persons in the whole province in August 2023.
+    with open(raw / "participation" / "2024-03_sumsel_pekerja_rentan.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, delimiter=";")
+        writer.writerow(["Provinsi", "Segmen", "Peserta Aktif"])
+        writer.writerow(["Sumatera Selatan", "Bukan Penerima Upah", "2.968.660"])
+    with open(raw / "workforce" / "bps_sumsel_2023.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, delimiter=";")
+        writer.writerow(["Kode Wilayah", "Provinsi", "Tahun", "Penduduk Bekerja"])
+        writer.writerow(["16", "Sumatera Selatan", "2023", "4.400.000"])
+    (raw / "potential").mkdir(parents=True, exist_ok=True)
+    with open(raw / "potential" / "potensi_pekerja_rentan_sumsel_2024.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Provinsi", "Tahun", "Segmen", "Potensi Pekerja", "Sumber"])
+        writer.writerow(["Sumatera Selatan", "2024", "BPU", "30.200.000",
+                         "Pemerintah Provinsi Sumatera Selatan, statement of March 2024 (30.2 million vulnerable informal workers)"])
 
 
 def write_targets(folder: Path) -> None:

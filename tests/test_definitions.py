@@ -2,22 +2,23 @@
 
 from pipeline.definitions import defs
 
+STAGING = ["staging/participation", "staging/potential", "staging/targets", "staging/workforce"]
 EXPECTED_GRAPH = {
     "ref/regions": [],
-    "staging/participation": [],
-    "staging/workforce": [],
-    "staging/targets": [],
+    **{source: [] for source in STAGING},
+    "dq/file_ledger": STAGING,
+    "dq/rejected_rows": STAGING,
+    "dq/stated_totals": ["ref/regions", "staging/participation", "staging/workforce"],
     "core/participation": ["ref/regions", "staging/participation"],
     "core/workforce": ["ref/regions", "staging/workforce"],
     "core/targets": ["staging/targets"],
+    "core/potential": ["staging/potential"],
     "marts/coverage": ["core/participation", "core/workforce", "ref/regions"],
+    "marts/coverage_potential": ["core/participation", "core/potential", "core/workforce", "ref/regions"],
     "marts/participation_trend": ["core/participation", "ref/regions"],
     "marts/target_progress": ["core/targets", "marts/coverage", "ref/regions"],
-    "analyst_warehouse": [
-        "core/participation", "core/targets", "core/workforce", "marts/coverage", "marts/participation_trend",
-        "marts/target_progress", "ref/regions", "staging/participation", "staging/targets", "staging/workforce",
-    ],
 }  # fmt: skip
+EXPECTED_GRAPH["analyst_warehouse"] = sorted(EXPECTED_GRAPH)
 
 
 def test_asset_graph():

@@ -16,7 +16,7 @@ def test_header_found_below_title_rows(synonyms):
     sheet = Sheet("s", [["Laporan Kepesertaan"], ["Periode: September 2021"], [], ["Kode Wilayah", "KAB/KOTA", "Segmen", "TK Aktif"]])
     header = synonyms.locate("participation", sheet, REQUIRED)
     assert header.row_index == 3
-    assert header.columns == {"region_code": 0, "region_name": 1, "segment": 2, "active_participants": 3}
+    assert [(c.field, c.index) for c in header.columns] == [("region_code", 0), ("region_name", 1), ("segment", 2), ("active_participants", 3)]
     assert "September 2021" in header.title_text
 
 

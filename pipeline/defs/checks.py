@@ -10,6 +10,8 @@ import dagster as dg
 
 from pipeline.defs.resources import WarehouseResource
 from pipeline.ingest import SOURCES
+from pipeline.regions import USER_ALIASES, load_aliases
+from pipeline.settings import REFERENCE_DIR
 
 EXAMPLES_SHOWN = 20
 
@@ -40,15 +42,14 @@ def _regions_known(table: str) -> SqlCheck:
 def _reconciles(source: str) -> SqlCheck:
     return SqlCheck(
         f"staging.{source}", "every_file_reconciles",
-        f"For every {source} file: rows read = rows loaded + rows rejected, and the loaded rows are in staging.",
+        f"For every {source} file: rows read = rows loaded + rows rejected + rows skipped, and the loaded and rejected rows are all there.",
         f"""WITH staged AS (SELECT file_path, count(*) AS n FROM staging.{source} GROUP BY file_path),
-                 quarantined AS (SELECT file_path, count(*) AS n FROM dq.rejected_rows WHERE source = '{source}' GROUP BY file_path)
-            SELECT l.file_path, l.rows_read, l.rows_loaded, l.rows_rejected,
+                 quarantined AS (SELECT file_path, count(*) AS n FROM staging.{source}_quarantine GROUP BY file_path)
+            SELECT l.file_path, l.rows_read, l.rows_loaded, l.rows_rejected, l.rows_skipped,
                    coalesce(s.n, 0) AS rows_staged, coalesce(q.n, 0) AS rows_quarantined
-            FROM dq.file_ledger l LEFT JOIN staged s USING (file_path) LEFT JOIN quarantined q USING (file_path)
-            WHERE l.source = '{source}'
-              AND (l.rows_read <> l.rows_loaded + l.rows_rejected OR coalesce(s.n, 0) <> l.rows_loaded
-                   OR coalesce(q.n, 0) <> l.rows_rejected)""",
+            FROM staging.{source}_files l LEFT JOIN staged s USING (file_path) LEFT JOIN quarantined q USING (file_path)
+            WHERE l.rows_read <> l.rows_loaded + l.rows_rejected + l.rows_skipped
+               OR coalesce(s.n, 0) <> l.rows_loaded OR coalesce(q.n, 0) <> l.rows_rejected""",
     )  # fmt: skip
 
 
@@ -77,6 +78,33 @@ SQL_CHECKS = [
         "AND abs(active_participants - kabkota_sum) > 0.01 * kabkota_sum",
         blocking=False,
     ),  # fmt: skip
+    SqlCheck(
+        "core.participation", "month_on_month_within_20pct",
+        "Active participants of a region and segment change by at most 20% from one month to the next (complete figures only).",
+        "SELECT c.period, c.region_code, c.segment, prev.active_participants AS previous_month, c.active_participants, "
+        "round(100.0 * (c.active_participants - prev.active_participants) / prev.active_participants, 1) AS change_pct "
+        "FROM core.participation c JOIN core.participation prev ON prev.region_code = c.region_code AND prev.segment = c.segment "
+        "AND prev.period = c.period - INTERVAL 1 MONTH "
+        "WHERE c.is_complete AND prev.is_complete AND prev.active_participants > 0 "
+        "AND abs(c.active_participants - prev.active_participants) > 0.2 * prev.active_participants ORDER BY abs(change_pct) DESC",
+        blocking=False,
+    ),  # fmt: skip
+    SqlCheck(
+        "dq.stated_totals", "totals_match_loaded_rows",
+        "Every totals row of a raw file is within 0.5% of the sum of the rows loaded from the same sheet.",
+        "SELECT file_path, sheet, row_number, label, period, year, segment, stated_value, loaded_sum, round(difference_pct, 2) AS difference_pct "
+        "FROM dq.stated_totals WHERE loaded_sum IS NULL OR abs(difference_pct) > 0.5 ORDER BY file_path, row_number",
+        blocking=False,
+    ),  # fmt: skip
+    SqlCheck(
+        "marts.coverage_potential", "potential_within_bps_employed",
+        "A potential-worker denominator is not larger than all employed persons BPS counts in the region.",
+        "SELECT period, region_code, region_name, segment, active_participants, workforce AS potential_workers, "
+        "denominator_source, bps_employed, bps_year, round(coverage_pct, 2) AS coverage_pct "
+        "FROM marts.coverage_potential WHERE exceeds_bps_employed ORDER BY period, region_code",
+        blocking=False,
+    ),  # fmt: skip
+    _unique("marts.coverage_potential", "period, region_code, segment"),
     _unique("marts.participation_trend", "period, region_code, segment"),
     _unique("marts.target_progress", "target_id"),
 ]
@@ -104,4 +132,21 @@ def build_check(check: SqlCheck) -> dg.AssetChecksDefinition:
     return _check
 
 
-asset_checks = [build_check(check) for check in SQL_CHECKS]
+@dg.asset_check(
+    asset=dg.AssetKey(["dq", "file_ledger"]),
+    name="every_alias_used",
+    description="Every alias in data/reference/region_aliases.csv matched a row of some raw file; an unused alias may be a typo.",
+    blocking=False,
+)
+def every_alias_used(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        used = {a for (a,) in con.execute("SELECT DISTINCT unnest(aliases_used) FROM dq.file_ledger").fetchall()}
+    unused = [alias for alias, _ in load_aliases(REFERENCE_DIR, USER_ALIASES) if alias not in used]
+    return dg.AssetCheckResult(
+        passed=not unused,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"unused_aliases": len(unused), "examples": ", ".join(unused[:EXAMPLES_SHOWN]) or "none"},
+    )
+
+
+asset_checks = [build_check(check) for check in SQL_CHECKS] + [every_alias_used]

@@ -9,15 +9,18 @@ from pipeline.defs.resources import WarehouseResource
 from pipeline.settings import SQL_DIR
 from pipeline.warehouse import run_sql_file, table_of
 
-LAYERS = ("core", "marts")
-TABLE_REFERENCE = re.compile(r"\b(ref|staging|core|marts)\.([a-z_]+)\b")
+LAYERS = ("dq", "core", "marts")
+TABLE_REFERENCE = re.compile(r"\b(ref|staging|core|marts|dq)\.([a-z_]+)\b")
+# staging.participation_files, _quarantine and _totals are written by the staging/participation asset.
+STAGING_COMPANION = re.compile(r"^staging\.([a-z]+)_(files|quarantine|totals)$")
 
 
 def referenced_tables(sql: str) -> set[str]:
     """Tables a SQL file reads, from its text with comments and COMMENT ON statements removed."""
     code = re.sub(r"--[^\n]*", "", sql)
     code = re.sub(r"COMMENT ON .*?;", "", code, flags=re.IGNORECASE | re.DOTALL)
-    return {f"{schema}.{name}" for schema, name in TABLE_REFERENCE.findall(code)}
+    tables = {f"{schema}.{name}" for schema, name in TABLE_REFERENCE.findall(code)}
+    return {STAGING_COMPANION.sub(r"staging.\1", table) for table in tables}
 
 
 def table_asset(relative: str) -> dg.AssetsDefinition:

@@ -12,17 +12,12 @@ kabkota AS (
     FROM latest l JOIN ref.regions r USING (region_code)
     WHERE r.region_level IN ('regency', 'city')
 ),
-expected AS (
-    SELECT province_code, count(*) AS regions_expected
-    FROM ref.regions WHERE region_level IN ('regency', 'city')
-    GROUP BY province_code
-),
 rollup AS (
     -- A province's sum is a denominator only when every kab/kota of it has a figure for that year.
     SELECT k.year, k.province_code AS region_code, sum(employed) AS employed, sum(formal) AS formal, sum(informal) AS informal
-    FROM kabkota k JOIN expected e USING (province_code)
-    GROUP BY k.year, k.province_code, e.regions_expected
-    HAVING count(*) = e.regions_expected
+    FROM kabkota k JOIN ref.regions p ON p.region_code = k.province_code
+    GROUP BY k.year, k.province_code, p.subregions
+    HAVING count(*) = p.subregions
 ),
 reported AS (
     SELECT l.* FROM latest l JOIN ref.regions r USING (region_code) WHERE r.region_level = 'province'
@@ -38,7 +33,7 @@ national AS (
     SELECT year, 'ID', sum(employed), sum(formal), sum(informal), 'rolled_up'
     FROM province
     GROUP BY year
-    HAVING count(*) = (SELECT count(*) FROM ref.regions WHERE region_level = 'province')
+    HAVING count(*) = (SELECT subregions FROM ref.regions WHERE region_code = 'ID')
 )
 SELECT year, region_code, employed, formal, informal, 'reported' AS workforce_source FROM kabkota
 UNION ALL SELECT * FROM province

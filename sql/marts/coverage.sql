@@ -30,7 +30,8 @@ SELECT
     CASE WHEN m.denominator > 0 AND m.is_complete THEN 100.0 * m.active_participants / m.denominator END AS coverage_pct,
     m.participants_source,
     m.regions_reporting::INTEGER AS regions_reporting,
-    m.regions_expected::INTEGER AS regions_expected
+    m.regions_expected::INTEGER AS regions_expected,
+    m.is_complete
 FROM with_denominator m
 JOIN ref.regions r USING (region_code)
 ORDER BY period, region_code = 'ID' DESC, region_code, segment;
@@ -46,7 +47,8 @@ COMMENT ON COLUMN marts.coverage.active_participants IS 'Active participants (pe
 COMMENT ON COLUMN marts.coverage.workforce IS 'The denominator: BPS employed persons (ALL), formal (PU) or informal (BPU) workers; NULL for JAKON and PMI and where BPS has no figure';
 COMMENT ON COLUMN marts.coverage.workforce_basis IS 'bps_employed for ALL, bps_formal for PU, bps_informal for BPU; NULL when there is no denominator';
 COMMENT ON COLUMN marts.coverage.workforce_year IS 'BPS year of the denominator: the latest year at or before the period''s year';
-COMMENT ON COLUMN marts.coverage.coverage_pct IS 'active_participants / workforce x 100. NULL without a denominator or when a rollup misses some regions. Values above 100 are kept and flagged by a check';
+COMMENT ON COLUMN marts.coverage.coverage_pct IS 'active_participants / workforce x 100. NULL without a denominator or when the figure is incomplete (is_complete = false). Values above 100 are kept and flagged by a check';
 COMMENT ON COLUMN marts.coverage.participants_source IS 'reported: from a file for this region; rolled_up: summed from the level below';
 COMMENT ON COLUMN marts.coverage.regions_reporting IS 'Rolled-up rows: regions of the level below with a figure (kab/kota for a province, complete provinces for ID)';
 COMMENT ON COLUMN marts.coverage.regions_expected IS 'Province and national rows: regions the level below has';
+COMMENT ON COLUMN marts.coverage.is_complete IS 'True when active_participants covers the whole region: all four segments (for ALL) and every region below (for a rollup). Incomplete rows get no coverage_pct';

@@ -18,6 +18,10 @@ SELECT
     r.region_level,
     r.province_code,
     p.region_name AS province_name,
+    CASE r.region_level
+        WHEN 'province' THEN (SELECT count(*) FROM regions k WHERE k.province_code = r.region_code AND k.region_level IN ('regency', 'city'))
+        WHEN 'national' THEN (SELECT count(*) FROM regions k WHERE k.region_level = 'province')
+    END AS subregions,
     coalesce(a.aliases, []::VARCHAR[]) AS aliases
 FROM regions r
 LEFT JOIN regions p ON p.region_code = r.province_code AND p.region_level = 'province'
@@ -31,4 +35,5 @@ COMMENT ON COLUMN ref.regions.region_name IS 'Official name, e.g. Kota Pasuruan,
 COMMENT ON COLUMN ref.regions.region_level IS 'national | province | regency (kabupaten, codes 01-69) | city (kota, codes 71-99)';
 COMMENT ON COLUMN ref.regions.province_code IS 'Kemendagri code of the province the region belongs to (the province itself for a province)';
 COMMENT ON COLUMN ref.regions.province_name IS 'Name of that province';
+COMMENT ON COLUMN ref.regions.subregions IS 'Regions one level below: kab/kota of a province, provinces of ID; what a complete rollup sums';
 COMMENT ON COLUMN ref.regions.aliases IS 'Other spellings the region matcher accepts (BPS names, abbreviations); from data/reference/region_aliases*.csv';

@@ -1,7 +1,7 @@
 -- staging.participation: typed participation rows exactly as the files gave them, with provenance.
 CREATE SCHEMA IF NOT EXISTS staging;
 
-CREATE OR REPLACE TABLE staging.participation (
+CREATE TABLE IF NOT EXISTS staging.participation (
     period DATE,
     region_code VARCHAR,
     segment VARCHAR,

@@ -1,7 +1,7 @@
 -- staging.targets: the target registry as the files gave it, typed, with provenance.
 CREATE SCHEMA IF NOT EXISTS staging;
 
-CREATE OR REPLACE TABLE staging.targets (
+CREATE TABLE IF NOT EXISTS staging.targets (
     target_id VARCHAR,
     region_code VARCHAR,
     segment VARCHAR,

@@ -1,7 +1,7 @@
 -- staging.workforce: BPS employed persons by region and year, typed, with provenance.
 CREATE SCHEMA IF NOT EXISTS staging;
 
-CREATE OR REPLACE TABLE staging.workforce (
+CREATE TABLE IF NOT EXISTS staging.workforce (
     year INTEGER,
     region_code VARCHAR,
     employed BIGINT,
