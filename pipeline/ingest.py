@@ -99,7 +99,7 @@ class FileResult:
             "rows_loaded": self.rows_loaded,
             "rows_rejected": len(self.rejections),
             "rows_skipped": sum(self.skipped.values()),
-            "skipped_detail": ", ".join(f"{n} {kind}" for kind, n in sorted(self.skipped.items())) or None,
+            "skipped_detail": ", ".join(f"{n} {kind}" for kind, n in sorted(self.skipped.items()) if n) or None,
             "status": self.status,
             "error": self.error,
             "loaded_at": loaded_at,
@@ -156,6 +156,13 @@ def ingest_file(path: Path, raw_dir: Path, spec: SourceSpec, synonyms: HeaderSyn
                 continue
             records = expand(row, header)
             result.rows_read += len(records)
+            if header.is_wide:
+                # "-" or an empty cell under a year or segment column is no figure, not a broken one (BPS
+                # published no kab/kota figures for 2016, for example): counted as skipped, not quarantined.
+                wide_fields = {c.field for c in header.columns if c.key_field}
+                blank = [r for r in records if all(str(r[0].get(f) or "").strip() in ("", "-") for f in wide_fields)]
+                result.skipped["empty cell"] += len(blank)
+                records = [r for r in records if r not in blank]
             failure = _row_total_mismatch(records, spec)
             for record, texts in records:
                 result.headers.update({(sheet.name, f): t for f, t in texts.items()})

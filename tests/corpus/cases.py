@@ -1,0 +1,219 @@
+"""The corpus of messy and bad raw files: how each one is written, and what ingest must make of it.
+
+`python tests/corpus/cases.py` (re)writes the files under tests/corpus/<source>/; they are committed, and
+tests/test_corpus.py ingests every one and checks its expected outcome. Figures are synthetic; names and codes
+are the official ones, from several provinces.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import xlsxwriter
+
+CORPUS = Path(__file__).resolve().parent
+
+
+@dataclass
+class Case:
+    path: str  # <source>/<file name>
+    write: Callable[[Path], None]
+    status: str  # loaded | partial | failed
+    loaded: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    rows: list[dict] = field(default_factory=list)  # staged values that must be there (subset of columns)
+    rejections: list[dict] = field(default_factory=list)  # row_number / check_name / reason substring
+    error: str | None = None  # substring of a failed file's message
+    totals: int = 0  # totals rows kept as cross-checks (one per stated figure)
+
+
+def csv_file(rows: list[list[object]], delimiter: str = ",", encoding: str = "utf-8") -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        with open(path, "w", newline="", encoding=encoding) as f:
+            csv.writer(f, delimiter=delimiter).writerows(rows)
+
+    return write
+
+
+def raw_bytes(content: bytes) -> Callable[[Path], None]:
+    return lambda path: path.write_bytes(content)
+
+
+def workbook(sheets: dict[str, list[list[object]]], merges: dict[str, list[tuple]] | None = None) -> Callable[[Path], None]:
+    """Sheets as rows; `merges` lists (first_row, first_col, last_row, last_col, text) merged ranges per sheet."""
+
+    def write(path: Path) -> None:
+        book = xlsxwriter.Workbook(path)
+        for name, rows in sheets.items():
+            sheet = book.add_worksheet(name)
+            for r, row in enumerate(rows):
+                for c, value in enumerate(row):
+                    if value is not None:
+                        sheet.write(r, c, value)
+            for first_row, first_col, last_row, last_col, text in (merges or {}).get(name, []):
+                sheet.merge_range(first_row, first_col, last_row, last_col, text)
+        book.close()
+
+    return write
+
+
+LONG_HEADER = ["Kode Wilayah", "Kabupaten/Kota", "Segmen", "Peserta Aktif"]
+
+CASES = [
+    # --- participation: layouts that load -------------------------------------------------------------------
+    Case("participation/2024-05_jatim_long.csv", csv_file([LONG_HEADER, ["35.75", "Kota Pasuruan", "PU", "16.833"],
+         ["35.74", "Kota Probolinggo", "BPU", "9.081"]]), "loaded", loaded=2,
+         rows=[{"region_code": "35.75", "segment": "PU", "active_participants": 16833, "period": "2024-05-01"}]),
+    Case("participation/2024-05_sumsel_kode_bps.csv", csv_file([["Kode", "Kab/Kota", "Segmen", "TK Aktif"],
+         ["1672", "PRABUMULIH", "PU", "21.004"], ["1608", "OKU SELATAN", "BPU", "3.120"], ["1674", "LUBUKLINGGAU", "PU", "18.220"]]),
+         "loaded", loaded=3,
+         rows=[{"region_code": "16.74", "active_participants": 21004}, {"region_code": "16.09", "active_participants": 3120},
+               {"region_code": "16.73", "active_participants": 18220}]),
+    Case("participation/rekap_jabar_wide.xlsx", workbook(
+        {"Agustus": [["REKAP TENAGA KERJA AKTIF KANWIL JAWA BARAT"], ["Posisi Agustus 2024"], [],
+                     [None, None, None, None, None, None, None], [None, None, "PU", "BPU", "Jakon", "PMI", "Total"],
+                     ["KABUPATEN"], [1, "Bogor", "410.221", "120.118", "30.402", "8.100", "568.841"],
+                     [2, "Bandung", "380.005", "99.871", "21.300", "5.010", "506.186"],
+                     ["KOTA"], [1, "Bogor", "150.330", "40.112", "9.876", "1.200", "201.518"],
+                     [None, "JUMLAH", "940.556", "260.101", "61.578", "14.310", "1.276.545"],
+                     [], ["Sumber: BPJS Ketenagakerjaan Kanwil Jawa Barat (sintetis)"]]},
+        {"Agustus": [(3, 0, 4, 0, "No"), (3, 1, 4, 1, "Kabupaten/Kota"), (3, 2, 3, 6, "Peserta Aktif")]}),
+        "loaded", loaded=12, skipped=4, totals=5,
+        rows=[{"region_code": "32.01", "segment": "PU", "active_participants": 410221, "period": "2024-08-01"},
+              {"region_code": "32.71", "segment": "PMI", "active_participants": 1200}]),
+    Case("participation/2024-07_total_tidak_cocok.xlsx", workbook(
+        {"Data": [["Kab/Kota", "PU", "BPU", "Jakon", "PMI", "Total"], ["Kota Surabaya", 900000, 250000, 60000, 12000, 1222000],
+                  ["Kota Malang", 200000, 60000, 10000, 2000, 999999]]}),
+        "partial", loaded=4, rejected=4,
+        rejections=[{"row_number": 3, "check_name": "row_total_matches", "reason": "add up to 272,000"}]),
+    Case("participation/laporan_posisi_agt.xlsx", workbook(
+        {"Sheet1": [["Laporan Kepesertaan"], ["Posisi Agt 2024"], ["Kabupaten/Kota", "Segmen Peserta", "Jumlah Peserta Aktif"],
+                    ["Kab. Badung", "Bukan Penerima Upah", 41234]]}),
+        "loaded", loaded=1, rows=[{"region_code": "51.03", "segment": "BPU", "period": "2024-08-01"}]),
+    Case("participation/bulan_tahun.csv", csv_file([["Bulan", "Tahun", "Wilayah", "Kategori", "Kepesertaan Aktif"],
+         ["Des", "2023", "Kota Denpasar", "Penerima Upah", "120.500"], ["Desember", "2023", "Kab. Gianyar", "Jasa Konstruksi", "2.310"]]),
+         "loaded", loaded=2, rows=[{"region_code": "51.71", "period": "2023-12-01"}, {"region_code": "51.04", "segment": "JAKON"}]),
+    Case("participation/2023-11_cp1252_titikkoma.csv", csv_file([["Kab/Kota", "Segmen", "Peserta Aktif", "Catatan"],
+         ["Kab. Bandung", "PU", "380.005", "data sementara \u2013 revisi"], ["Kota Cimahi", "BPU", "12.044", ""]], ";", "cp1252"),
+         "loaded", loaded=2, rows=[{"region_code": "32.04"}, {"region_code": "32.77", "active_participants": 12044}]),
+    Case("participation/2023-10_bom_tab.csv", csv_file([["Kab/Kota", "Segmen", "Peserta Aktif"], ["Kota Yogyakarta", "PU", "88.100"]],
+         "\t", "utf-8-sig"), "loaded", loaded=1, rows=[{"region_code": "34.71", "active_participants": 88100}]),
+    Case("participation/2023-09_latin1.csv", csv_file([["Kab/Kota", "Segmen", "Peserta Aktif"], ["Kab. Sleman", "BPU", "31.870"]],
+         ",", "latin-1"), "loaded", loaded=1, rows=[{"region_code": "34.04"}]),
+    Case("participation/2023-08_spasi_ribuan.csv", csv_file([["Kab/Kota", "Segmen", "Peserta Aktif"], ["Kota Kupang", "PU", "99 229"],
+         ["Kab. Kupang", "PU", "1 204 118"]]), "loaded", loaded=2,
+         rows=[{"region_code": "53.71", "active_participants": 99229}, {"region_code": "53.01", "active_participants": 1204118}]),
+    Case("participation/2023-07_akhiran_kota.csv", csv_file([["Kab/Kota", "Segmen", "Peserta Aktif"], ["PASURUAN KOTA", "PU", "16000"],
+         ["MALANG KAB", "PU", "250000"], ["Kota  Adm.  Jakarta Pusat", "PU", "800000"]]), "loaded", loaded=3,
+         rows=[{"region_code": "35.75"}, {"region_code": "35.07"}, {"region_code": "31.71"}]),
+    Case("participation/kode_angka_excel.xlsx", workbook(
+        {"Maret 2024": [["Periode: Maret 2024"], ["Kode", "Kab/Kota", "Segmen", "TK Aktif"], [35.75, "Kota Pasuruan", "PU", 16833],
+                        [11.1, "Kab. Aceh Singkil", "PU", 20111]]}),
+        "loaded", loaded=2, rows=[{"region_code": "35.75"}, {"region_code": "11.10", "period": "2024-03-01"}]),
+    Case("participation/2024-01_dua_sheet.xlsx", workbook(
+        {"Jan": [["Posisi Januari 2024"], LONG_HEADER, ["16.71", "Kota Palembang", "PU", 301200]],
+         "Feb": [["Posisi Februari 2024"], LONG_HEADER, ["16.71", "Kota Palembang", "PU", 302900]],
+         "Catatan": [["Data bersifat sementara."]]}),
+        "loaded", loaded=2, rows=[{"region_code": "16.71", "period": "2024-01-01", "sheet": "Jan"},
+                                  {"region_code": "16.71", "period": "2024-02-01", "sheet": "Feb", "active_participants": 302900}]),
+    Case("participation/provinsi_bali.csv", csv_file([["Periode", "Provinsi", "Segmen", "Peserta Aktif"],
+         ["2025-03", "Bali", "PU", "700.100"], ["2025-03", "Bali", "BPU", "235.079"]]), "loaded", loaded=2,
+         rows=[{"region_code": "51", "active_participants": 235079}]),
+    Case("participation/2024-02_subtotal.xlsx", workbook(
+        {"Data": [["Kabupaten/Kota", "Segmen", "Peserta Aktif"], ["KABUPATEN", None, None], ["Tuban", "PU", 90000], ["Gresik", "PU", 210000],
+                  ["Jumlah Kabupaten", "PU", 300000], ["KOTA", None, None], ["Batu", "PU", 40000], ["Jumlah Kota", "PU", 40000],
+                  ["Total", "PU", 340000]]}),
+        "loaded", loaded=3, skipped=5, totals=3, rows=[{"region_code": "35.23"}, {"region_code": "35.79"}]),
+    # NTT: BPS 5303 is Kemendagri 53.01 (Kupang); BPS 5301 is Sumba Barat, so "5301 KUPANG" (digits copied
+    # from a Kemendagri code) is caught by the name check instead of loading Kupang's figures for Sumba Barat.
+    Case("participation/2024-02_ntt_campur.csv", csv_file([["Kode Wilayah", "Kab/Kota", "Segmen", "Peserta Aktif"],
+         ["", "Kota Kupang", "PU", "70.000"], ["5303", "KUPANG", "BPU", "15.000"], ["", "Kab. Sumba Timur", "PMI", "312"],
+         ["5301", "KUPANG", "PU", "30.000"]]),
+         "partial", loaded=3, rejected=1,
+         rows=[{"region_code": "53.71"}, {"region_code": "53.01", "segment": "BPU"}, {"region_code": "53.11"}],
+         rejections=[{"row_number": 5, "check_name": "region_match", "reason": "is Kabupaten Sumba Barat (53.12)"}]),
+    Case("participation/2024-03_catatan_kaki.csv", csv_file([["Kab/Kota", "Segmen", "Peserta Aktif"], ["Kota Madiun", "PU", "41.000"],
+         [], ["Keterangan: angka sementara"], ["*) termasuk peserta pindahan"]]), "loaded", loaded=1, skipped=2),
+    # --- participation: rows that are quarantined -----------------------------------------------------------
+    Case("participation/2024-04_nama_ganda.csv", csv_file([["Kab/Kota", "Segmen", "Peserta Aktif"], ["Pasuruan", "PU", "100"],
+         ["Kota Pasuruan", "PU", "16.000"]]), "partial", loaded=1, rejected=1,
+         rejections=[{"row_number": 2, "check_name": "region_match", "reason": "Kabupaten Pasuruan (35.14), Kota Pasuruan (35.75)"}]),
+    Case("participation/2024-04_salah_ketik.csv", csv_file([["Kab/Kota", "Segmen", "Peserta Aktif"], ["Kab. Lumajangg", "PU", "100"],
+         ["Kab. Banyuwangi", "PU", "300"]]), "partial", loaded=1, rejected=1,
+         rejections=[{"row_number": 2, "check_name": "region_match", "reason": "did you mean 'Kabupaten Lumajang'"}]),
+    Case("participation/2024-04_strip_kosong.csv", csv_file([["Kab/Kota", "Segmen", "Peserta Aktif"], ["Kota Blitar", "PU", "-"],
+         ["Kota Kediri", "PU", "40.000"]]), "partial", loaded=1, rejected=1,
+         rejections=[{"row_number": 2, "check_name": "required_value", "reason": "active participants is empty"}]),
+    Case("participation/2024-04_angka_ragu.csv", csv_file([["Kab/Kota", "Segmen", "Peserta Aktif"], ["Kota Kediri", "PU", "1,234"],
+         ["Kota Blitar", "BPU", "12,5"]]), "partial", loaded=0, rejected=2,
+         rejections=[{"row_number": 2, "check_name": "number_format", "reason": "ambiguous"},
+                     {"row_number": 3, "check_name": "number_format", "reason": "not a whole number"}]),
+    Case("participation/2024-04_kode_nama_beda.csv", csv_file([["Kode Wilayah", "Kab/Kota", "Segmen", "Peserta Aktif"],
+         ["16.74", "Lubuklinggau", "PU", "100"]]), "partial", rejected=1,
+         rejections=[{"row_number": 2, "check_name": "region_match", "reason": "is Kota Prabumulih"}]),
+    Case("participation/2024-04_baris_ganda.csv", csv_file([["Kab/Kota", "Segmen", "Peserta Aktif"], ["Kota Batu", "PU", "100"],
+         ["Kota Batu", "Penerima Upah", "105"]]), "partial", loaded=1, rejected=1,
+         rejections=[{"row_number": 3, "check_name": "duplicate_key", "reason": "first one is kept"}]),
+    Case("participation/periode_masa_depan.csv", csv_file([["Periode", "Kab/Kota", "Segmen", "Peserta Aktif"],
+         ["2099-01", "Kota Batu", "PU", "100"], ["2024-01", "Kota Batu", "Honorer", "100"]]), "partial", rejected=2,
+         rejections=[{"row_number": 2, "check_name": "period_not_in_future"}, {"row_number": 3, "check_name": "segment_value"}]),
+    # --- participation: files that fail ----------------------------------------------------------------------
+    Case("participation/2024-06_tanpa_peserta.xlsx", workbook({"Data": [["Kabupaten/Kota", "Segmen", "Jumlah Iuran"], ["Kota Batu", "PU", 100]]}),
+         "failed", error="missing 'active_participants'"),
+    Case("participation/2024-06_kosong.csv", raw_bytes(b""), "failed", error="empty"),
+    Case("participation/2024-06_rusak.xlsx", raw_bytes(b"PK\x03\x04 truncated download"), "failed", error="not a readable spreadsheet"),
+    Case("participation/laporan_tanpa_periode.csv", csv_file([["Kab/Kota", "Segmen", "Peserta Aktif"], ["Kota Batu", "PU", "100"]]),
+         "failed", error="no period found"),
+    # --- workforce ---------------------------------------------------------------------------------------------
+    Case("workforce/bps_sumsel_lebar.xlsx", workbook(
+        {"Tabel": [["Penduduk Bekerja menurut Kabupaten/Kota, Sumatera Selatan"], ["Kabupaten/Kota", "2021", "2022", "2023"],
+                   ["Ogan Komering Ulu Selatan", "190.112", "192.004", "-"], ["Prabumulih", "88.301", "90.114", "91.870"],
+                   ["Lubuk Linggau", "110.020", "111.200", "112.905"], ["Sumatera Selatan", "4.301.000", "4.350.200", "4.400.000"],
+                   ["Sumber: BPS, Sakernas Agustus (sintetis)"]]}),
+        "loaded", loaded=8, skipped=3, totals=3,
+        rows=[{"region_code": "16.09", "year": 2022, "employed": 192004}, {"region_code": "16.74", "year": 2023, "employed": 91870}]),
+    Case("workforce/bps_jateng_dua_baris.xlsx", workbook(
+        {"Data": [[None, None, None, None, None], [None, "2022", "2023", "2022", "2023"], ["KABUPATEN"],
+                  ["Semarang", 560000, 571000, 210000, 216000], ["KOTA"], ["Semarang", 910000, 925000, 600000, 611000]]},
+        {"Data": [(0, 0, 1, 0, "Kabupaten/Kota"), (0, 1, 0, 2, "Penduduk Bekerja"), (0, 3, 0, 4, "Formal")]}),
+        "loaded", loaded=4, skipped=2,
+        rows=[{"region_code": "33.22", "year": 2023, "employed": 571000, "formal": 216000},
+              {"region_code": "33.74", "year": 2022, "formal": 600000}]),
+    Case("workforce/bps_probolinggo_panjang.csv", csv_file([["Tahun", "Kode", "Kabupaten/Kota", "Penduduk Bekerja", "Formal", "Informal"],
+         ["2021", "3574", "PROBOLINGGO", "119.345", "55.354", "63.991"]], ";"), "loaded", loaded=1,
+         rows=[{"region_code": "35.74", "year": 2021, "employed": 119345, "informal": 63991}]),
+    Case("workforce/bps_formal_informal_salah.csv", csv_file([["Tahun", "Kab/Kota", "Penduduk Bekerja", "Formal", "Informal"],
+         ["2022", "Kota Pasuruan", "104.812", "40.000", "40.000"]]), "partial", rejected=1,
+         rejections=[{"row_number": 2, "check_name": "formal_plus_informal_is_employed"}]),
+    # --- targets ----------------------------------------------------------------------------------------------
+    Case("targets/target_campur.csv", csv_file([
+        ["target_id", "region", "segment", "metric", "target_value", "deadline", "baseline_period", "source"],
+        ["BALI-2025", "Bali", "ALL", "coverage_pct", "55", "2025-12-31", "2025-03", "Gubernur Bali (sintetis)"],
+        ["PBL-28K", "3574", "BPU", "active_participants", "28.000", "2025-12", "", "Pemkot Probolinggo (sintetis)"],
+        ["BAD-170", "Kota Batu", "ALL", "coverage_pct", "170", "2025-12", "", "x"],
+        ["NO-SOURCE", "Kota Batu", "ALL", "coverage_pct", "70", "2025-12", "", ""]]),
+        "partial", loaded=2, rejected=2,
+        rows=[{"target_id": "BALI-2025", "region_code": "51", "deadline": "2025-12-01"}, {"target_id": "PBL-28K", "target_value": 28000.0}],
+        rejections=[{"row_number": 4, "check_name": "coverage_target_at_most_100"}, {"row_number": 5, "check_name": "required_value"}]),
+    # --- potential --------------------------------------------------------------------------------------------
+    Case("potential/potensi_sumsel.csv", csv_file([["Provinsi", "Tahun", "Segmen", "Potensi Pekerja", "Sumber"],
+         ["Sumatera Selatan", "2024", "BPU", "30.200.000", "Pemprov Sumsel, Maret 2024"]]), "loaded", loaded=1,
+         rows=[{"region_code": "16", "potential_workers": 30200000}]),
+]
+
+
+def build(folder: Path = CORPUS) -> None:
+    for case in CASES:
+        path = folder / case.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        case.write(path)
+    print(f"wrote {len(CASES)} corpus files under {folder}")
+
+
+if __name__ == "__main__":
+    build(Path(sys.argv[1]) if len(sys.argv) > 1 else CORPUS)
