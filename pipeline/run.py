@@ -60,7 +60,9 @@ def materialise_everything() -> bool:
         ]
     for evaluation in failed_checks:
         key = evaluation.asset_check_key
-        print(f"check failed ({evaluation.severity.value}): {key.asset_key.to_user_string()} {key.name}")
+        rows = evaluation.metadata.get("failing_rows")
+        count = f": {rows.value} rows" if rows is not None else ""
+        print(f"check failed ({evaluation.severity.value}) {key.asset_key.to_user_string()} {key.name}{count} (details in the Dagster UI)")
     return result.success
 
 
@@ -68,10 +70,10 @@ def summary(path) -> str:
     con = duckdb.connect(str(path), read_only=True)
     try:
         lines = [f"Analyst warehouse: {path}", "", "Files:"]
-        for source, status, files, rejected in con.execute(
-            "SELECT source, status, count(*), sum(rows_rejected) FROM dq.file_ledger GROUP BY ALL ORDER BY source, status"
+        for source, status, files, rejected, skipped in con.execute(
+            "SELECT source, status, count(*), sum(rows_rejected), sum(rows_skipped) FROM dq.file_ledger GROUP BY ALL ORDER BY source, status"
         ).fetchall():
-            lines.append(f"  {source:<14} {status:<8} {files:>4} files, {rejected:>5} rows rejected")
+            lines.append(f"  {source:<14} {status:<9} {files:>4} files, {rejected:>5} rows rejected, {skipped:>4} skipped (totals, sections, notes)")
         for file_path, error in con.execute("SELECT file_path, error FROM dq.file_ledger WHERE status = 'failed' ORDER BY 1").fetchall():
             lines.append(f"  FAILED {file_path}: {error}")
         rejected = con.execute("SELECT count(*) FROM dq.rejected_rows").fetchone()[0]
