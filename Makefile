@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup run test ui demo-data regions clean
+.PHONY: setup run test ui sql docs demo-data regions clean
 
 # uv is installed with pip into .tools/ when it is not on PATH; the environment itself is pinned by uv.lock.
 $(CURDIR)/.tools/bin/uv:
@@ -27,6 +27,14 @@ ui: setup
 	@mkdir -p $(DAGSTER_HOME)
 	$(UV) run --frozen dagster dev -h 127.0.0.1 -p 3000 -m pipeline.definitions
 
+# A read-only SQL shell on the analyst file (the DuckDB CLI); it never blocks the nightly build.
+sql: setup
+	$(UV) run --frozen duckdb -readonly $${JAMSOSTEK_WAREHOUSE_DIR:-data/warehouse}/jamsostek.duckdb
+
+# Regenerate docs/warehouse.md from the built warehouse's COMMENT ON metadata.
+docs: setup
+	$(UV) run --frozen python -m pipeline.dictionary
+
 demo-data: setup
 	$(UV) run --frozen python scripts/generate_demo_data.py
 
@@ -34,4 +42,4 @@ regions: setup
 	$(UV) run --frozen python scripts/build_region_table.py
 
 clean:
-	rm -rf data/warehouse/jamsostek.duckdb data/warehouse/.build
+	rm -rf data/warehouse/jamsostek.duckdb data/warehouse/.build data/warehouse/exports data/warehouse/report

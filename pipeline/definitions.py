@@ -5,13 +5,13 @@ import dagster as dg
 from pipeline.defs.automation import nightly_build
 from pipeline.defs.checks import asset_checks
 from pipeline.defs.ingest import staging_assets
-from pipeline.defs.publish import analyst_warehouse
+from pipeline.defs.publish import analyst_warehouse, coverage_report, exports
 from pipeline.defs.reference import regions
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.tables import table_assets
 
 defs = dg.Definitions(
-    assets=[regions, *staging_assets, *table_assets, analyst_warehouse],
+    assets=[regions, *staging_assets, *table_assets, analyst_warehouse, exports, coverage_report],
     asset_checks=asset_checks,
     schedules=[nightly_build],
     resources={"warehouse": WarehouseResource()},

@@ -7,7 +7,9 @@ keeps its old snapshot and a failed or killed build leaves the last good file in
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -16,6 +18,8 @@ import duckdb
 import pandas as pd
 
 from pipeline.settings import SQL_DIR
+
+log = logging.getLogger(__name__)
 
 ANALYST_FILE = "jamsostek.duckdb"
 WORKING_FILE = Path(".build") / "jamsostek_build.duckdb"
@@ -31,11 +35,36 @@ def analyst_path(warehouse_dir: Path) -> Path:
     return Path(warehouse_dir) / ANALYST_FILE
 
 
+class WarehouseLocked(RuntimeError):
+    """Another process holds the working database; the message names it."""
+
+
 @contextmanager
-def connect(warehouse_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(warehouse_dir: Path, lock_wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the working database, waiting for another writer to finish and rebuilding a file that is not DuckDB's."""
     path = working_path(warehouse_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    wait = float(os.environ.get("JAMSOSTEK_LOCK_WAIT_SECONDS", 120)) if lock_wait_seconds is None else lock_wait_seconds
+    deadline = time.monotonic() + wait
+    delay = 0.2
+    while True:
+        try:
+            con = duckdb.connect(str(path))
+            break
+        except duckdb.IOException as error:
+            if "not a valid DuckDB database file" in str(error):
+                # The working file is a cache of the raw folder: a damaged one is set aside and rebuilt from scratch.
+                damaged = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+                path.rename(damaged)
+                path.with_name(path.name + ".wal").unlink(missing_ok=True)
+                log.warning("working database %s was not readable (%s); moved to %s and rebuilt", path, error, damaged.name)
+                continue
+            if "lock" not in str(error).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseLocked(f"the working database {path} is locked by another process after waiting {wait:.0f}s: {error}") from None
+            time.sleep(delay)
+            delay = min(delay * 2, 5)
     try:
         yield con
     finally:

@@ -1,12 +1,53 @@
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from pipeline.readers import HeaderSynonyms
 from pipeline.regions import RegionMatcher
-from pipeline.settings import HEADER_SYNONYMS, REFERENCE_DIR
+from pipeline.settings import HEADER_SYNONYMS, PROJECT_ROOT, REFERENCE_DIR
 
 SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+DEMO_RAW = PROJECT_ROOT / "data" / "raw"
+
+
+def build(raw_dir: Path, warehouse_dir: Path):
+    """Materialise the whole asset graph in this process; returns the result and {(asset, check): passed}."""
+    import dagster as dg
+
+    from pipeline.definitions import defs
+    from pipeline.defs.resources import WarehouseResource
+
+    job = defs.resolve_implicit_global_asset_job_def()
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            resources={"warehouse": WarehouseResource(raw_dir=str(raw_dir), warehouse_dir=str(warehouse_dir))},
+            raise_on_error=False,
+        )
+        checks = {
+            (e.event_specific_data.asset_check_key.asset_key.to_user_string(), e.event_specific_data.asset_check_key.name): e.event_specific_data.passed
+            for e in result.all_events
+            if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        }
+    return result, checks
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory):
+    """The demo data, built once per test session: (warehouse folder, checks)."""
+    warehouse_dir = tmp_path_factory.mktemp("demo_warehouse")
+    result, checks = build(DEMO_RAW, warehouse_dir)
+    assert result.success
+    return warehouse_dir, checks
+
+
+@pytest.fixture
+def demo(demo_warehouse):
+    warehouse_dir, checks = demo_warehouse
+    con = duckdb.connect(str(warehouse_dir / "jamsostek.duckdb"), read_only=True)
+    yield con, checks
+    con.close()
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,8 @@ EXPECTED_GRAPH = {
     "marts/target_progress": ["core/targets", "marts/coverage", "ref/regions"],
 }  # fmt: skip
 EXPECTED_GRAPH["analyst_warehouse"] = sorted(EXPECTED_GRAPH)
+EXPECTED_GRAPH["exports"] = ["analyst_warehouse"]
+EXPECTED_GRAPH["coverage_report"] = ["analyst_warehouse"]
 
 
 def test_asset_graph():

@@ -8,40 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.defs.resources import WarehouseResource
-from pipeline.definitions import defs
-from pipeline.readers import read_sheets
-from pipeline.settings import PROJECT_ROOT
-
-DEMO_RAW = PROJECT_ROOT / "data" / "raw"
-
-
-def build(raw_dir: Path, warehouse_dir: Path):
-    import dagster as dg
-
-    job = defs.resolve_implicit_global_asset_job_def()
-    with dg.DagsterInstance.ephemeral() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            resources={"warehouse": WarehouseResource(raw_dir=str(raw_dir), warehouse_dir=str(warehouse_dir))},
-            raise_on_error=False,
-        )
-        checks = {
-            (e.event_specific_data.asset_check_key.asset_key.to_user_string(), e.event_specific_data.asset_check_key.name): e.event_specific_data.passed
-            for e in result.all_events
-            if e.event_type_value == "ASSET_CHECK_EVALUATION"
-        }
-    return result, checks
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    warehouse_dir = tmp_path_factory.mktemp("warehouse")
-    result, checks = build(DEMO_RAW, warehouse_dir)
-    assert result.success
-    con = duckdb.connect(str(warehouse_dir / "jamsostek.duckdb"), read_only=True)
-    yield con, checks
-    con.close()
+from tests.conftest import DEMO_RAW, build
 
 
 def one(con, sql, *params):

@@ -1,12 +1,16 @@
 """The analyst file: published only when every table is built and every blocking check has passed."""
 
+import base64
+
 import dagster as dg
 
 from pipeline.defs.ingest import staging_assets
 from pipeline.defs.reference import regions
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.tables import table_assets
-from pipeline.warehouse import publish
+from pipeline.exports import export_excel, export_parquet
+from pipeline.report import write_report
+from pipeline.warehouse import analyst_path, publish
 
 
 @dg.asset(
@@ -21,3 +25,38 @@ def analyst_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     path = publish(warehouse.warehouse_path())
     context.log.info(f"published {path}")
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)), "size_bytes": path.stat().st_size})
+
+
+@dg.asset(
+    key=["exports"],
+    group_name="publish",
+    kinds={"parquet", "excel"},
+    deps=[analyst_warehouse],
+    description="The marts as Parquet files and one Excel workbook (one sheet per mart) in <warehouse>/exports/, "
+    "refreshed after every published build.",
+)
+def exports(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    folder = warehouse.warehouse_path() / "exports"
+    parquet = export_parquet(analyst_path(warehouse.warehouse_path()), folder / "parquet")
+    workbook = export_excel(analyst_path(warehouse.warehouse_path()), folder / "jamsostek_marts.xlsx")
+    return dg.MaterializeResult(
+        metadata={
+            "workbook": dg.MetadataValue.path(str(workbook)),
+            "parquet_files": dg.MetadataValue.md("\n".join(f"- `{p}`" for p in parquet)),
+        }
+    )
+
+
+@dg.asset(
+    key=["coverage_report"],
+    group_name="publish",
+    kinds={"html", "matplotlib"},
+    deps=[analyst_warehouse],
+    description="Coverage against every target (trajectory, projection, deadline, status) and kab/kota side by side "
+    "per province: PNG charts and one self-contained HTML file in <warehouse>/report/, labelled in Indonesian.",
+)
+def coverage_report(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    page, charts = write_report(analyst_path(warehouse.warehouse_path()), warehouse.warehouse_path() / "report")
+    # The charts are embedded so the UI shows them next to the run, not only in the HTML file.
+    gallery = "\n\n".join(f"**{c.title}**\n\n![{c.title}](data:image/png;base64,{base64.b64encode(c.png).decode()})" for c in charts)
+    return dg.MaterializeResult(metadata={"report": dg.MetadataValue.path(str(page)), "charts": dg.MetadataValue.md(gallery)})
