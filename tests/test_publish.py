@@ -1,0 +1,158 @@
+"""Analysts on the warehouse while it is built, tested with real separate processes.
+
+A build is `python -m pipeline.run` in its own process; an analyst is another Python process holding a read-only
+DuckDB connection to the analyst file.
+"""
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.settings import PROJECT_ROOT
+from pipeline.warehouse import connect, working_path
+from tests.conftest import DEMO_RAW
+
+MONTHS = ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv", "2021-11_kepesertaan_jatim.csv")
+
+
+@pytest.fixture
+def small_project(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "participation").mkdir(parents=True)
+    for name in MONTHS:
+        shutil.copy(DEMO_RAW / "participation" / name, raw / "participation" / name)
+    shutil.copytree(DEMO_RAW / "workforce", raw / "workforce")
+    shutil.copytree(DEMO_RAW / "targets", raw / "targets")
+    env = {
+        **os.environ,
+        "JAMSOSTEK_RAW_DIR": str(raw),
+        "JAMSOSTEK_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+    }
+    return raw, tmp_path / "warehouse", env
+
+
+def start_build(env, **extra) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline.run"], cwd=PROJECT_ROOT, env={**env, **extra},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+
+
+def run_build(env, **extra) -> tuple[int, str]:
+    process = start_build(env, **extra)
+    output, _ = process.communicate(timeout=600)
+    return process.returncode, output
+
+
+def add_target(raw: Path, target_id: str) -> None:
+    with open(raw / "targets" / "targets.csv", "a", encoding="utf-8") as f:
+        f.write(f"{target_id},Kota Batu,ALL,coverage_pct,50,2026-12,,,,test\n")
+
+
+def target_count(path: Path) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM marts.target_progress").fetchone()[0]
+    finally:
+        con.close()
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+ANALYST = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+count = lambda: con.execute("SELECT count(*) FROM marts.target_progress").fetchone()[0]
+print(count(), flush=True)
+sys.stdin.readline()
+print(count(), flush=True)
+"""
+
+LOCK_HOLDER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+print("locked", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_analysts_keep_their_snapshot_and_a_locked_build_fails_cleanly(small_project):
+    raw, warehouse, env = small_project
+    assert run_build(env)[0] == 0
+    analyst_file = warehouse / "jamsostek.duckdb"
+    good = sha256(analyst_file)
+    analyst = subprocess.Popen([sys.executable, "-c", ANALYST, str(analyst_file)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert int(analyst.stdout.readline()) == 5
+    add_target(raw, "NEW-1")
+
+    # Someone holds the working database: the build waits, gives up with a clear message, publishes nothing.
+    holder = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(working_path(warehouse))], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    try:
+        code, output = run_build(env, JAMSOSTEK_LOCK_WAIT_SECONDS="1")
+        assert code != 0 and "locked by another process" in output
+        assert sha256(analyst_file) == good
+    finally:
+        holder.communicate("done\n", timeout=30)
+
+    # The next run needs no clean-up, and publishes while the analyst's session is open.
+    code, output = run_build(env)
+    assert code == 0, output
+    assert target_count(analyst_file) == 6  # a new connection sees the new data
+    analyst.stdin.write("go\n")
+    analyst.stdin.flush()
+    assert int(analyst.stdout.readline()) == 5  # the open session keeps the snapshot it opened
+    analyst.wait(timeout=30)
+
+
+def test_a_killed_build_leaves_the_last_good_file_and_the_next_run_recovers(small_project):
+    raw, warehouse, env = small_project
+    started = time.monotonic()
+    assert run_build(env)[0] == 0
+    duration = time.monotonic() - started
+    analyst_file = warehouse / "jamsostek.duckdb"
+    good = sha256(analyst_file)
+    add_target(raw, "NEW-1")
+    for fraction in (0.45, 0.8):  # during ingest and during the tables, checks and publish
+        process = start_build(env)
+        time.sleep(duration * fraction)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        # Either the last good file, untouched, or (when the kill came after the rename) the complete new one.
+        assert sha256(analyst_file) == good or target_count(analyst_file) == 6
+    code, output = run_build(env)
+    assert code == 0, output
+    assert target_count(analyst_file) == 6
+    assert not list(warehouse.glob(".jamsostek.duckdb.publishing*"))
+
+
+def test_a_damaged_working_database_is_set_aside_and_rebuilt(tmp_path):
+    working_path(tmp_path).parent.mkdir(parents=True)
+    working_path(tmp_path).write_bytes(b"not a database" * 1000)
+    with connect(tmp_path) as con:
+        assert con.execute("SELECT 42").fetchone() == (42,)
+    assert len(list(working_path(tmp_path).parent.glob("*.damaged-*"))) == 1
+
+
+def test_the_duckdb_cli_from_pypi_opens_the_analyst_file(demo_warehouse, demo):
+    folder, _ = demo_warehouse
+    con, _ = demo
+    cli = Path(sys.executable).parent / "duckdb"
+    version = subprocess.run([cli, "--version"], capture_output=True, text=True, check=True).stdout
+    assert version.startswith("v1.5")
+    shown = subprocess.run(
+        [cli, "-readonly", "-csv", "-noheader", str(folder / "jamsostek.duckdb"), "-c", "SELECT count(*) FROM marts.coverage"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert int(shown.strip()) == con.execute("SELECT count(*) FROM marts.coverage").fetchone()[0]
