@@ -8,6 +8,7 @@ layout each value cell (one segment or one year of a region) counts as one row.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
 from collections import Counter
@@ -465,6 +466,7 @@ class SourceIngest:
     results: list[FileResult]  # files read in this run
     unchanged: list[str]  # files with the same content and ingest version as last run: their rows are kept
     deleted: list[str]  # files of the last run that are gone: their rows leave the warehouse
+    raw_data_version: str  # content version of the folder as read (see content_version)
 
 
 def ingest_source(
@@ -498,4 +500,25 @@ def ingest_source(
             len(result.rejections), sum(result.skipped.values()), f" ({result.error})" if result.error else "",
         )  # fmt: skip
         results.append(result)
-    return SourceIngest(results, unchanged, deleted)
+    return SourceIngest(results, unchanged, deleted, _version_of(hashes))
+
+
+def folder_state(raw_dir: Path, source: str) -> str:
+    """A cheap fingerprint of a source folder (names, sizes, modification times): changes when any file does."""
+    digest = hashlib.sha256()
+    for path in raw_files(raw_dir, source):
+        stat = path.stat()
+        digest.update(f"{relative_path(path, Path(raw_dir))}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def content_version(raw_dir: Path, source: str) -> str:
+    """The data version of a source folder: its file names and their content hashes (touching a file changes nothing)."""
+    return _version_of({relative_path(p, Path(raw_dir)): sha256_of(p) for p in raw_files(raw_dir, source)})
+
+
+def _version_of(hashes: dict[str, str]) -> str:
+    digest = hashlib.sha256()
+    for relative, sha in sorted(hashes.items()):
+        digest.update(f"{relative}\0{sha}\n".encode())
+    return digest.hexdigest()[:16]

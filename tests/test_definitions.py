@@ -1,44 +1,52 @@
-"""The asset graph as Dagster sees it: keys, dependencies, checks and schedules (a snapshot)."""
+"""The asset graph as Dagster sees it (keys, groups, dependencies, checks, automation), as a reviewed snapshot.
+
+A change to the graph fails this test until the snapshot is regenerated on purpose:
+UPDATE_SNAPSHOTS=1 make test, then review the diff of tests/snapshots/asset_graph.json.
+"""
+
+import json
+import os
+from pathlib import Path
 
 from pipeline.definitions import defs
 
-STAGING = ["staging/participation", "staging/potential", "staging/targets", "staging/workforce"]
-EXPECTED_GRAPH = {
-    "ref/regions": [],
-    **{source: [] for source in STAGING},
-    "dq/file_ledger": STAGING,
-    "dq/rejected_rows": STAGING,
-    "dq/stated_totals": ["ref/regions", "staging/participation", "staging/workforce"],
-    "core/participation": ["ref/regions", "staging/participation"],
-    "core/workforce": ["ref/regions", "staging/workforce"],
-    "core/targets": ["staging/targets"],
-    "core/potential": ["staging/potential"],
-    "marts/coverage": ["core/participation", "core/workforce", "ref/regions"],
-    "marts/coverage_potential": ["core/participation", "core/potential", "core/workforce", "ref/regions"],
-    "marts/participation_trend": ["core/participation", "ref/regions"],
-    "marts/target_progress": ["core/targets", "marts/coverage", "ref/regions"],
-}  # fmt: skip
-EXPECTED_GRAPH["analyst_warehouse"] = sorted(EXPECTED_GRAPH)
-EXPECTED_GRAPH["exports"] = ["analyst_warehouse"]
-EXPECTED_GRAPH["coverage_report"] = ["analyst_warehouse"]
+SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.json"
 
 
-def test_asset_graph():
+def graph_snapshot() -> dict:
     graph = defs.resolve_asset_graph()
-    actual = {key.to_user_string(): sorted(p.to_user_string() for p in graph.get(key).parent_keys) for key in graph.get_all_asset_keys()}
-    assert actual == EXPECTED_GRAPH
+    assets = {}
+    for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
+        node = graph.get(key)
+        condition = node.automation_condition
+        assets[key.to_user_string()] = {
+            "group": node.group_name,
+            "deps": sorted(p.to_user_string() for p in node.parent_keys),
+            "kind": "observable source" if node.is_observable else "materializable",
+            "has_code_version": node.code_version is not None,
+            "automation": condition.get_label() if condition is not None else None,
+            "checks": sorted(
+                f"{k.name}{' (blocking)' if graph.get_check_spec(k).blocking else ''}" for k in graph.asset_check_keys if k.asset_key == key
+            ),
+        }
+    return {
+        "assets": assets,
+        "schedules": {s.name: f"{s.cron_schedule} {s.execution_timezone}" for s in defs.schedules},
+        "sensors": sorted(s.name for s in defs.sensors),
+    }
 
 
-def test_checks_and_blocking():
-    graph = defs.resolve_asset_graph()
-    checks = {(k.asset_key.to_user_string(), k.name): graph.get_check_spec(k).blocking for k in graph.asset_check_keys}
-    assert checks[("marts/coverage", "unique_key")] is True
-    assert checks[("marts/coverage", "coverage_within_0_100")] is False  # flagged, never hidden or blocking
-    assert checks[("staging/participation", "every_file_reconciles")] is True
-    assert all(asset in EXPECTED_GRAPH for asset, _ in checks)
+def test_asset_graph_matches_the_snapshot():
+    current = graph_snapshot()
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        SNAPSHOT.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    assert current == json.loads(SNAPSHOT.read_text(encoding="utf-8"))
 
 
-def test_nightly_schedule():
-    schedule = defs.resolve_schedule_def("nightly_build")
-    assert schedule.cron_schedule == "0 1 * * *"
-    assert schedule.execution_timezone == "Asia/Jakarta"
+def test_every_materialised_asset_is_versioned_and_raw_folders_are_observed():
+    assets = graph_snapshot()["assets"]
+    assert all(a["has_code_version"] for a in assets.values() if a["kind"] == "materializable")
+    assert {k for k, a in assets.items() if a["kind"] == "observable source"} == {f"raw/{s}" for s in ("participation", "workforce", "targets", "potential")}
+    assert assets["marts/coverage"]["automation"] == "eager, after blocking checks pass"
+    assert "coverage_within_0_100" in assets["marts/coverage"]["checks"]  # flagged, never blocking
+    assert "unique_key (blocking)" in assets["marts/coverage"]["checks"]

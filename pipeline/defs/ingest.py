@@ -11,6 +11,7 @@ import pandas as pd
 
 from pipeline.defs.metadata import code_version, table_metadata
 from pipeline.defs.resources import WarehouseResource
+from pipeline.defs.sources import raw_sources
 from pipeline.ingest import LEDGER_COLUMNS, REJECTION_COLUMNS, SOURCES, TOTAL_COLUMNS, SourceSpec, ingest_source
 from pipeline.readers import HeaderSynonyms
 from pipeline.regions import RegionMatcher
@@ -30,7 +31,10 @@ def staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
 
     @dg.asset(
         key=["staging", spec.name],
+        deps=[raw_sources[spec.name]],
         group_name="staging",
+        # A file still being copied in or a lock held a moment too long are worth another try.
+        retry_policy=dg.RetryPolicy(max_retries=3, delay=10, backoff=dg.Backoff.EXPONENTIAL),
         kinds={"duckdb", "pandas"},
         code_version=version,
         description=f"Rows of every file in the raw '{spec.name}/' folder that pass the {spec.schema.__name__} contract, "
@@ -60,6 +64,7 @@ def staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         return dg.MaterializeResult(
             metadata={
                 **metadata,
+                "raw_data_version": run.raw_data_version,
                 "files_read": len(run.results),
                 "files_unchanged": len(run.unchanged),
                 "files_deleted": len(run.deleted),

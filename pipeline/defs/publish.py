@@ -4,7 +4,9 @@ import base64
 
 import dagster as dg
 
+from pipeline.defs.automation import FOLLOW_INPUTS
 from pipeline.defs.ingest import staging_assets
+from pipeline.defs.metadata import code_version
 from pipeline.defs.reference import regions
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.tables import table_assets
@@ -16,6 +18,8 @@ from pipeline.warehouse import analyst_path, publish
 @dg.asset(
     key=["analyst_warehouse"],
     group_name="publish",
+    automation_condition=FOLLOW_INPUTS,
+    code_version=code_version("pipeline/warehouse.py"),
     kinds={"duckdb"},
     deps=[regions, *staging_assets, *table_assets],
     description="Publishes the working database to $JAMSOSTEK_WAREHOUSE_DIR/jamsostek.duckdb in one atomic rename, "
@@ -30,6 +34,8 @@ def analyst_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseRes
 @dg.asset(
     key=["exports"],
     group_name="publish",
+    automation_condition=FOLLOW_INPUTS,
+    code_version=code_version("pipeline/exports.py", "pipeline/segments.py"),
     kinds={"parquet", "excel"},
     deps=[analyst_warehouse],
     description="The marts as Parquet files and one Excel workbook (one sheet per mart) in <warehouse>/exports/, "
@@ -50,6 +56,8 @@ def exports(warehouse: WarehouseResource) -> dg.MaterializeResult:
 @dg.asset(
     key=["coverage_report"],
     group_name="publish",
+    automation_condition=FOLLOW_INPUTS,
+    code_version=code_version("pipeline/report.py", "pipeline/exports.py"),
     kinds={"html", "matplotlib"},
     deps=[analyst_warehouse],
     description="Coverage against every target (trajectory, projection, deadline, status) and kab/kota side by side "

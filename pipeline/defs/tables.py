@@ -4,6 +4,7 @@ import re
 
 import dagster as dg
 
+from pipeline.defs.automation import FOLLOW_INPUTS
 from pipeline.defs.metadata import code_version, table_metadata
 from pipeline.defs.resources import WarehouseResource
 from pipeline.settings import SQL_DIR
@@ -34,6 +35,7 @@ def table_asset(relative: str) -> dg.AssetsDefinition:
         group_name=table.split(".")[0],
         deps=[dg.AssetKey(t.split(".")) for t in deps],
         kinds={"duckdb", "sql"},
+        automation_condition=FOLLOW_INPUTS,
         code_version=code_version("sql/" + relative),
         description=(description.group(1).replace("''", "'") if description else table) + f"\n\nBuilt by sql/{relative}.",
     )

@@ -1,0 +1,29 @@
+"""raw/<source>: the raw folders as observable source assets, versioned by their content.
+
+A new data version (a file added, changed or deleted) marks the staging asset that reads the folder, and
+everything downstream of it, stale in the UI.
+"""
+
+import dagster as dg
+
+from pipeline.defs.resources import WarehouseResource
+from pipeline.ingest import SOURCES, content_version, raw_files
+
+
+def raw_source(source: str) -> dg.SourceAsset:
+    @dg.observable_source_asset(
+        key=["raw", source],
+        group_name="raw",
+        description=f"The files under the raw '{source}/' folder (JAMSOSTEK_RAW_DIR). Data version: the files' names and SHA-256.",
+    )
+    def _observe(warehouse: WarehouseResource) -> dg.ObserveResult:
+        folder = warehouse.raw_path()
+        return dg.ObserveResult(
+            data_version=dg.DataVersion(content_version(folder, source)),
+            metadata={"files": len(raw_files(folder, source)), "folder": dg.MetadataValue.path(str(folder / source))},
+        )
+
+    return _observe
+
+
+raw_sources = {source: raw_source(source) for source in SOURCES}

@@ -1,0 +1,125 @@
+"""The nightly schedule and the raw-file sensor, evaluated as the Dagster daemon would."""
+
+import json
+import os
+import shutil
+import time
+from types import SimpleNamespace
+
+import dagster as dg
+import pytest
+
+from pipeline.definitions import defs
+from pipeline.defs.automation import nightly_build, raw_files_sensor, stale_or_missing
+from pipeline.defs.resources import WarehouseResource
+from tests.conftest import DEMO_RAW
+
+MONTHS = ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv")
+PARTICIPATION_AND_DOWNSTREAM = {
+    "staging/participation", "core/participation", "dq/file_ledger", "dq/rejected_rows", "dq/stated_totals",
+    "marts/coverage", "marts/coverage_potential", "marts/participation_trend", "marts/target_progress",
+    "analyst_warehouse", "exports", "coverage_report",
+}  # fmt: skip
+
+
+@pytest.fixture
+def project(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "participation").mkdir(parents=True)
+    for name in MONTHS:
+        shutil.copy(DEMO_RAW / "participation" / name, raw / "participation" / name)
+    shutil.copytree(DEMO_RAW / "workforce", raw / "workforce")
+    shutil.copytree(DEMO_RAW / "targets", raw / "targets")
+    warehouse = WarehouseResource(raw_dir=str(raw), warehouse_dir=str(tmp_path / "warehouse"))
+    with dg.instance_for_test() as instance:
+        yield raw, warehouse, instance
+
+
+class EditedCode:
+    """The asset graph as it would load after an edit to one asset's SQL: a new code version for that asset."""
+
+    def __init__(self, graph, edited: dg.AssetKey):
+        self.graph, self.edited = graph, edited
+        self.toposorted_asset_keys = graph.toposorted_asset_keys
+        self.materializable_asset_keys = graph.materializable_asset_keys
+
+    def get(self, key):
+        node = self.graph.get(key)
+        return SimpleNamespace(code_version="edited", parent_keys=node.parent_keys) if key == self.edited else node
+
+
+def evaluate_schedule(instance, warehouse):
+    context = dg.build_schedule_context(instance=instance, resources={"warehouse": warehouse}, repository_def=defs.get_repository_def())
+    return nightly_build(context)
+
+
+def materialise(instance, warehouse):
+    job = defs.resolve_implicit_global_asset_job_def()
+    result = job.execute_in_process(instance=instance, resources={"warehouse": warehouse})
+    assert result.success
+
+
+def keys(request) -> set[str]:
+    return {k.to_user_string() for k in request.asset_selection}
+
+
+def test_nightly_schedule_builds_what_is_missing_then_only_what_is_stale(project):
+    raw, warehouse, instance = project
+    first = evaluate_schedule(instance, warehouse)
+    materialisable = {k.to_user_string() for k in defs.resolve_asset_graph().materializable_asset_keys}
+    assert isinstance(first, dg.RunRequest) and keys(first) == materialisable
+
+    materialise(instance, warehouse)
+    assert isinstance(evaluate_schedule(instance, warehouse), dg.SkipReason)
+
+    # A changed raw file: exactly the participation staging asset and what is downstream of it.
+    path = raw / "participation" / MONTHS[1]
+    path.write_text(path.read_text(encoding="utf-8").replace(",PU,", ",Penerima Upah,", 1), encoding="utf-8")
+    changed = evaluate_schedule(instance, warehouse)
+    assert keys(changed) == PARTICIPATION_AND_DOWNSTREAM
+
+    materialise(instance, warehouse)
+    assert isinstance(evaluate_schedule(instance, warehouse), dg.SkipReason)
+
+    # Changed SQL (a new code version) of marts/coverage: it and what is downstream of it, nothing upstream.
+    stale = stale_or_missing(instance, EditedCode(defs.resolve_asset_graph(), dg.AssetKey(["marts", "coverage"])), raw)
+    assert {k.to_user_string() for k in stale} == {"marts/coverage", "marts/target_progress", "analyst_warehouse", "exports", "coverage_report"}
+    assert stale[dg.AssetKey(["marts", "coverage"])] == "code version changed"
+
+
+def evaluate_sensor(instance, warehouse, cursor):
+    context = dg.build_sensor_context(instance=instance, cursor=cursor, resources={"warehouse": warehouse}, repository_def=defs.get_repository_def())
+    result = raw_files_sensor(context)
+    return result, result.cursor
+
+
+def test_sensor_requests_only_affected_work_once_per_content_version(project):
+    raw, warehouse, instance = project
+    result, cursor = evaluate_sensor(instance, warehouse, None)
+    assert result.run_requests == []  # first look: wait one tick, a copy may be in progress
+    result, cursor = evaluate_sensor(instance, warehouse, cursor)
+    assert {r.tags["source"] for r in result.run_requests} == {"participation", "workforce", "targets", "potential"}
+    assert {e.asset_key.to_user_string() for e in result.asset_events} == {"raw/participation", "raw/workforce", "raw/targets", "raw/potential"}
+    result, cursor = evaluate_sensor(instance, warehouse, cursor)
+    assert result.run_requests == []  # nothing changed: nothing requested twice
+
+    shutil.copy(DEMO_RAW / "participation" / "2021-11_kepesertaan_jatim.csv", raw / "participation")
+    result, cursor = evaluate_sensor(instance, warehouse, cursor)
+    assert result.run_requests == []  # the folder just changed: wait until it is still
+    result, cursor = evaluate_sensor(instance, warehouse, cursor)
+    [request] = result.run_requests
+    assert keys(request) == PARTICIPATION_AND_DOWNSTREAM
+    assert request.run_key.startswith("participation:")
+
+    # Touching a file changes its time but not its content: no new work.
+    path = raw / "participation" / MONTHS[0]
+    os.utime(path, (time.time() + 5, time.time() + 5))
+    for _ in range(2):
+        result, cursor = evaluate_sensor(instance, warehouse, cursor)
+        assert result.run_requests == []
+
+    path.unlink()  # a deleted file is a change too: its rows must leave the warehouse
+    result, cursor = evaluate_sensor(instance, warehouse, cursor)
+    assert result.run_requests == []
+    result, cursor = evaluate_sensor(instance, warehouse, cursor)
+    assert [r.tags["source"] for r in result.run_requests] == ["participation"]
