@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup run test ui sql docs demo-data regions clean
+.PHONY: setup browser run test ui sql docs demo-data regions clean
 
 # uv is installed with pip into .tools/ when it is not on PATH; the environment itself is pinned by uv.lock.
 # Bytecode is compiled at install time: this machine sets PYTHONDONTWRITEBYTECODE, which otherwise makes every
@@ -19,15 +19,19 @@ $(CURDIR)/.tools/bin/uv:
 setup: .venv/.synced
 
 run: setup
-	@mkdir -p $(DAGSTER_HOME)
 	$(UV) run --frozen python -m pipeline.run
 
-test: setup
+# Debian's chromium for the browser test of the UI (Playwright drives it; nothing downloads a browser).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+		|| echo "could not install chromium (not root?): the browser test will be skipped"
+
+test: setup browser
 	$(UV) run --frozen pytest
 
+# Webserver and daemon on 127.0.0.1:3000 (JAMSOSTEK_UI_PORT); Ctrl-C or SIGTERM stops both.
 ui: setup
-	@mkdir -p $(DAGSTER_HOME)
-	$(UV) run --frozen dagster dev -h 127.0.0.1 -p 3000 -m pipeline.definitions
+	$(UV) run --frozen python -m pipeline.ui
 
 # A read-only SQL shell on the analyst file (the DuckDB CLI); it never blocks the nightly build.
 sql: setup

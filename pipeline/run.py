@@ -11,7 +11,8 @@ import sys
 
 import duckdb
 
-from pipeline.settings import PROJECT_ROOT, warehouse_dir
+from pipeline.settings import warehouse_dir
+from pipeline.ui import prepare_dagster_home
 from pipeline.warehouse import analyst_path
 
 
@@ -37,8 +38,7 @@ def compact_console_logger(init_context):
 
 
 def materialise_everything() -> bool:
-    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
-    os.makedirs(os.environ["DAGSTER_HOME"], exist_ok=True)
+    prepare_dagster_home()
     import dagster as dg
 
     from pipeline.definitions import defs

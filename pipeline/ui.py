@@ -1,0 +1,42 @@
+"""`make ui`: the Dagster webserver and daemon on 127.0.0.1, stopped cleanly by Ctrl-C or SIGTERM.
+
+`dagster dev` maps SIGTERM onto its SIGINT handler. A process started in the background by a non-interactive
+shell inherits SIGINT as *ignored*, so it would ignore SIGTERM too: reset both before handing over to dagster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import sys
+from pathlib import Path
+
+from pipeline.settings import PROJECT_ROOT
+
+INSTANCE_TEMPLATE = PROJECT_ROOT / ".dagster_home" / "dagster.yaml"
+
+
+def prepare_dagster_home() -> Path:
+    """DAGSTER_HOME (default .dagster_home/) exists and has the project's instance settings."""
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home")))
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copy(INSTANCE_TEMPLATE, home / "dagster.yaml")
+    return home
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("JAMSOSTEK_UI_PORT", 3000)))
+    args = parser.parse_args(argv)
+    prepare_dagster_home()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    dagster = str(Path(sys.executable).parent / "dagster")
+    os.execv(dagster, [dagster, "dev", "--host", "127.0.0.1", "--port", str(args.port), "-m", "pipeline.definitions"])
+
+
+if __name__ == "__main__":
+    main()
