@@ -33,8 +33,8 @@ def staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         key=["staging", spec.name],
         deps=[raw_sources[spec.name]],
         group_name="staging",
-        # A file still being copied in or a lock held a moment too long are worth another try.
-        retry_policy=dg.RetryPolicy(max_retries=3, delay=10, backoff=dg.Backoff.EXPONENTIAL),
+        # A file still being copied in or briefly unreadable (a network share) is worth another try.
+        retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
         kinds={"duckdb", "pandas"},
         code_version=version,
         description=f"Rows of every file in the raw '{spec.name}/' folder that pass the {spec.schema.__name__} contract, "

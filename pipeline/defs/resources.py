@@ -24,5 +24,9 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with warehouse.connect(self.warehouse_path()) as con:
-            yield con
+        try:
+            with warehouse.connect(self.warehouse_path()) as con:
+                yield con
+        except warehouse.WarehouseLocked as error:
+            # connect() already waited for the lock: a retry would only wait again.
+            raise dg.Failure(description=str(error), allow_retries=False) from None
