@@ -8,11 +8,12 @@ from pipeline.defs.ingest import staging_assets
 from pipeline.defs.publish import analyst_warehouse, coverage_report, exports
 from pipeline.defs.reference import regions
 from pipeline.defs.resources import WarehouseResource
+from pipeline.defs.rosters import rentan
 from pipeline.defs.sources import raw_sources
 from pipeline.defs.tables import table_assets
 
 defs = dg.Definitions(
-    assets=[*raw_sources.values(), regions, *staging_assets, *table_assets, analyst_warehouse, exports, coverage_report],
+    assets=[*raw_sources.values(), regions, *staging_assets, rentan, *table_assets, analyst_warehouse, exports, coverage_report],
     asset_checks=asset_checks,
     schedules=[nightly_build],
     sensors=[raw_files_sensor, automation_sensor],

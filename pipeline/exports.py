@@ -15,7 +15,10 @@ import xlsxwriter
 from pipeline.segments import SEGMENT_LABELS
 
 # The analyst-facing marts, in the order of the workbook's sheets.
-EXPORTED_TABLES = ["marts.coverage", "marts.target_progress", "marts.participation_trend", "marts.coverage_potential"]
+EXPORTED_TABLES = [
+    "marts.coverage", "marts.target_progress", "marts.participation_trend", "marts.coverage_potential",
+    "marts.vulnerable_workers", "marts.funding_overlaps",
+]  # fmt: skip
 STATUS_LABELS = {
     "achieved": "Tercapai",
     "missed": "Tidak tercapai",

@@ -459,6 +459,27 @@ POTENTIAL = SourceSpec(
     "potential", [REGION_FIELDS, ["year"], ["segment"], ["potential_workers"], ["source"]], schemas.PotentialRows, convert_potential
 )
 SOURCES = {spec.name: spec for spec in (PARTICIPATION, WORKFORCE, TARGETS, POTENTIAL)}
+# Every raw folder: the four above, read row by row, and the rosters, streamed in chunks (pipeline/rosters.py).
+RAW_FOLDERS = (*SOURCES, "rentan")
+
+
+@dataclass
+class FilePlan:
+    hashes: dict[str, str]  # file -> sha256 of every file present
+    unchanged: list[str]  # same content and ingest version as last run: keep its rows
+    deleted: list[str]  # gone since last run: remove its rows
+    to_read: list[Path]
+
+
+def plan_files(raw_dir: Path, source: str, known: dict[str, tuple[str, str, str]], ingest_version: str) -> FilePlan:
+    """Which files of a source to read again, given the last run's ledger (file -> sha256, version, status)."""
+    present = {relative_path(p, raw_dir): p for p in raw_files(raw_dir, source)}
+    hashes = {rel: sha256_of(p) for rel, p in present.items()}
+    unchanged = sorted(
+        rel for rel in present
+        if rel in known and known[rel][0] == hashes[rel] and known[rel][1] == ingest_version and known[rel][2] != "failed"
+    )  # fmt: skip
+    return FilePlan(hashes, unchanged, sorted(set(known) - set(present)), [p for rel, p in present.items() if rel not in unchanged])
 
 
 @dataclass
@@ -481,14 +502,8 @@ def ingest_source(
     """Ingest the files of one source that are new or changed since `known` (file -> sha256, version, status)."""
     known = known or {}
     raw_dir = Path(raw_dir)
-    present = {relative_path(p, raw_dir): p for p in raw_files(raw_dir, spec.name)}
-    hashes = {rel: sha256_of(p) for rel, p in present.items()}
-    unchanged = sorted(
-        rel for rel in present
-        if rel in known and known[rel][0] == hashes[rel] and known[rel][1] == ingest_version and known[rel][2] != "failed"
-    )  # fmt: skip
-    deleted = sorted(set(known) - set(present))
-    to_read = [p for rel, p in present.items() if rel not in unchanged]
+    plan = plan_files(raw_dir, spec.name, known, ingest_version)
+    unchanged, deleted, to_read, hashes = plan.unchanged, plan.deleted, plan.to_read, plan.hashes
     if unchanged or deleted:
         progress.info("%s: %d files unchanged since the last run, %d deleted, %d to read", spec.name, len(unchanged), len(deleted), len(to_read))
     results = []
@@ -500,7 +515,7 @@ def ingest_source(
             len(result.rejections), sum(result.skipped.values()), f" ({result.error})" if result.error else "",
         )  # fmt: skip
         results.append(result)
-    return SourceIngest(results, unchanged, deleted, _version_of(hashes))
+    return SourceIngest(results, unchanged, deleted, version_of(hashes))
 
 
 def folder_state(raw_dir: Path, source: str) -> str:
@@ -514,10 +529,10 @@ def folder_state(raw_dir: Path, source: str) -> str:
 
 def content_version(raw_dir: Path, source: str) -> str:
     """The data version of a source folder: its file names and their content hashes (touching a file changes nothing)."""
-    return _version_of({relative_path(p, Path(raw_dir)): sha256_of(p) for p in raw_files(raw_dir, source)})
+    return version_of({relative_path(p, Path(raw_dir)): sha256_of(p) for p in raw_files(raw_dir, source)})
 
 
-def _version_of(hashes: dict[str, str]) -> str:
+def version_of(hashes: dict[str, str]) -> str:
     digest = hashlib.sha256()
     for relative, sha in sorted(hashes.items()):
         digest.update(f"{relative}\0{sha}\n".encode())

@@ -83,22 +83,41 @@ def read_sheets(path: Path) -> list[Sheet]:
         raise FileUnreadable(f"{path.name}: not a readable spreadsheet ({error})") from None
 
 
-def _read_csv(path: Path) -> list[list[object]]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+def _read_csv(path: Path, max_rows: int | None = None) -> list[list[object]]:
+    raw = path.read_bytes() if max_rows is None else _head_bytes(path, max_rows)
+    encoding, delimiter = csv_dialect(raw)
+    text = raw.decode(encoding)
     if "\x00" in text:
         raise FileUnreadable(f"{path.name}: binary content in a .csv file (is it a renamed spreadsheet?)")
-    sample = "\n".join(text.splitlines()[:50])
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return [list(row) for _, row in zip(range(max_rows or 10**12), rows)]
+
+
+def _head_bytes(path: Path, lines: int) -> bytes:
+    with open(path, "rb") as f:
+        return b"".join(f.readline() for _ in range(lines))
+
+
+def csv_dialect(raw: bytes) -> tuple[str, str]:
+    """(encoding, separator) of csv bytes: UTF-8 (with or without BOM), else cp1252, else latin-1; `,` `;` or tab."""
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            text = raw[: 256 * 1024].decode(encoding)
+            break
+        except UnicodeDecodeError as error:
+            if error.start >= 256 * 1024 - 4:  # a character cut at the sample's end
+                text = raw[: error.start].decode(encoding)
+                break
+            continue
+    # The separator is the one that splits the most of the first lines (title lines have none).
+    lines = text.splitlines()[:50]
+    delimiter = max(",;\t", key=lambda d: (sum(d in line for line in lines), sum(line.count(d) for line in lines)))
+    return encoding, delimiter
+
+
+def read_csv_head(path: Path, max_rows: int = HEADER_SEARCH_ROWS + 10) -> Sheet:
+    """The first rows of a csv, for locating its header without reading a large file whole."""
+    return Sheet("", _read_csv(path, max_rows))
 
 
 def header_key(text: object) -> str:

@@ -70,6 +70,13 @@ def main(shared_reference: Path) -> None:
                 # With its level word, so that 'KOTA BARU' (Kabupaten Kotabaru) is not read as a kota.
                 level_word = "Kota" if by_code[code]["level"] == "city" else "Kabupaten"
                 writer.writerow([f"{level_word} {row['bps_name'].title()}", code, f"BPS 2018 name of {row['bps_code']}"])
+    # Kab/kota codes that no longer exist (the Papua split re-coded them) still begin NIKs issued before it.
+    with open(out / "former_kabkota_codes.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["former_code", "region_code", "note"])
+        for code, row in sorted(bps_for.items()):
+            if len(row["bps_code"]) == 4 and row["kemendagri_code"] != code:
+                writer.writerow([row["kemendagri_code"], code, "Kemendagri code before the Papua split"])
     print(f"{len(regions)} regions; {len(bps_for)} with a BPS 2018 code; {len(moved)} placed after the Papua split")
 
 

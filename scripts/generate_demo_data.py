@@ -33,6 +33,13 @@ PROBOLINGGO_COVERAGE = {dt.date(2021, 1, 1): 21.5, dt.date(2021, 9, 1): 23.0, dt
 KNOWN_EMPLOYED_2021 = {"35.74": 119_345, "35.75": 104_812}  # Probolinggo: BPS 2021; Pasuruan: synthetic
 
 
+def new_workbook(path: Path, options: dict | None = None) -> xlsxwriter.Workbook:
+    """A workbook with a fixed creation date, so that regenerating the demo gives byte-identical files."""
+    workbook = xlsxwriter.Workbook(path, options or {})
+    workbook.set_properties({"created": dt.datetime(2025, 1, 1)})
+    return workbook
+
+
 def month_index(period: dt.date) -> int:
     return (period.year - 2021) * 12 + period.month - 1
 
@@ -114,6 +121,7 @@ def build(out: Path) -> None:
     write_workforce(out / "workforce", regions, workforce)
     write_targets(out / "targets")
     write_sumatera_selatan(out)
+    write_rosters(out)
     print(f"wrote demo data for {len(regions)} kab/kota, {len(MONTHS)} months, to {out}")
 
 
@@ -150,7 +158,7 @@ def write_branch_csv(path: Path, period: dt.date, rows) -> None:
 
 def write_kanwil_long(path: Path, period: dt.date, rows) -> None:
     # Kanwil workbook: title and period rows above the header, Kemendagri codes, full segment names.
-    workbook = xlsxwriter.Workbook(path)
+    workbook = new_workbook(path)
     sheet = workbook.add_worksheet("Kepesertaan")
     sheet.write_row(0, 0, ["Laporan Kepesertaan Aktif BPJS Ketenagakerjaan - Kanwil Jawa Timur"])
     sheet.write_row(1, 0, [f"Periode: {BULAN[period.month - 1]} {period.year}"])
@@ -164,7 +172,7 @@ def write_kanwil_long(path: Path, period: dt.date, rows) -> None:
 def write_kanwil_wide(path: Path, period: dt.date, regions, participation) -> None:
     # The 2024 Kanwil format: one column per segment under a merged header, KABUPATEN / KOTA sections with bare
     # names (so "Pasuruan" is told apart by its section), a Total column, a Jumlah row and a footnote.
-    workbook = xlsxwriter.Workbook(path)
+    workbook = new_workbook(path)
     sheet = workbook.add_worksheet(f"{BULAN[period.month - 1][:3]} {period.year}")
     sheet.write_row(0, 0, ["REKAPITULASI TENAGA KERJA AKTIF PER KABUPATEN/KOTA"])
     sheet.write_row(1, 0, [f"Posisi {BULAN[period.month - 1]} {period.year}"])
@@ -203,7 +211,7 @@ def write_workforce(folder: Path, regions, workforce) -> None:
     # BPS's wide layout: sections, a merged label over one column per year (two header rows), the province's own
     # estimate as a totals row (it does not equal the kab/kota sum exactly), and a footnote.
     folder.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(folder / "bps_sakernas_agustus_jatim_2020_2024.xlsx")
+    workbook = new_workbook(folder / "bps_sakernas_agustus_jatim_2020_2024.xlsx")
     sheet = workbook.add_worksheet("Penduduk Bekerja")
     years = list(WORKFORCE_YEARS)
     sheet.write_row(0, 0, ["Penduduk Berumur 15 Tahun ke Atas yang Bekerja menurut Kabupaten/Kota dan Status Formal/Informal, Sakernas Agustus"])
@@ -259,9 +267,85 @@ def write_targets(folder: Path) -> None:
          "Synthetic demo target for the province"],
         ["SBY-PU-2025", "Kota Surabaya", "PU", "coverage_pct", "56.5", "2025-06", "2023-12", "", "bps_formal",
          "Synthetic demo target for Kota Surabaya"],
+        ["PSR-DBHCHT-2024", "Kota Pasuruan", "BPU", "active_participants", "9000", "2024-12", "", "DBHCHT", "",
+         "Pemkot Pasuruan and BPJS Ketenagakerjaan coordination meeting, 1 October 2024: 9,000 vulnerable workers from DBHCHT, budget year 2024"],
+        ["SUMSEL-APBD-90K", "Sumatera Selatan", "BPU", "active_participants", "90000", "2024-12", "", "APBD", "",
+         "Pemerintah Provinsi Sumatera Selatan, March 2024: 90,000 vulnerable workers insured"],
     ]  # fmt: skip
     with open(folder / "targets.csv", "w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows(rows)
+
+
+
+# --- vulnerable-worker rosters (pekerja rentan) ------------------------------------------------------------------
+
+FIRST_NAMES = ["Siti", "Ahmad", "Dewi", "Budi", "Sri", "Agus", "Nur", "Eko", "Wahyu", "Rina", "Joko", "Lestari", "Slamet", "Yuli", "Hadi", "Ani"]
+LAST_NAMES = ["Rahayu", "Santoso", "Wahyuni", "Hidayat", "Susanti", "Prasetyo", "Utami", "Saputra", "Maulana", "Kurniawan", "Fitriani", "Setiawan"]
+OCCUPATIONS = ["Petani", "Nelayan", "Pedagang Kecil", "Buruh Tani", "Pengemudi Ojek", "Tukang Becak", "Pekerja Rumah Tangga"]
+PASURUAN_KECAMATAN = ["Gadingrejo", "Purworejo", "Bugulkidul", "Panggungrejo"]
+
+
+def make_worker(rng: random.Random, kab_code: str, kecamatan_number: int, serial: int) -> tuple[str, str]:
+    """A synthetic NIK (valid layout: kecamatan, birth date, +40 on the day for women, serial) and a name."""
+    woman = rng.random() < 0.5
+    born = dt.date(rng.randint(1960, 2004), rng.randint(1, 12), rng.randint(1, 28))
+    day = born.day + (40 if woman else 0)
+    nik = f"{kab_code.replace('.', '')}{kecamatan_number:02d}{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
+    return nik, f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+
+
+def write_rosters(raw: Path) -> None:
+    rng = random.Random(16800)
+    folder = raw / "rentan"
+    folder.mkdir(parents=True, exist_ok=True)
+    header = ["NIK", "Nama", "Pekerjaan", "Kabupaten/Kota", "Kecamatan", "Sumber Dana", "Program", "Mulai", "Selesai"]
+
+    # Kota Pasuruan, DBHCHT 2024: enrolled from January to October, reaching about 9,200 (the target was 9,000).
+    dbhcht = []
+    for serial in range(1, 9215):
+        nik, name = make_worker(rng, "35.75", 1 + serial % 4, serial)
+        start = dt.date(2024, min(10, 1 + (serial * 10) // 9215), 1)
+        dbhcht.append([nik, name, rng.choice(OCCUPATIONS), "Kota Pasuruan", PASURUAN_KECAMATAN[serial % 4], "DBHCHT Kota Pasuruan", "JKK+JKM",
+                       f"{start:%Y-%m}", "2024-12"])  # fmt: skip
+    workbook = new_workbook(folder / "2024_dbhcht_kota_pasuruan.xlsx")
+    sheet = workbook.add_worksheet("Peserta")
+    sheet.write_row(0, 0, ["Daftar Peserta BPU Pekerja Rentan DBHCHT Kota Pasuruan Tahun Anggaran 2024 (data sintetis)"])
+    sheet.write_row(2, 0, header)
+    for i, row in enumerate(dbhcht, start=3):
+        sheet.write_row(i, 0, row)
+    workbook.close()
+
+    # Kota Pasuruan, APBD 2023 to mid-2024; 180 of these people are also in the DBHCHT roster (paid twice).
+    with open(folder / "2023_apbd_kota_pasuruan.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, delimiter=";")
+        writer.writerow(header)
+        for serial in range(1, 2321):
+            nik, name = make_worker(rng, "35.75", 1 + serial % 4, 5000 + serial)
+            writer.writerow([nik, name, rng.choice(OCCUPATIONS), "Kota Pasuruan", PASURUAN_KECAMATAN[serial % 4], "APBD Kota Pasuruan", "JKK+JKM", "Januari 2023", "Juni 2024"])
+        for row in dbhcht[:180]:
+            writer.writerow([row[0], row[1], row[2], row[3], row[4], "APBD Kota Pasuruan", "JKK+JKM", "2023-07", "2024-06"])
+        # Rows an analyst must see in quarantine, with the NIK masked: digits lost to Excel, a bad birth date,
+        # an unknown kab/kota, an unknown funder, months in the wrong order.
+        writer.writerow(["3.57501E+15", "Sri Wahyuni", "Petani", "Kota Pasuruan", "Gadingrejo", "APBD Kota Pasuruan", "JKK+JKM", "2023-01", "2023-12"])
+        writer.writerow(["3575019913850001", "Joko Santoso", "Nelayan", "Kota Pasuruan", "Purworejo", "APBD Kota Pasuruan", "JKK+JKM", "2023-01", "2023-12"])
+        writer.writerow(["9999011203850001", "Ani Utami", "Petani", "Kota Pasuruan", "Purworejo", "APBD Kota Pasuruan", "JKK+JKM", "2023-01", "2023-12"])
+        writer.writerow(["3575011203850099", "Budi Saputra", "Petani", "Kota Pasuruan", "Purworejo", "Dana Desa", "JKK+JKM", "2023-01", "2023-12"])
+        writer.writerow(["3575015203850098", "Rina Hidayat", "Petani", "Kota Pasuruan", "Purworejo", "APBD Kota Pasuruan", "JKK+JKM", "2023-12", "2023-01"])
+
+    # Sumatera Selatan, provincial APBD 2024 (the province announced 90,000 in March 2024), one workbook.
+    sumsel = [r for r in load_regions(ROOT / "data" / "reference") if r.province_code == "16" and r.region_level != "province"]
+    workbook = new_workbook(folder / "2024_apbd_provinsi_sumsel.xlsx", {"constant_memory": True})
+    sheet = workbook.add_worksheet("Peserta")
+    sheet.write_row(0, 0, header)
+    serial = 0
+    for region in sumsel:
+        for _ in range(5100):
+            serial += 1
+            nik, name = make_worker(rng, region.region_code, 1 + serial % 12, serial % 9999 + 1)
+            start = dt.date(2024, 1 + serial % 3, 1)
+            sheet.write_row(serial, 0, [nik, name, rng.choice(OCCUPATIONS), region.region_name, "", "APBD Provinsi Sumatera Selatan", "JKK+JKM",
+                                        f"{start:%Y-%m}", "2024-12"])  # fmt: skip
+    workbook.close()
 
 
 if __name__ == "__main__":

@@ -98,8 +98,9 @@ def test_sensor_requests_only_affected_work_once_per_content_version(project):
     result, cursor = evaluate_sensor(instance, warehouse, None)
     assert result.run_requests == []  # first look: wait one tick, a copy may be in progress
     result, cursor = evaluate_sensor(instance, warehouse, cursor)
-    assert {r.tags["source"] for r in result.run_requests} == {"participation", "workforce", "targets", "potential"}
-    assert {e.asset_key.to_user_string() for e in result.asset_events} == {"raw/participation", "raw/workforce", "raw/targets", "raw/potential"}
+    folders = {"participation", "workforce", "targets", "potential", "rentan"}
+    assert {r.tags["source"] for r in result.run_requests} == folders
+    assert {e.asset_key.to_user_string() for e in result.asset_events} == {f"raw/{f}" for f in folders}
     result, cursor = evaluate_sensor(instance, warehouse, cursor)
     assert result.run_requests == []  # nothing changed: nothing requested twice
 

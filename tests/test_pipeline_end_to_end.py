@@ -85,10 +85,14 @@ def test_target_statuses(demo):
     assert status["PSR-2021-PLUS10"] == "achieved"
     assert status["PSR-2022-70PCT"] == "missed"
     # Every other status follows the contract's rules, recomputed here from marts.coverage.
-    targets = con.execute("SELECT target_id, region_code, segment, metric, target_value, deadline, baseline_period FROM core.targets").fetchall()
-    for target_id, region, segment, metric, target, deadline, baseline in targets:
-        series = con.execute(f"SELECT period, {'coverage_pct' if metric == 'coverage_pct' else 'active_participants'} FROM marts.coverage "
-                             "WHERE region_code = ? AND segment = ? ORDER BY period", [region, segment]).fetchall()  # fmt: skip
+    targets = con.execute("SELECT target_id, region_code, segment, metric, target_value, deadline, baseline_period, funding_source FROM core.targets").fetchall()
+    for target_id, region, segment, metric, target, deadline, baseline, funding in targets:
+        if funding:  # a funder's target: the workers its rosters insure
+            series = con.execute("SELECT period, insured_workers FROM marts.vulnerable_workers WHERE region_code = ? AND funding_source = ? "
+                                 "AND occupation = 'ALL' ORDER BY period", [region, funding]).fetchall()  # fmt: skip
+        else:
+            series = con.execute(f"SELECT period, {'coverage_pct' if metric == 'coverage_pct' else 'active_participants'} FROM marts.coverage "
+                                 "WHERE region_code = ? AND segment = ? ORDER BY period", [region, segment]).fetchall()  # fmt: skip
         series = [(p, v) for p, v in series if v is not None]
         as_of, current = series[-1]
         if any(v >= target and p <= deadline and (baseline is None or p >= baseline) for p, v in series):
@@ -111,12 +115,12 @@ def test_every_check_passed_and_every_file_reconciles(demo):
     failed = {k for k, passed in checks.items() if not passed}
     assert failed == {("marts/coverage_potential", "potential_within_bps_employed")}
     ledger = con.execute("SELECT file_path, rows_read, rows_loaded, rows_rejected, rows_skipped, status FROM dq.file_ledger").fetchall()
-    assert len(ledger) == 55
+    assert len(ledger) == 58
     assert all(read == loaded + rejected + skipped for _, read, loaded, rejected, skipped, _ in ledger)
     ledger = [(path, read, loaded, rejected, status) for path, read, loaded, rejected, _, status in ledger]
     partial = [(path, rejected) for path, _, _, rejected, status in ledger if status == "partial"]
-    assert partial == [("participation/2021-06_kepesertaan_jatim.csv", 2)]
-    reasons = con.execute("SELECT row_number, column_name, check_name FROM dq.rejected_rows ORDER BY row_number").fetchall()
+    assert partial == [("participation/2021-06_kepesertaan_jatim.csv", 2), ("rentan/2023_apbd_kota_pasuruan.csv", 5)]
+    reasons = con.execute("SELECT row_number, column_name, check_name FROM dq.rejected_rows WHERE source = 'participation' ORDER BY row_number").fetchall()
     assert reasons == [(154, "Kab/Kota", "region_match"), (155, "TK Aktif", "number_format")]
 
 

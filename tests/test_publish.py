@@ -93,7 +93,7 @@ def test_analysts_keep_their_snapshot_and_a_locked_build_fails_cleanly(small_pro
     analyst_file = warehouse / "jamsostek.duckdb"
     good = sha256(analyst_file)
     analyst = subprocess.Popen([sys.executable, "-c", ANALYST, str(analyst_file)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert int(analyst.stdout.readline()) == 5
+    assert int(analyst.stdout.readline()) == 7
     add_target(raw, "NEW-1")
 
     # Someone holds the working database: the build waits, gives up with a clear message, publishes nothing.
@@ -109,10 +109,10 @@ def test_analysts_keep_their_snapshot_and_a_locked_build_fails_cleanly(small_pro
     # The next run needs no clean-up, and publishes while the analyst's session is open.
     code, output = run_build(env)
     assert code == 0, output
-    assert target_count(analyst_file) == 6  # a new connection sees the new data
+    assert target_count(analyst_file) == 8  # a new connection sees the new data
     analyst.stdin.write("go\n")
     analyst.stdin.flush()
-    assert int(analyst.stdout.readline()) == 5  # the open session keeps the snapshot it opened
+    assert int(analyst.stdout.readline()) == 7  # the open session keeps the snapshot it opened
     analyst.wait(timeout=30)
 
 
@@ -130,10 +130,10 @@ def test_a_killed_build_leaves_the_last_good_file_and_the_next_run_recovers(smal
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         # Either the last good file, untouched, or (when the kill came after the rename) the complete new one.
-        assert sha256(analyst_file) == good or target_count(analyst_file) == 6
+        assert sha256(analyst_file) == good or target_count(analyst_file) == 8
     code, output = run_build(env)
     assert code == 0, output
-    assert target_count(analyst_file) == 6
+    assert target_count(analyst_file) == 8
     assert not list(warehouse.glob(".jamsostek.duckdb.publishing*"))
 
 

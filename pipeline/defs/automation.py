@@ -11,7 +11,7 @@ import json
 import dagster as dg
 
 from pipeline.defs.resources import WarehouseResource
-from pipeline.ingest import SOURCES, content_version, folder_state
+from pipeline.ingest import RAW_FOLDERS, content_version, folder_state
 
 NIGHTLY_CRON = "0 1 * * *"
 TIMEZONE = "Asia/Jakarta"
@@ -95,7 +95,7 @@ def raw_files_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseRe
     cursor = json.loads(context.cursor) if context.cursor else {}
     asset_graph = context.repository_def.asset_graph
     run_requests, observations = [], []
-    for source in SOURCES:
+    for source in RAW_FOLDERS:
         state = folder_state(raw_dir, source)
         entry = cursor.setdefault(source, {})
         if state != entry.get("seen"):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import dagster as dg
 
 from pipeline.defs.resources import WarehouseResource
-from pipeline.ingest import SOURCES
+from pipeline.ingest import RAW_FOLDERS
 from pipeline.regions import USER_ALIASES, load_aliases
 from pipeline.settings import REFERENCE_DIR
 
@@ -54,7 +54,7 @@ def _reconciles(source: str) -> SqlCheck:
 
 
 SQL_CHECKS = [
-    *[_reconciles(source) for source in SOURCES],
+    *[_reconciles(source) for source in RAW_FOLDERS],
     _regions_known("core.participation"),
     _regions_known("core.workforce"),
     _regions_known("core.targets"),

@@ -9,6 +9,7 @@ from pipeline.defs.ingest import staging_assets
 from pipeline.defs.metadata import code_version
 from pipeline.defs.reference import regions
 from pipeline.defs.resources import WarehouseResource
+from pipeline.defs.rosters import rentan
 from pipeline.defs.tables import table_assets
 from pipeline.exports import export_excel, export_parquet
 from pipeline.report import write_report
@@ -21,7 +22,7 @@ from pipeline.warehouse import analyst_path, publish
     automation_condition=FOLLOW_INPUTS,
     code_version=code_version("pipeline/warehouse.py"),
     kinds={"duckdb"},
-    deps=[regions, *staging_assets, *table_assets],
+    deps=[regions, *staging_assets, rentan, *table_assets],
     description="Publishes the working database to $JAMSOSTEK_WAREHOUSE_DIR/jamsostek.duckdb in one atomic rename, "
     "so analysts' open sessions keep their snapshot and a failed build leaves the last good file in place.",
 )

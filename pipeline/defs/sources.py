@@ -7,7 +7,7 @@ everything downstream of it, stale in the UI.
 import dagster as dg
 
 from pipeline.defs.resources import WarehouseResource
-from pipeline.ingest import SOURCES, content_version, raw_files
+from pipeline.ingest import RAW_FOLDERS, content_version, raw_files
 
 
 def raw_source(source: str) -> dg.SourceAsset:
@@ -26,4 +26,4 @@ def raw_source(source: str) -> dg.SourceAsset:
     return _observe
 
 
-raw_sources = {source: raw_source(source) for source in SOURCES}
+raw_sources = {source: raw_source(source) for source in RAW_FOLDERS}

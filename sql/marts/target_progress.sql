@@ -9,6 +9,12 @@ WITH known AS (
     FROM core.targets t
     JOIN marts.coverage c ON c.region_code = t.region_code AND c.segment = t.segment
     WHERE t.funding_source IS NULL
+    UNION ALL
+    -- A funder's target counts the workers its rosters insure in the region (every occupation).
+    SELECT t.target_id, v.period, v.insured_workers::DOUBLE
+    FROM core.targets t
+    JOIN marts.vulnerable_workers v ON v.region_code = t.region_code AND v.funding_source = t.funding_source AND v.occupation = 'ALL'
+    WHERE t.funding_source IS NOT NULL AND t.metric = 'active_participants'
 ),
 ranked AS (
     SELECT *,
@@ -91,7 +97,7 @@ COMMENT ON COLUMN marts.target_progress.region_code IS 'Kemendagri code of the r
 COMMENT ON COLUMN marts.target_progress.region_name IS 'Official region name';
 COMMENT ON COLUMN marts.target_progress.segment IS 'ALL | PU | BPU | JAKON | PMI';
 COMMENT ON COLUMN marts.target_progress.metric IS 'coverage_pct (percent of the denominator in marts.coverage) | active_participants';
-COMMENT ON COLUMN marts.target_progress.funding_source IS 'APBD | DBHCHT | CSR for funder targets, else NULL';
+COMMENT ON COLUMN marts.target_progress.funding_source IS 'APBD | DBHCHT | CSR for a funder''s target, measured as the insured workers of its rosters in marts.vulnerable_workers; NULL for a coverage target';
 COMMENT ON COLUMN marts.target_progress.target_value IS 'What was promised';
 COMMENT ON COLUMN marts.target_progress.deadline IS 'First day of the deadline month';
 COMMENT ON COLUMN marts.target_progress.baseline_period IS 'Month the target starts from';

@@ -1,0 +1,126 @@
+"""NIK (Nomor Induk Kependudukan) handling: recover, validate, mask and pseudonymise, column-wise.
+
+A NIK is personal data under UU 27/2022. It is read, checked and turned into a keyed pseudonym at ingest; the
+digits themselves never reach the warehouse, Dagster's metadata, the logs or the exports. Only a masked form
+(the first four digits, the kab/kota) appears in quarantine.
+
+Layout: digits 1-6 the kecamatan of issue (1-4 its kab/kota), 7-12 the birth date DDMMYY with 40 added to the
+day for women, 13-16 a serial number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+
+import numpy as np
+import pandas as pd
+
+LARGEST_EXACT_FLOAT = 2**53  # a number cell above this cannot hold all 16 digits exactly
+PII_KEY_VARIABLE = "JAMSOSTEK_PII_KEY"
+
+
+class MissingKey(RuntimeError):
+    pass
+
+
+def recover(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Cells as Excel or a CSV export left them -> (16-digit text or NA, reason or NA).
+
+    Text digits are kept. A number cell is recovered when it is exact (below 2^53); scientific notation in text
+    ("3.57501E+15") has lost digits and is rejected, never padded.
+    """
+    text = values.astype("string").str.strip()
+    digits = pd.Series(pd.NA, index=values.index, dtype="string")
+    reason = pd.Series(pd.NA, index=values.index, dtype="string")
+
+    numeric = values.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool))
+    if numeric.any():
+        numbers = values[numeric].astype(float)
+        exact = numbers.notna() & (numbers < LARGEST_EXACT_FLOAT) & (numbers == np.floor(numbers))
+        digits[numeric & exact.reindex(values.index, fill_value=False)] = numbers[exact].map(lambda n: f"{int(n):d}").astype("string")
+        reason[numeric & ~exact.reindex(values.index, fill_value=True)] = "stored as a number too large to keep all 16 digits exactly; store NIK as text"
+
+    plain = ~numeric & text.notna()
+    cleaned = text[plain].str.replace(r"[\s.'`-]", "", regex=True).str.replace(r"\.0$", "", regex=True)
+    scientific = cleaned.str.contains(r"[eE]\+?\d+$", regex=True, na=False)
+    digits[plain & ~scientific.reindex(values.index, fill_value=False)] = cleaned[~scientific]
+    reason[plain & scientific.reindex(values.index, fill_value=False)] = "written in scientific notation (such as 3.5E+15): digits were lost"
+    reason[values.isna() | (text == "")] = "NIK is empty"
+    digits[reason.notna()] = pd.NA
+    return digits, reason
+
+
+def validate(digits: pd.Series, kabkota_codes: set[str], today: dt.date | None = None) -> pd.Series:
+    """Reason a recovered NIK is not valid, or NA: 16 digits, an existing kab/kota, a birth date, a serial."""
+    today = today or dt.date.today()
+    reason = pd.Series(pd.NA, index=digits.index, dtype="string")
+    present = digits.notna()
+    wrong_length = present & ~digits.str.fullmatch(r"\d{16}", na=False)
+    reason[wrong_length] = digits[wrong_length].map(lambda d: f"has {len(d)} characters, not 16 digits" if d.isdigit() else "contains characters other than digits")
+    ok = present & ~wrong_length
+    region = digits.str[:4]
+    unknown = ok & ~region.isin(kabkota_codes)
+    reason[unknown] = "digits 1-4 are not a kab/kota code"
+    ok &= ~unknown
+    day = pd.to_numeric(digits.str[6:8], errors="coerce")
+    month = pd.to_numeric(digits.str[8:10], errors="coerce")
+    year = pd.to_numeric(digits.str[10:12], errors="coerce")
+    plausible = pd.Series(False, index=digits.index)
+    for (d, m, y), index in _groups(day[ok], month[ok], year[ok]):
+        plausible[index] = _is_birth_date(d, m, y, today)
+    bad_date = ok & ~plausible
+    reason[bad_date] = "digits 7-12 are not a birth date (DDMMYY, day + 40 for women)"
+    ok &= ~bad_date
+    reason[ok & (digits.str[12:16] == "0000")] = "serial number (digits 13-16) is 0000"
+    return reason
+
+
+def _groups(day: pd.Series, month: pd.Series, year: pd.Series):
+    frame = pd.DataFrame({"d": day, "m": month, "y": year})
+    for key, group in frame.groupby(["d", "m", "y"], dropna=False):
+        yield key, group.index
+
+
+def _is_birth_date(day, month, year, today: dt.date) -> bool:
+    if any(pd.isna(v) for v in (day, month, year)):
+        return False
+    day = int(day) - 40 if day > 40 else int(day)
+    for century in (2000, 1900):
+        try:
+            born = dt.date(century + int(year), int(month), day)
+        except ValueError:
+            return False
+        if born <= today:
+            return today.year - born.year <= 120
+    return False
+
+
+def mask(nik: object) -> str:
+    """What quarantine may show: the kab/kota digits and the length, never the person."""
+    text = re.sub(r"\s", "", str(nik))
+    return (text[:4] + "*" * max(len(text) - 4, 0)) if text not in ("", "nan", "None", "<NA>") else ""
+
+
+def pseudonymise(digits: pd.Series, key: str) -> pd.Series:
+    """HMAC-SHA256 of the NIK under JAMSOSTEK_PII_KEY: the same person gets the same worker_key in every roster."""
+    secret = key.encode()
+    return digits.map(lambda d: hmac.new(secret, d.encode(), hashlib.sha256).hexdigest()[:32])
+
+
+def pii_key(environ: dict, allow_demo: bool) -> str:
+    key = environ.get(PII_KEY_VARIABLE, "")
+    if key:
+        return key
+    if allow_demo:
+        return DEMO_KEY
+    raise MissingKey(
+        f"{PII_KEY_VARIABLE} is not set: rosters hold NIKs, which are pseudonymised at ingest with this secret. "
+        f"Set it (the same value on every run, kept out of the repository) and run again."
+    )
+
+
+# Used only for the synthetic demo rosters in data/raw/rentan (see README): never for real data.
+DEMO_KEY = "jamsostek-coverage-demo-key-not-secret"

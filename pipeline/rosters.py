@@ -1,0 +1,219 @@
+"""Rosters of vulnerable workers (pekerja rentan): participant rows, read in chunks and processed column-wise.
+
+A national roster has millions of rows, so a file is streamed in chunks of CHUNK_ROWS: csv through pandas,
+xlsx row by row through python-calamine. Each chunk goes through the same header synonyms, region matcher and
+period parser as every other source, applied once per distinct value. The name column is dropped as soon as the
+header is read; the NIK becomes a keyed pseudonym (worker_key) and only its masked form reaches quarantine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+from python_calamine import CalamineWorkbook
+
+from pipeline import nik
+from pipeline.periods import parse_period
+from pipeline.readers import FileUnreadable, HeaderSynonyms, Sheet, csv_dialect, is_blank, read_csv_head
+from pipeline.regions import RegionMatcher
+
+SOURCE = "rentan"
+CHUNK_ROWS = 200_000
+FUNDING_SOURCES = ("APBD", "DBHCHT", "CSR")
+REQUIRED = [["nik"], ["region_code", "region_name"], ["funding"], ["start"], ["end"]]
+ROSTER_COLUMNS = [
+    "worker_key", "region_code", "nik_region_code", "kecamatan", "desa", "occupation", "funding_source", "funder",
+    "program", "start_period", "end_period", "file_path", "sheet", "row_number", "file_sha256",
+]  # fmt: skip
+
+
+@dataclass
+class Chunk:
+    sheet: str
+    headers: dict[str, str]  # field -> header text in the file
+    cells: pd.DataFrame  # one column per field (never the name), plus row_number
+
+
+def read_chunks(path: Path, synonyms: HeaderSynonyms) -> Iterator[Chunk]:
+    """The data rows of a roster in chunks; raises FileUnreadable for a file with no usable header."""
+    if path.suffix.lower() in (".csv", ".txt"):
+        yield from _csv_chunks(path, synonyms)
+    else:
+        yield from _xlsx_chunks(path, synonyms)
+
+
+def _fields(header) -> tuple[dict[int, str], dict[str, str]]:
+    # The name is personal data the marts never need: it is not even read into a column.
+    positions = {c.index: c.field for c in header.columns if c.field != "name"}
+    return positions, {c.field: c.text for c in header.columns if c.field != "name"}
+
+
+def _locate(path: Path, sheet: Sheet, synonyms: HeaderSynonyms):
+    header = synonyms.locate(SOURCE, sheet, REQUIRED)
+    if header is None:
+        missing = synonyms.missing(SOURCE, sheet, REQUIRED)
+        raise FileUnreadable(
+            f"{path.name}: no header row with the required columns; missing {', '.join(repr(m) for m in missing)} "
+            f"(accepted names are in data/reference/header_synonyms.toml, section [{SOURCE}])"
+        )
+    return header
+
+
+def _csv_chunks(path: Path, synonyms: HeaderSynonyms) -> Iterator[Chunk]:
+    header = _locate(path, read_csv_head(path), synonyms)
+    positions, texts = _fields(header)
+    with open(path, "rb") as f:
+        encoding, delimiter = csv_dialect(f.read(256 * 1024))
+    reader = pd.read_csv(
+        path, sep=delimiter, encoding=encoding, header=None, skiprows=header.row_index + 1, dtype=str,
+        keep_default_na=False, chunksize=CHUNK_ROWS, usecols=sorted(positions), skip_blank_lines=False,
+    )  # fmt: skip
+    first_row = header.row_index + 2
+    for frame in reader:
+        frame = frame.rename(columns=positions)
+        frame["row_number"] = range(first_row, first_row + len(frame))
+        first_row += len(frame)
+        blank = (frame.drop(columns="row_number") == "").all(axis=1)
+        yield Chunk("", texts, frame[~blank].replace("", None).reset_index(drop=True))
+
+
+def _xlsx_chunks(path: Path, synonyms: HeaderSynonyms) -> Iterator[Chunk]:
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # calamine raises several error types for corrupt workbooks
+        raise FileUnreadable(f"{path.name}: not a readable spreadsheet ({error})") from None
+    found = False
+    for name in workbook.sheet_names:
+        rows = workbook.get_sheet_by_name(name).iter_rows()
+        head = []
+        for row in rows:
+            head.append(row)
+            if len(head) == 40:
+                break
+        header = synonyms.locate(SOURCE, Sheet(name, head), REQUIRED)
+        if header is None:
+            continue
+        found = True
+        positions, texts = _fields(header)
+        buffer, numbers = [], []
+        row_number = header.row_index + 1
+
+        def flush():
+            frame = pd.DataFrame([[r[i] if i < len(r) else None for i in positions] for r in buffer], columns=list(positions.values()))
+            frame["row_number"] = numbers
+            return Chunk(name, texts, frame)
+
+        for row in (*head[header.row_index + 1 :], *rows):
+            row_number += 1
+            if is_blank(row):
+                continue
+            buffer.append(row)
+            numbers.append(row_number)
+            if len(buffer) == CHUNK_ROWS:
+                yield flush()
+                buffer, numbers = [], []
+        if buffer:
+            yield flush()
+    if not found:
+        [sheet] = [Sheet(n, workbook.get_sheet_by_name(n).to_python()[:40]) for n in workbook.sheet_names[:1]]
+        _locate(path, sheet, synonyms)
+
+
+class RosterRules:
+    """Everything a chunk is checked against, built once per run."""
+
+    def __init__(self, matcher: RegionMatcher, kabkota_codes: set[str], key: str):
+        self.matcher, self.kabkota_codes, self.key = matcher, kabkota_codes, key
+        self._regions: dict[tuple, tuple[str | None, str | None]] = {}
+        self._periods: dict[object, tuple[object, str | None]] = {}
+
+    def region(self, code, name, province) -> tuple[str | None, str | None]:
+        key = (code, name, province)
+        if key not in self._regions:
+            try:
+                self._regions[key] = (self.matcher.match(code=code or None, name=name or None, province=province or None, level="kabkota" if name else None), None)
+            except ValueError as error:
+                self._regions[key] = (None, str(error))
+        return self._regions[key]
+
+    def period(self, value) -> tuple[object, str | None]:
+        if value not in self._periods:
+            try:
+                self._periods[value] = (pd.Timestamp(parse_period(value)), None)
+            except ValueError as error:
+                self._periods[value] = (pd.NaT, str(error))
+        return self._periods[value]
+
+
+def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(staged rows, rejected rows) of one chunk; a rejected row names its first broken column."""
+    cells = chunk.cells
+    n = len(cells)
+    column = lambda field: cells[field] if field in cells else pd.Series([None] * n, index=cells.index, dtype=object)  # noqa: E731
+    problems: list[tuple[pd.Series, str, str, pd.Series]] = []  # (reason or NA, field, check, shown value)
+
+    digits, reason = nik.recover(column("nik"))
+    reason = reason.fillna(nik.validate(digits, rules.kabkota_codes))
+    problems.append((reason, "nik", "nik_valid", column("nik").map(nik.mask)))
+
+    keys = pd.Series(list(zip(column("region_code").fillna(""), column("region_name").fillna(""), column("province").fillna(""))), index=cells.index)
+    matched = keys.map(lambda k: rules.region(*k))
+    region_code = matched.str[0]
+    region_field = "region_name" if "region_name" in cells else "region_code"
+    problems.append((matched.str[1], region_field, "region_match", column(region_field)))
+
+    funding_text = column("funding").fillna("").astype(str).str.strip()
+    funding_source = funding_text.str.split().str[0].str.upper()
+    bad_funding = ~funding_source.isin(FUNDING_SOURCES)
+    problems.append((bad_funding.map({True: "Sumber Dana must start with APBD, DBHCHT or CSR (e.g. 'DBHCHT Kota Pasuruan')", False: pd.NA}), "funding", "funding_source", funding_text))
+
+    start = column("start").map(rules.period)
+    end = column("end").map(rules.period)
+    problems.append((start.str[1], "start", "period_format", column("start")))
+    problems.append((end.str[1], "end", "period_format", column("end")))
+    start_period, end_period = pd.to_datetime(start.str[0]), pd.to_datetime(end.str[0])
+    backwards = (end_period < start_period).map({True: "the last covered month is before the first", False: pd.NA})
+    problems.append((backwards, "end", "period_order", column("end")))
+
+    rejected = pd.Series(False, index=cells.index)
+    rejections = []
+    for reason, field, check, shown in problems:
+        failing = reason.notna() & ~rejected
+        if failing.any():
+            rejections.append(pd.DataFrame({
+                "source": SOURCE, "file_path": file_path, "sheet": chunk.sheet, "row_number": cells.loc[failing, "row_number"],
+                "column_name": chunk.headers.get(field, field), "value": shown[failing].astype("string"), "check_name": check,
+                "reason": reason[failing].astype(str),
+            }))  # fmt: skip
+        rejected |= failing
+
+    good = ~rejected
+    staged = pd.DataFrame({
+        "worker_key": nik.pseudonymise(digits[good], rules.key),
+        "region_code": region_code[good],
+        "nik_region_code": digits[good].str[:2] + "." + digits[good].str[2:4],
+        "kecamatan": column("kecamatan")[good],
+        "desa": column("desa")[good],
+        "occupation": column("occupation")[good].fillna("").astype(str).str.strip().str.title().replace("", "Tidak disebutkan"),
+        "funding_source": funding_source[good],
+        "funder": funding_text[good].str.split(n=1).str[1],
+        "program": column("program")[good],
+        "start_period": start_period[good],
+        "end_period": end_period[good],
+        "file_path": file_path,
+        "sheet": chunk.sheet,
+        "row_number": cells.loc[good, "row_number"],
+        "file_sha256": sha256,
+    })  # fmt: skip
+    quarantine = pd.concat(rejections, ignore_index=True) if rejections else pd.DataFrame()
+    return staged, quarantine
+
+
+def kabkota_codes(reference_dir: Path, matcher: RegionMatcher) -> set[str]:
+    """Kab/kota codes a NIK may begin with: today's, and the ones the Papua split retired."""
+    codes = {r.region_code.replace(".", "") for r in matcher.regions.values() if r.region_level in ("regency", "city")}
+    former = pd.read_csv(reference_dir / "former_kabkota_codes.csv", dtype=str)
+    return codes | set(former["former_code"].str.replace(".", "", regex=False))

@@ -1,0 +1,84 @@
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from pipeline import nik
+from pipeline.readers import HeaderSynonyms
+from pipeline.rosters import RosterRules, kabkota_codes, process, read_chunks
+from pipeline.settings import HEADER_SYNONYMS, REFERENCE_DIR
+
+KAB = {"3575", "3574", "1674", "9101"}
+TODAY = dt.date(2026, 11, 21)
+
+
+def check(values):
+    digits, reason = nik.recover(pd.Series(values, dtype=object))
+    return digits.tolist(), reason.fillna(nik.validate(digits, KAB, TODAY)).tolist()
+
+
+def test_valid_niks_including_women_and_numbers_that_survived_excel():
+    digits, reasons = check(["3575011203850001", "3575015203850002", 3575011203850003.0, " 3575 0112 0385 0004 "])
+    assert digits == ["3575011203850001", "3575015203850002", "3575011203850003", "3575011203850004"]
+    assert all(pd.isna(r) for r in reasons)
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("3.57501E+15", "scientific notation"),
+        (9171011203850001.0, "too large"),  # above 2^53: a float cannot hold it exactly
+        ("357501120385001", "15 characters"),
+        ("35750112038500A1", "other than digits"),
+        ("9999011203850001", "not a kab/kota"),
+        ("3575013213850001", "birth date"),  # month 13
+        ("3575017203850001", "birth date"),  # day 72 (women: 41-71)
+        ("3575011203850000", "serial"),
+        ("", "empty"),
+        (None, "empty"),
+    ],
+)
+def test_invalid_niks_say_why(value, words):
+    _, [reason] = check([value])
+    assert words in reason
+
+
+def test_mask_shows_only_the_kabkota():
+    assert nik.mask("3575011203850001") == "3575************"
+    assert "011203850001" not in nik.mask("3575011203850001")
+
+
+def test_pseudonyms_are_keyed_and_stable():
+    digits = pd.Series(["3575011203850001", "3575011203850001", "3575011203850002"])
+    a, b = nik.pseudonymise(digits, "key-a"), nik.pseudonymise(digits, "key-b")
+    assert a[0] == a[1] != a[2] and a[0] != b[0] and len(a[0]) == 32
+    assert "3575011203850001" not in a[0]
+
+
+def test_no_key_stops_with_a_clear_message():
+    with pytest.raises(nik.MissingKey, match="JAMSOSTEK_PII_KEY"):
+        nik.pii_key({}, allow_demo=False)
+    assert nik.pii_key({}, allow_demo=True) == nik.DEMO_KEY
+    assert nik.pii_key({"JAMSOSTEK_PII_KEY": "s3cret"}, allow_demo=True) == "s3cret"
+
+
+def test_roster_chunk_drops_names_and_keeps_only_pseudonyms(tmp_path, matcher):
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "Daftar peserta\nNIK;Nama;Pekerjaan;Kab/Kota;Sumber Dana;Program;Mulai;Selesai\n"
+        "3575011203850001;Siti Rahayu;petani;Kota Pasuruan;DBHCHT Kota Pasuruan;JKK+JKM;2024-01;2024-12\n"
+        "3.57501E+15;Joko Santoso;nelayan;Kota Pasuruan;APBD;JKK+JKM;Januari 2024;Desember 2024\n"
+        "3575015203850002;Ani Utami;;Pasuruan;CSR PT Contoh;JKK+JKM;2024-01;2024-06\n",
+        encoding="utf-8",
+    )
+    rules = RosterRules(matcher, kabkota_codes(REFERENCE_DIR, matcher), "test-key")
+    [chunk] = list(read_chunks(path, HeaderSynonyms.from_file(HEADER_SYNONYMS)))
+    assert "name" not in chunk.cells.columns
+    staged, quarantine = process(chunk, rules, "rentan/roster.csv", "sha")
+    assert staged["worker_key"].tolist() == nik.pseudonymise(pd.Series(["3575011203850001"]), "test-key").tolist()
+    assert staged.iloc[0][["region_code", "funding_source", "funder", "occupation"]].tolist() == ["35.75", "DBHCHT", "Kota Pasuruan", "Petani"]
+    assert quarantine["row_number"].tolist() == [4, 5]
+    assert quarantine["check_name"].tolist() == ["nik_valid", "region_match"]
+    assert quarantine["value"].tolist()[0] == "3.57*******"  # masked, even when unreadable
+    text = staged.to_csv() + quarantine.to_csv()
+    assert not any(secret in text for secret in ("3575011203850001", "3575015203850002", "Siti", "Joko", "Ani Utami"))

@@ -1,0 +1,99 @@
+"""No NIK and no name from a roster appears anywhere the pipeline writes: warehouse tables (dq included),
+Dagster's run storage (metadata, previews, logs), the build's console output, or the exports."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from python_calamine import CalamineWorkbook
+
+from pipeline.settings import PROJECT_ROOT
+from tests.conftest import DEMO_RAW, build
+
+ROSTER = DEMO_RAW / "rentan" / "2023_apbd_kota_pasuruan.csv"
+
+
+@pytest.fixture(scope="module")
+def secrets() -> tuple[set[str], set[str]]:
+    roster = pd.read_csv(ROSTER, sep=";", dtype=str)
+    niks = set(roster["NIK"])
+    digits = {re.sub(r"\D", "", n) for n in niks}
+    return {d for d in digits if len(d) >= 12} | {n for n in niks if "E+" in n}, set(roster["Nama"])
+
+
+def scan_text(text: str, niks: set[str], names: set[str]) -> list[str]:
+    found = [n for n in set(re.findall(r"\d{12,16}|\d\.\d+E\+\d+", text)) if n in niks]
+    return found + [name for name in names if name in text]
+
+
+def scan_duckdb(path: Path, niks: set[str], names: set[str]) -> list[str]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        con.execute("CREATE TEMP TABLE needles AS SELECT unnest(?) AS needle", [sorted(niks | names)])
+        found = []
+        for schema, table, column in con.execute(
+            "SELECT schema_name, table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND schema_name NOT IN ('temp') AND (data_type = 'VARCHAR' OR data_type LIKE 'VARCHAR[]')"
+        ).fetchall():
+            value = f'"{column}"' if not column.endswith("]") else f'"{column}"'
+            text = f"array_to_string({value}, ' ')" if con.execute(
+                "SELECT data_type FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? AND column_name = ?", [schema, table, column]
+            ).fetchone()[0].endswith("[]") else value  # fmt: skip
+            hits = con.execute(f"SELECT count(*) FROM {schema}.{table} t, needles WHERE contains({text}, needles.needle)").fetchone()[0]
+            if hits:
+                found.append(f"{schema}.{table}.{column}: {hits}")
+        return found
+    finally:
+        con.close()
+
+
+def test_missing_key_stops_roster_ingest_with_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.delenv("JAMSOSTEK_PII_KEY", raising=False)
+    raw = tmp_path / "raw"
+    (raw / "rentan").mkdir(parents=True)
+    shutil.copy(ROSTER, raw / "rentan")
+    result, _ = build(raw, tmp_path / "warehouse")
+    assert not result.success
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert failure.step_key == "staging__rentan"
+    assert "JAMSOSTEK_PII_KEY is not set" in failure.event_specific_data.error.message
+
+
+def test_no_nik_or_name_anywhere(tmp_path, secrets):
+    niks, names = secrets
+    raw = tmp_path / "raw"
+    for folder in ("workforce", "targets"):
+        shutil.copytree(DEMO_RAW / folder, raw / folder)
+    (raw / "participation").mkdir()
+    shutil.copy(DEMO_RAW / "participation" / "2024-06_kepesertaan_jatim.xlsx", raw / "participation")
+    (raw / "rentan").mkdir()
+    shutil.copy(ROSTER, raw / "rentan")
+    env = {**os.environ, "JAMSOSTEK_RAW_DIR": str(raw), "JAMSOSTEK_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+           "DAGSTER_HOME": str(tmp_path / "dagster_home"), "JAMSOSTEK_PII_KEY": "test-secret"}  # fmt: skip
+    build_run = subprocess.run([sys.executable, "-m", "pipeline.run"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert build_run.returncode == 0, build_run.stdout[-3000:]
+    warehouse = tmp_path / "warehouse"
+    con = duckdb.connect(str(warehouse / "jamsostek.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM staging.rentan").fetchone()[0] == 2500
+    assert con.execute("SELECT count(*) FROM dq.rejected_rows WHERE source = 'rentan'").fetchone()[0] == 5
+    con.close()
+
+    leaks = scan_text(build_run.stdout + build_run.stderr, niks, names)
+    leaks += scan_duckdb(warehouse / "jamsostek.duckdb", niks, names)
+    leaks += scan_duckdb(warehouse / ".build" / "jamsostek_build.duckdb", niks, names)
+    for parquet in (warehouse / "exports" / "parquet").glob("*.parquet"):
+        leaks += scan_text(duckdb.sql(f"SELECT * FROM '{parquet}'").df().to_csv(), niks, names)
+    book = CalamineWorkbook.from_path(str(warehouse / "exports" / "jamsostek_marts.xlsx"))
+    leaks += scan_text(" ".join(str(c) for s in book.sheet_names for r in book.get_sheet_by_name(s).to_python() for c in r), niks, names)
+    leaks += scan_text((warehouse / "report" / "laporan_cakupan.html").read_text(encoding="utf-8"), niks, names)
+    # Dagster's run storage: event logs with every metadata preview, and the captured compute logs.
+    for path in (tmp_path / "dagster_home").rglob("*"):
+        if path.is_file():
+            leaks += [f"{path.name}: {hit}" for hit in scan_text(path.read_bytes().decode("latin-1"), niks, names)]
+    assert leaks == []
