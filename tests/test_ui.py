@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.definitions import defs
 from pipeline.settings import PROJECT_ROOT
 from tests.conftest import DEMO_RAW
 
@@ -96,7 +97,8 @@ def ui(tmp_path):
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: len(graphql(url, STALE_QUERY)["assetNodes"]) == 23, 120, "the webserver to load the code location")
+        expected = len(list(defs.resolve_asset_graph().get_all_asset_keys()))
+        wait_for(lambda: len(graphql(url, STALE_QUERY)["assetNodes"]) == expected, 120, "the webserver to load the code location")
         graphql(url, "mutation { setNuxSeen }")
         yield url, project, raw
     finally:
