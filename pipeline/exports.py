@@ -6,6 +6,7 @@ then renamed, so a reader never opens a half-written export.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -46,45 +47,55 @@ def export_parquet(analyst_file: Path, folder: Path) -> list[Path]:
 
 
 def export_excel(analyst_file: Path, target: Path) -> Path:
-    """One sheet per mart; headers from the column names, number formats by type, Indonesian labels beside codes."""
+    """One sheet per mart; headers from the column names, number formats by type, Indonesian labels beside codes.
+
+    Rows are streamed from DuckDB into a constant-memory workbook, so a national mart never sits in memory whole.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.tmp")
     con = duckdb.connect(str(analyst_file), read_only=True)
-    book = xlsxwriter.Workbook(partial, {"default_date_format": "yyyy-mm-dd", "nan_inf_to_errors": True})
+    book = xlsxwriter.Workbook(partial, {"constant_memory": True, "default_date_format": "yyyy-mm", "nan_inf_to_errors": True})
     try:
-        formats = {
-            "header": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}),
-            "count": book.add_format({"num_format": "#,##0"}),
-            "decimal": book.add_format({"num_format": "#,##0.00"}),
-            "date": book.add_format({"num_format": "yyyy-mm"}),
-            "text": None,
-        }
+        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
+        formats = {"count": book.add_format({"num_format": "#,##0"}), "decimal": book.add_format({"num_format": "#,##0.00"}),
+                   "date": book.add_format({"num_format": "yyyy-mm"}), "text": None}  # fmt: skip
+        labels = {"segment": SEGMENT_LABELS | {"ALL": "Semua segmen"}, "status": STATUS_LABELS}
         for table in EXPORTED_TABLES:
-            frame = con.execute(f"SELECT * FROM {table}").fetchdf()
-            if "segment" in frame:
-                frame.insert(frame.columns.get_loc("segment") + 1, "segment_label", frame["segment"].map(SEGMENT_LABELS | {"ALL": "Semua segmen"}))
-            if "status" in frame:
-                frame.insert(frame.columns.get_loc("status") + 1, "status_label", frame["status"].map(STATUS_LABELS))
-            comments = dict(con.execute(
-                "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name || '.' || table_name = ?", [table]
-            ).fetchall())  # fmt: skip
+            columns = con.execute(
+                "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE schema_name || '.' || table_name = ? ORDER BY column_index", [table]
+            ).fetchall()  # fmt: skip
+            names = [c[0] for c in columns]
+            layout = []  # (source column index or None, label mapping or None, kind, header)
+            for index, (name, data_type, _) in enumerate(columns):
+                layout.append((index, None, _kind(data_type), name))
+                if name in labels:
+                    layout.append((index, labels[name], "text", f"{name}_label"))
             sheet = book.add_worksheet(table.split(".")[1][:31])
-            for col, name in enumerate(frame.columns):
-                sheet.write(0, col, name.replace("_", " ").capitalize(), formats["header"])
-                if comments.get(name):
-                    sheet.write_comment(0, col, comments[name])
-                kind = _kind(frame[name])
-                sheet.set_column(col, col, 14 if kind != "text" else 22, formats[kind])
-                values = frame[name].astype(object).where(frame[name].notna(), None).tolist()
-                for row, value in enumerate(values, start=1):
-                    if value is None:  # NULL stays an empty cell
-                        continue
-                    if kind == "date":
-                        sheet.write_datetime(row, col, value.to_pydatetime())
-                    else:
-                        sheet.write(row, col, value.item() if hasattr(value, "item") else value)
+            for col, (index, mapping, kind, name) in enumerate(layout):
+                sheet.write(0, col, name.replace("_", " ").capitalize(), header)
+                comment = columns[index][2] if mapping is None else None
+                if comment:
+                    sheet.write_comment(0, col, comment)
+                sheet.set_column(col, col, 22 if kind == "text" else 14, formats[kind])
+            cursor = con.execute("SELECT " + ", ".join(f'"{n}"' for n in names) + f" FROM {table}")
+            row_number = 0
+            while batch := cursor.fetchmany(20_000):
+                for values in batch:
+                    row_number += 1
+                    for col, (index, mapping, kind, _) in enumerate(layout):
+                        value = values[index]
+                        if value is None:
+                            continue
+                        if mapping is not None:
+                            sheet.write_string(row_number, col, mapping.get(value, value))
+                        elif kind == "date":
+                            sheet.write_datetime(row_number, col, dt.datetime(value.year, value.month, value.day))
+                        elif kind == "text":
+                            sheet.write_string(row_number, col, str(value))
+                        else:
+                            sheet.write_number(row_number, col, value)
             sheet.freeze_panes(1, 0)
-            sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
+            sheet.autofilter(0, 0, max(row_number, 1), len(layout) - 1)
     finally:
         book.close()
         con.close()
@@ -92,12 +103,11 @@ def export_excel(analyst_file: Path, target: Path) -> Path:
     return target
 
 
-def _kind(series) -> str:
-    dtype = str(series.dtype)
-    if dtype.startswith("datetime"):
+def _kind(data_type: str) -> str:
+    if data_type == "DATE" or data_type.startswith("TIMESTAMP"):
         return "date"
-    if dtype.startswith(("int", "Int", "uint")):
+    if data_type in ("BIGINT", "INTEGER", "HUGEINT", "SMALLINT", "UBIGINT"):
         return "count"
-    if dtype.startswith(("float", "Float")):
+    if data_type in ("DOUBLE", "FLOAT") or data_type.startswith("DECIMAL"):
         return "decimal"
     return "text"

@@ -22,6 +22,8 @@ from pipeline.settings import SQL_DIR
 log = logging.getLogger(__name__)
 
 ANALYST_FILE = "jamsostek.duckdb"
+# DuckDB spills to disk beyond this rather than grow the build past what the machine (and the 2 GB goal) allows.
+CONNECTION_SETTINGS = {"memory_limit": os.environ.get("JAMSOSTEK_DUCKDB_MEMORY", "1GB"), "preserve_insertion_order": False}
 WORKING_FILE = Path(".build") / "jamsostek_build.duckdb"
 # duckdb 2.0's default storage cannot be opened by duckdb-cli 1.5 or older DBeaver drivers; v1.0.0 storage can.
 ANALYST_STORAGE_VERSION = "v1.0.0"
@@ -49,7 +51,7 @@ def connect(warehouse_dir: Path, lock_wait_seconds: float | None = None) -> Iter
     delay = 0.2
     while True:
         try:
-            con = duckdb.connect(str(path))
+            con = duckdb.connect(str(path), config=CONNECTION_SETTINGS)
             break
         except duckdb.IOException as error:
             if "not a valid DuckDB database file" in str(error):

@@ -1,0 +1,161 @@
+"""`make bench`: the pipeline at national scale against bare tools, measured in one run.
+
+Writes data/warehouse/bench/results.json and docs/performance.md. BENCH_SCALES (default "1,2,4") lists the scale
+factors of the scaling curve; BENCH_ROSTER_ROWS (default 5,000,000) the roster rows at scale 1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from pipeline import ingest as ingest_module
+from pipeline.ingest import PARTICIPATION, ingest_file
+from pipeline.readers import HeaderSynonyms
+from pipeline.regions import RegionMatcher
+from pipeline.settings import HEADER_SYNONYMS, PROJECT_ROOT, REFERENCE_DIR
+
+WORK = PROJECT_ROOT / "data" / "warehouse" / "bench"
+PYTHON = sys.executable
+
+
+def run_measured(command: list[str], env: dict) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS in MiB of the process tree's largest process, output) of one subprocess."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{output[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024, output
+
+
+def dataset(scale: int, roster_rows: int) -> Path:
+    raw = WORK / f"raw_{scale}x_{roster_rows}"
+    if not (raw / "rentan" / "roster_nasional.csv").exists():
+        print(f"generating the {scale}x dataset ({roster_rows * scale:,} roster rows) in {raw}", flush=True)
+        subprocess.run([PYTHON, "scripts/generate_national_data.py", str(raw), "--scale", str(scale), "--roster-rows", str(roster_rows)], cwd=PROJECT_ROOT, check=True)
+    return raw
+
+
+def build(raw: Path, name: str) -> tuple[float, float]:
+    warehouse, home = WORK / f"warehouse_{name}", WORK / f"dagster_home_{name}"
+    shutil.rmtree(warehouse, ignore_errors=True)
+    shutil.rmtree(home, ignore_errors=True)
+    env = {**os.environ, "JAMSOSTEK_RAW_DIR": str(raw), "JAMSOSTEK_WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(home), "JAMSOSTEK_PII_KEY": "bench"}
+    seconds, rss, _ = run_measured([PYTHON, "-m", "pipeline.run"], env)
+    return seconds, rss
+
+
+def incremental(raw: Path, name: str) -> float:
+    """Add one new month's file after a full build and build again (the warehouse of `build(raw, name)`)."""
+    warehouse, home = WORK / f"warehouse_{name}", WORK / f"dagster_home_{name}"
+    newest = sorted((raw / "participation").glob("*.csv"))[-1]
+    added = raw / "participation" / "2025-01_kepesertaan_nasional.csv"
+    text = newest.read_text(encoding="utf-8")
+    added.write_text(text.replace(newest.name[:7], "2025-01"), encoding="utf-8")
+    try:
+        env = {**os.environ, "JAMSOSTEK_RAW_DIR": str(raw), "JAMSOSTEK_WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(home), "JAMSOSTEK_PII_KEY": "bench"}
+        seconds, _, _ = run_measured([PYTHON, "-m", "pipeline.run"], env)
+    finally:
+        added.unlink()
+    return seconds
+
+
+def xlsx_ingest(raw: Path) -> dict:
+    """Rows per second of the pipeline's ingest of the xlsx participation files against bare calamine, and the
+    share of that ingest spent in pandera validation."""
+    files = sorted((raw / "participation").glob("*.xlsx"))
+    started = time.perf_counter()
+    cells = 0
+    for path in files:
+        book = CalamineWorkbook.from_path(str(path))
+        cells += sum(len(book.get_sheet_by_name(n).to_python()) for n in book.sheet_names)
+    bare = time.perf_counter() - started
+    matcher, synonyms = RegionMatcher.from_reference(REFERENCE_DIR), HeaderSynonyms.from_file(HEADER_SYNONYMS)
+    validating = 0.0
+    original = ingest_module._validate
+
+    def timed(*args):
+        nonlocal validating
+        t = time.perf_counter()
+        try:
+            return original(*args)
+        finally:
+            validating += time.perf_counter() - t
+
+    ingest_module._validate = timed
+    try:
+        started = time.perf_counter()
+        loaded = sum(ingest_file(p, raw, PARTICIPATION, synonyms, matcher).rows_loaded for p in files)
+        pipeline_seconds = time.perf_counter() - started
+    finally:
+        ingest_module._validate = original
+    return {
+        "files": len(files),
+        "rows": loaded,
+        "bare_calamine_rows_per_second": round(loaded / bare),
+        "pipeline_rows_per_second": round(loaded / pipeline_seconds),
+        "ratio_to_bare": round(bare / pipeline_seconds, 3),
+        "validation_share": round(validating / pipeline_seconds, 3),
+    }
+
+
+def main() -> None:
+    WORK.mkdir(parents=True, exist_ok=True)
+    scales = [int(s) for s in os.environ.get("BENCH_SCALES", "1,2,4").split(",")]
+    roster_rows = int(os.environ.get("BENCH_ROSTER_ROWS", 5_000_000))
+    results: dict = {
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+                    "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},  # fmt: skip
+        "roster_rows_at_1x": roster_rows,
+        "scales": {},
+    }
+    raw = dataset(1, roster_rows)
+    print("full build, 1x ...", flush=True)
+    full_seconds, full_rss = build(raw, "1x")
+    print(f"  {full_seconds:.1f} s, peak RSS {full_rss:.0f} MiB", flush=True)
+    baseline_seconds, baseline_rss, output = run_measured([PYTHON, "scripts/bench_baseline.py", str(raw)], os.environ.copy())
+    print(f"bare baseline: {baseline_seconds:.1f} s ({output.strip()})", flush=True)
+    incremental_seconds = incremental(raw, "1x")
+    print(f"incremental (one new month): {incremental_seconds:.1f} s", flush=True)
+    xlsx = xlsx_ingest(raw)
+    print(f"xlsx ingest: {xlsx}", flush=True)
+    results.update({
+        "full_build": {"seconds": round(full_seconds, 1), "peak_rss_mib": round(full_rss)},
+        "bare_baseline": {"seconds": round(baseline_seconds, 1), "peak_rss_mib": round(baseline_rss)},
+        "full_build_to_baseline_ratio": round(full_seconds / baseline_seconds, 2),
+        "incremental": {"seconds": round(incremental_seconds, 1), "share_of_full_build": round(incremental_seconds / full_seconds, 3)},
+        "xlsx_ingest": xlsx,
+    })  # fmt: skip
+    results["scales"]["1"] = {"seconds": round(full_seconds, 1), "peak_rss_mib": round(full_rss)}
+    for scale in scales:
+        if scale == 1:
+            continue
+        seconds, rss = build(dataset(scale, roster_rows), f"{scale}x")
+        results["scales"][str(scale)] = {"seconds": round(seconds, 1), "peak_rss_mib": round(rss)}
+        print(f"scale {scale}x: {seconds:.1f} s, peak RSS {rss:.0f} MiB", flush=True)
+    (WORK / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    goals = [
+        ("full build at most 2x the bare baseline", results["full_build_to_baseline_ratio"] <= 2, f"{results['full_build_to_baseline_ratio']}x"),
+        ("incremental run at most 10% of the full build", results["incremental"]["share_of_full_build"] <= 0.10, f"{results['incremental']['share_of_full_build']:.0%}"),
+        ("xlsx ingest at least 80% of bare calamine's rows per second", xlsx["ratio_to_bare"] >= 0.8, f"{xlsx['ratio_to_bare']:.0%}"),
+        ("peak RSS of 2 GB or less at 1x", full_rss <= 2048, f"{full_rss:.0f} MiB"),
+    ]
+    print("\nGoals:")
+    for goal, met, value in goals:
+        print(f"  {'MET   ' if met else 'MISSED'} {goal}: {value}")
+    print(f"\nwrote {WORK / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()

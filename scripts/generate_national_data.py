@@ -1,0 +1,127 @@
+"""A synthetic national dataset for the benchmark: all 514 kab/kota, monthly participation files, five years of BPS
+workforce, a target per province, and a vulnerable-worker roster.
+
+    uv run python scripts/generate_national_data.py OUTPUT_RAW_DIR [--scale 1] [--roster-rows 5000000]
+
+Scale 1 is 60 monthly files (2020-01 to 2024-12) mixing the layouts the reader accepts (branch csv with BPS codes,
+long Kanwil xlsx, wide xlsx with sections and a Jumlah row) and a roster of 5 million rows; scale 2 and 4 multiply
+the months (going further back) and the roster rows. Figures are synthetic and deterministic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+
+from pipeline.regions import load_regions
+from pipeline.settings import REFERENCE_DIR
+
+SEGMENTS = ("PU", "BPU", "JAKON", "PMI")
+
+
+def months(scale: int) -> list[dt.date]:
+    count = 60 * scale
+    last = dt.date(2024, 12, 1)
+    return [dt.date(last.year - (count - 1 - i + 12 - last.month) // 12, (last.month - 1 - (count - 1 - i)) % 12 + 1, 1) for i in range(count)]
+
+
+def build(out: Path, scale: int, roster_rows: int) -> None:
+    rng = np.random.default_rng(514)
+    regions = [r for r in load_regions(REFERENCE_DIR) if r.region_level != "province"]
+    employed = {r.region_code: int(rng.integers(60_000, 1_500_000)) for r in regions}
+    base = {(r.region_code, s): employed[r.region_code] * share * rng.uniform(0.1, 0.4) for r in regions for s, share in zip(SEGMENTS, (0.7, 0.22, 0.06, 0.02))}
+    periods = months(scale)
+    (out / "participation").mkdir(parents=True, exist_ok=True)
+    for index, period in enumerate(periods):
+        growth = 1 + 0.004 * index
+        rows = [(r, s, int(base[(r.region_code, s)] * growth)) for r in regions for s in SEGMENTS]
+        name = f"{period:%Y-%m}_kepesertaan_nasional"
+        if index % 3 == 0:  # branch csv, BPS codes (the Papua provinces created after 2018 have none: their names)
+            with open(out / "participation" / f"{name}.csv", "w", newline="", encoding="utf-8") as f:
+                writer = csv.writer(f, delimiter=";")
+                writer.writerow(["Periode", "Kode", "Kab/Kota", "Segmen", "TK Aktif"])
+                for region, segment, active in rows:
+                    writer.writerow([f"{period:%Y-%m}", region.bps_code or "", region.region_name.upper(), segment, f"{active:,}".replace(",", ".")])
+        elif index % 3 == 1:  # long Kanwil workbook with a title, Kemendagri codes
+            book = xlsxwriter.Workbook(out / "participation" / f"{name}.xlsx", {"constant_memory": True})
+            sheet = book.add_worksheet("Data")
+            sheet.write_row(0, 0, [f"Periode: {period:%Y-%m}"])
+            sheet.write_row(1, 0, ["Kode Wilayah", "Kabupaten/Kota", "Segmen", "Peserta Aktif"])
+            for i, (region, segment, active) in enumerate(rows, start=2):
+                sheet.write_row(i, 0, [region.region_code, region.region_name, segment, active])
+            book.close()
+        else:  # wide: a column per segment, a Total column
+            book = xlsxwriter.Workbook(out / "participation" / f"{name}.xlsx", {"constant_memory": True})
+            sheet = book.add_worksheet("Data")
+            sheet.write_row(0, 0, [f"Posisi {period:%Y-%m}"])
+            sheet.write_row(1, 0, ["Kode Wilayah", "Kabupaten/Kota", "PU", "BPU", "Jakon", "PMI", "Total"])
+            for i, region in enumerate(regions, start=2):
+                values = [int(base[(region.region_code, s)] * growth) for s in SEGMENTS]
+                sheet.write_row(i, 0, [region.region_code, region.region_name, *values, sum(values)])
+            book.close()
+
+    (out / "workforce").mkdir(parents=True, exist_ok=True)
+    with open(out / "workforce" / "bps_nasional.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Tahun", "Kode Wilayah", "Kabupaten/Kota", "Penduduk Bekerja", "Formal", "Informal"])
+        for year in range(periods[0].year, 2025):
+            for region in regions:
+                total = int(employed[region.region_code] * (1 + 0.01 * (year - 2020)))
+                formal = int(total * 0.4)
+                writer.writerow([year, region.region_code, region.region_name, total, formal, total - formal])
+
+    (out / "targets").mkdir(parents=True, exist_ok=True)
+    provinces = sorted({r.province_code for r in regions})
+    with open(out / "targets" / "targets.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["target_id", "region", "segment", "metric", "target_value", "deadline", "source"])
+        for code in provinces:
+            writer.writerow([f"UCJ-{code}", code, "ALL", "coverage_pct", "40", "2025-12", "synthetic benchmark target"])
+
+    write_roster(out / "rentan" / "roster_nasional.csv", regions, roster_rows, rng)
+
+
+def write_roster(path: Path, regions, rows: int, rng) -> None:
+    """NIKs with a valid layout (kab/kota of the row, a birth date, a serial), written in chunks with pandas."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    codes = np.array([r.region_code for r in regions])
+    names = np.array([r.region_name for r in regions])
+    funders = np.array(["APBD", "DBHCHT", "CSR"])
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write("NIK;Nama;Pekerjaan;Kabupaten/Kota;Sumber Dana;Program;Mulai;Selesai\n")
+        for start in range(0, rows, 500_000):
+            n = min(500_000, rows - start)
+            pick = rng.integers(0, len(codes), n)
+            serial = np.arange(start, start + n)
+            day = rng.integers(1, 29, n) + 40 * (serial % 2)
+            month = rng.integers(1, 13, n)
+            year = rng.integers(60, 100, n)
+            nik = pd.Series(np.char.replace(codes[pick], ".", "")).str.cat([
+                pd.Series(rng.integers(1, 20, n)).map("{:02d}".format), pd.Series(day).map("{:02d}".format),
+                pd.Series(month).map("{:02d}".format), pd.Series(year).map("{:02d}".format), pd.Series(serial % 9999 + 1).map("{:04d}".format),
+            ])  # fmt: skip
+            first = rng.integers(1, 7, n)
+            frame = pd.DataFrame({
+                "NIK": nik, "Nama": "Pekerja " + pd.Series(serial).astype(str), "Pekerjaan": "Petani", "Kabupaten/Kota": names[pick],
+                "Sumber Dana": funders[serial % 3], "Program": "JKK+JKM", "Mulai": pd.Series(first).map("2024-{:02d}".format), "Selesai": "2024-12",
+            })  # fmt: skip
+            frame.to_csv(f, sep=";", header=False, index=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--roster-rows", type=int, default=5_000_000)
+    args = parser.parse_args()
+    build(args.out, args.scale, args.roster_rows * args.scale)
+
+
+if __name__ == "__main__":
+    main()
