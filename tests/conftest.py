@@ -1,3 +1,4 @@
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -9,6 +10,16 @@ from pipeline.settings import HEADER_SYNONYMS, PROJECT_ROOT, REFERENCE_DIR
 
 SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 DEMO_RAW = PROJECT_ROOT / "data" / "raw"
+
+
+def small_raw(folder: Path, months: tuple[str, ...], sources: tuple[str, ...] = ("workforce", "targets")) -> Path:
+    """A raw folder with a few demo months of participation and whole demo folders of the other sources."""
+    (folder / "participation").mkdir(parents=True)
+    for name in months:
+        shutil.copy(DEMO_RAW / "participation" / name, folder / "participation" / name)
+    for source in sources:
+        shutil.copytree(DEMO_RAW / source, folder / source)
+    return folder
 
 
 def build(raw_dir: Path, warehouse_dir: Path):

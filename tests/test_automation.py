@@ -12,7 +12,7 @@ import pytest
 from pipeline.definitions import defs
 from pipeline.defs.automation import nightly_build, raw_files_sensor, stale_or_missing
 from pipeline.defs.resources import WarehouseResource
-from tests.conftest import DEMO_RAW
+from tests.conftest import DEMO_RAW, small_raw
 
 MONTHS = ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv")
 PARTICIPATION_AND_DOWNSTREAM = {
@@ -24,12 +24,7 @@ PARTICIPATION_AND_DOWNSTREAM = {
 
 @pytest.fixture
 def project(tmp_path):
-    raw = tmp_path / "raw"
-    (raw / "participation").mkdir(parents=True)
-    for name in MONTHS:
-        shutil.copy(DEMO_RAW / "participation" / name, raw / "participation" / name)
-    shutil.copytree(DEMO_RAW / "workforce", raw / "workforce")
-    shutil.copytree(DEMO_RAW / "targets", raw / "targets")
+    raw = small_raw(tmp_path / "raw", MONTHS)
     warehouse = WarehouseResource(raw_dir=str(raw), warehouse_dir=str(tmp_path / "warehouse"))
     with dg.instance_for_test() as instance:
         yield raw, warehouse, instance

@@ -14,7 +14,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from pipeline.settings import PROJECT_ROOT
-from tests.conftest import DEMO_RAW, build
+from tests.conftest import DEMO_RAW, build, small_raw
 
 ROSTER = DEMO_RAW / "rentan" / "2023_apbd_kota_pasuruan.csv"
 
@@ -67,11 +67,7 @@ def test_missing_key_stops_roster_ingest_with_a_clear_message(tmp_path, monkeypa
 
 def test_no_nik_or_name_anywhere(tmp_path, secrets):
     niks, names = secrets
-    raw = tmp_path / "raw"
-    for folder in ("workforce", "targets"):
-        shutil.copytree(DEMO_RAW / folder, raw / folder)
-    (raw / "participation").mkdir()
-    shutil.copy(DEMO_RAW / "participation" / "2024-06_kepesertaan_jatim.xlsx", raw / "participation")
+    raw = small_raw(tmp_path / "raw", ("2024-06_kepesertaan_jatim.xlsx",))
     (raw / "rentan").mkdir()
     shutil.copy(ROSTER, raw / "rentan")
     env = {**os.environ, "JAMSOSTEK_RAW_DIR": str(raw), "JAMSOSTEK_WAREHOUSE_DIR": str(tmp_path / "warehouse"),

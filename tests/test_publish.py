@@ -6,7 +6,6 @@ DuckDB connection to the analyst file.
 
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,19 +17,14 @@ import pytest
 
 from pipeline.settings import PROJECT_ROOT
 from pipeline.warehouse import connect, working_path
-from tests.conftest import DEMO_RAW
+from tests.conftest import small_raw
 
 MONTHS = ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv", "2021-11_kepesertaan_jatim.csv")
 
 
 @pytest.fixture
 def small_project(tmp_path):
-    raw = tmp_path / "raw"
-    (raw / "participation").mkdir(parents=True)
-    for name in MONTHS:
-        shutil.copy(DEMO_RAW / "participation" / name, raw / "participation" / name)
-    shutil.copytree(DEMO_RAW / "workforce", raw / "workforce")
-    shutil.copytree(DEMO_RAW / "targets", raw / "targets")
+    raw = small_raw(tmp_path / "raw", MONTHS)
     env = {
         **os.environ,
         "JAMSOSTEK_RAW_DIR": str(raw),

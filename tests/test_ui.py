@@ -20,7 +20,7 @@ import pytest
 
 from pipeline.definitions import defs
 from pipeline.settings import PROJECT_ROOT
-from tests.conftest import DEMO_RAW
+from tests.conftest import small_raw
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -77,12 +77,7 @@ def ui(tmp_path):
     project = tmp_path / "project"
     for part in ("pipeline", "sql", "data/reference"):
         shutil.copytree(PROJECT_ROOT / part, project / part, ignore=shutil.ignore_patterns("__pycache__"))
-    raw = tmp_path / "raw"
-    (raw / "participation").mkdir(parents=True)
-    for name in ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv"):
-        shutil.copy(DEMO_RAW / "participation" / name, raw / "participation" / name)
-    shutil.copytree(DEMO_RAW / "workforce", raw / "workforce")
-    shutil.copytree(DEMO_RAW / "targets", raw / "targets")
+    raw = small_raw(tmp_path / "raw", ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv"))
     home = tmp_path / "dagster_home"
     home.mkdir()
     # The webserver alone (no daemon): runs launch straight from the UI, and no sensor acts behind the test's back.
