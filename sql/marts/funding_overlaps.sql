@@ -2,6 +2,10 @@
 CREATE SCHEMA IF NOT EXISTS marts;
 
 CREATE OR REPLACE TABLE marts.funding_overlaps AS
+WITH listed_twice AS (
+    -- Only people on two funders' rosters can overlap: find them on the rosters first, not in every insured month.
+    SELECT worker_key FROM staging.rentan GROUP BY worker_key HAVING count(DISTINCT funding_source) > 1
+)
 SELECT
     v.period,
     v.region_code,
@@ -11,6 +15,7 @@ SELECT
     count(DISTINCT v.funding_source)::INTEGER AS funders,
     ((count(DISTINCT v.funding_source) - 1) * 16800)::BIGINT AS double_paid_idr
 FROM core.vulnerable_months v
+SEMI JOIN listed_twice USING (worker_key)
 JOIN ref.regions r USING (region_code)
 GROUP BY v.period, v.region_code, r.region_name, v.worker_key
 HAVING count(DISTINCT v.funding_source) > 1
