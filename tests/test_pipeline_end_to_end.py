@@ -251,3 +251,22 @@ def test_reruns_load_nothing_twice_and_follow_changed_and_deleted_files(tmp_path
         "participation/2021-10_kepesertaan_jatim.csv": "loaded",
     }
     assert counts == {"2021-09": 152, "2021-10": 152} and batu_after == 1234
+
+
+def test_vulnerable_workers_count_a_person_once_and_show_double_payments(demo):
+    con, _ = demo
+    insured = dict(con.execute("SELECT funding_source, insured_workers FROM marts.vulnerable_workers "
+                               "WHERE region_code = '35.75' AND period = '2024-03-01' AND occupation = 'ALL'").fetchall())  # fmt: skip
+    overlaps = con.execute("SELECT count(*), min(funding_sources), max(funding_sources) FROM marts.funding_overlaps "
+                           "WHERE region_code = '35.75' AND period = '2024-03-01'").fetchone()  # fmt: skip
+    assert overlaps == (180, "APBD,DBHCHT", "APBD,DBHCHT")
+    assert insured["ALL"] == insured["APBD"] + insured["DBHCHT"] - 180
+    (contribution,) = one(con, "SELECT contribution_idr FROM marts.vulnerable_workers WHERE region_code = '35.75' "
+                               "AND period = '2024-03-01' AND occupation = 'ALL' AND funding_source = 'DBHCHT'")  # fmt: skip
+    assert contribution == insured["DBHCHT"] * 16_800
+    # Province and national rows roll up the kab/kota rows, each person once.
+    (province,) = one(con, "SELECT insured_workers FROM marts.vulnerable_workers WHERE region_code = '35' "
+                           "AND period = '2024-03-01' AND occupation = 'ALL' AND funding_source = 'ALL'")  # fmt: skip
+    assert province == insured["ALL"]
+    status = dict(con.execute("SELECT target_id, status FROM marts.target_progress WHERE funding_source IS NOT NULL").fetchall())
+    assert status == {"PSR-DBHCHT-2024": "achieved", "SUMSEL-APBD-90K": "missed"}
