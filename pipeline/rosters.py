@@ -21,7 +21,7 @@ from pipeline.readers import FileUnreadable, HeaderSynonyms, Sheet, csv_dialect,
 from pipeline.regions import RegionMatcher
 
 SOURCE = "rentan"
-CHUNK_ROWS = 200_000
+CHUNK_ROWS = 100_000
 FUNDING_SOURCES = ("APBD", "DBHCHT", "CSR")
 REQUIRED = [["nik"], ["region_code", "region_name"], ["funding"], ["start"], ["end"]]
 ROSTER_COLUMNS = [

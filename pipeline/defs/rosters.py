@@ -66,6 +66,10 @@ def rentan(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
                     insert_frame(con, f"staging.{SOURCE}", staged)
                     insert_frame(con, f"staging.{SOURCE}_quarantine", quarantine)
                     loaded, rejected = loaded + len(staged), rejected + len(quarantine)
+                    # Commit chunk by chunk: one transaction over millions of rows holds them all in memory. A
+                    # file cut short has no ledger row yet, so the next run reads it again and replaces its rows.
+                    con.commit()
+                    con.begin()
             except FileUnreadable as error:
                 result.error = str(error)
             ledger = result.ledger_row(loaded_at, VERSION) | {
