@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 ANALYST_FILE = "jamsostek.duckdb"
 # DuckDB spills to disk beyond this rather than grow the build past what the machine (and the 2 GB goal) allows.
-CONNECTION_SETTINGS = {"memory_limit": os.environ.get("JAMSOSTEK_DUCKDB_MEMORY", "512MB"), "preserve_insertion_order": False}
+CONNECTION_SETTINGS = {"memory_limit": os.environ.get("JAMSOSTEK_DUCKDB_MEMORY", "1GB"), "preserve_insertion_order": False}
 WORKING_FILE = Path(".build") / "jamsostek_build.duckdb"
 # duckdb 2.0's default storage cannot be opened by duckdb-cli 1.5 or older DBeaver drivers; v1.0.0 storage can.
 ANALYST_STORAGE_VERSION = "v1.0.0"
