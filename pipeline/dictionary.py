@@ -7,7 +7,6 @@ out of date, so the document and the tables cannot drift apart.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import duckdb
 

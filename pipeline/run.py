@@ -6,7 +6,6 @@ Runs are recorded in DAGSTER_HOME (default .dagster_home/), so they appear in `m
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
 import duckdb

@@ -1,6 +1,5 @@
 """The nightly schedule and the raw-file sensor, evaluated as the Dagster daemon would."""
 
-import json
 import os
 import shutil
 import time

@@ -3,7 +3,6 @@
 import csv
 import datetime as dt
 import shutil
-from pathlib import Path
 
 import duckdb
 import pytest
