@@ -128,12 +128,6 @@ class RegionMatcher:
         candidates = self._candidates(name, None, None)
         return bool(candidates) and all(self.regions[c].region_level == "province" for c in candidates)
 
-    def name_of(self, region_code: str) -> str:
-        return self.regions[region_code].region_name
-
-    def unused_aliases(self) -> list[str]:
-        return sorted(alias for (key, code), alias in self.alias_by_key.items() if alias not in self.aliases_used)
-
     def _match_code(self, code: str) -> str:
         if re.fullmatch(r"\d{2}\.\d{2}", code) or re.fullmatch(r"\d{2}", code):
             if code in self.regions:
