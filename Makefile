@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup browser run test bench ui sql docs demo-data regions clean
+.PHONY: setup browser run refresh test bench ui sql docs demo-data regions clean
 
 # uv is installed with pip into .tools/ when it is not on PATH; the environment itself is pinned by uv.lock.
 # Bytecode is compiled at install time: this machine sets PYTHONDONTWRITEBYTECODE, which otherwise makes every
@@ -20,6 +20,10 @@ setup: .venv/.synced
 
 run: setup
 	$(UV) run --frozen python -m pipeline.run
+
+# Only what is missing or stale (new or changed raw files, changed code): what the nightly schedule would run.
+refresh: setup
+	$(UV) run --frozen python -m pipeline.run --stale
 
 # National-scale benchmark against bare calamine/csv/DuckDB (BENCH_SCALES, BENCH_ROSTER_ROWS); see docs/performance.md.
 bench: setup

@@ -153,28 +153,30 @@ def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tu
     cells = chunk.cells
     n = len(cells)
     column = lambda field: cells[field] if field in cells else pd.Series([None] * n, index=cells.index, dtype=object)  # noqa: E731
-    problems: list[tuple[pd.Series, str, str, pd.Series]] = []  # (reason or NA, field, check, shown value)
+    problems: list[tuple[pd.Series, str, str, pd.Series]] = []  # (reason or NA, field, check, value shown in quarantine)
 
     digits, reason = nik.recover(column("nik"))
     reason = reason.fillna(nik.validate(digits, rules.kabkota_codes))
-    problems.append((reason, "nik", "nik_valid", column("nik").map(nik.mask)))
+    problems.append((reason, "nik", "nik_valid", column("nik")))  # masked below, for the failing rows only
 
+    # The parsers run once per distinct value; their results are spread back to the rows by dict lookups.
     keys = pd.Series(list(zip(column("region_code").fillna(""), column("region_name").fillna(""), column("province").fillna(""))), index=cells.index)
-    matched = keys.map(lambda k: rules.region(*k))
-    region_code = matched.str[0]
+    matched = {k: rules.region(*k) for k in keys.unique()}
+    region_code = keys.map({k: m[0] for k, m in matched.items()})
     region_field = "region_name" if "region_name" in cells else "region_code"
-    problems.append((matched.str[1], region_field, "region_match", column(region_field)))
+    problems.append((keys.map({k: m[1] for k, m in matched.items()}), region_field, "region_match", column(region_field)))
 
     funding_text = column("funding").fillna("").astype(str).str.strip()
     funding_source = funding_text.str.split().str[0].str.upper()
     bad_funding = ~funding_source.isin(FUNDING_SOURCES)
     problems.append((bad_funding.map({True: "Sumber Dana must start with APBD, DBHCHT or CSR (e.g. 'DBHCHT Kota Pasuruan')", False: pd.NA}), "funding", "funding_source", funding_text))
 
-    start = column("start").map(rules.period)
-    end = column("end").map(rules.period)
-    problems.append((start.str[1], "start", "period_format", column("start")))
-    problems.append((end.str[1], "end", "period_format", column("end")))
-    start_period, end_period = pd.to_datetime(start.str[0]), pd.to_datetime(end.str[0])
+    periods = {}
+    for field in ("start", "end"):
+        parsed = {v: rules.period(v) for v in column(field).unique()}
+        periods[field] = pd.to_datetime(column(field).map({v: p[0] for v, p in parsed.items()}))
+        problems.append((column(field).map({v: p[1] for v, p in parsed.items()}), field, "period_format", column(field)))
+    start_period, end_period = periods["start"], periods["end"]
     backwards = (end_period < start_period).map({True: "the last covered month is before the first", False: pd.NA})
     problems.append((backwards, "end", "period_order", column("end")))
 
@@ -185,7 +187,8 @@ def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tu
         if failing.any():
             rejections.append(pd.DataFrame({
                 "source": SOURCE, "file_path": file_path, "sheet": chunk.sheet, "row_number": cells.loc[failing, "row_number"],
-                "column_name": chunk.headers.get(field, field), "value": shown[failing].astype("string"), "check_name": check,
+                "column_name": chunk.headers.get(field, field), "check_name": check,
+                "value": (shown[failing].map(nik.mask) if field == "nik" else shown[failing]).astype("string"),
                 "reason": reason[failing].astype(str),
             }))  # fmt: skip
         rejected |= failing

@@ -1,5 +1,7 @@
 """`make run`: materialise every asset in-process against the persistent Dagster instance, then print a summary.
 
+`python -m pipeline.run --stale` (`make refresh`) materialises only what is missing or stale, the selection the
+nightly schedule makes: after one new month's file, the participation path and what reads it, not the rosters.
 Runs are recorded in DAGSTER_HOME (default .dagster_home/), so they appear in `make ui` afterwards.
 """
 
@@ -36,19 +38,30 @@ def compact_console_logger(init_context):
     return logger
 
 
-def materialise_everything() -> bool:
+def materialise(stale_only: bool = False) -> bool:
     prepare_dagster_home()
     import dagster as dg
 
     from pipeline.definitions import defs
+    from pipeline.defs.automation import stale_or_missing
+    from pipeline.settings import raw_dir
 
     job = defs.resolve_implicit_global_asset_job_def()
     job = job.with_logger_defs({"compact": dg.LoggerDefinition(compact_console_logger)})
     with dg.DagsterInstance.get() as instance:
+        selection = None
+        if stale_only:
+            stale = stale_or_missing(instance, defs.resolve_asset_graph(), raw_dir())
+            if not stale:
+                print("Nothing is missing or stale.")
+                return True
+            print(f"Missing or stale: {', '.join(k.to_user_string() for k in stale)}")
+            selection = list(stale)
         # INFO shows the per-file progress lines and failures without Dagster's debug events.
         result = job.execute_in_process(
             instance=instance,
             run_config={"loggers": {"compact": {}}},
+            asset_selection=selection,
             raise_on_error=False,
         )
         failed_checks = [
@@ -92,8 +105,8 @@ def summary(path) -> str:
         con.close()
 
 
-def main() -> int:
-    success = materialise_everything()
+def main(argv: list[str]) -> int:
+    success = materialise(stale_only="--stale" in argv)
     path = analyst_path(warehouse_dir())
     if path.exists():
         print()
@@ -105,4 +118,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -6,6 +6,7 @@ factors of the scaling curve; BENCH_ROSTER_ROWS (default 5,000,000) the roster r
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -40,7 +41,9 @@ def run_measured(command: list[str], env: dict) -> tuple[float, float, str]:
 
 
 def dataset(scale: int, roster_rows: int) -> Path:
-    raw = WORK / f"raw_{scale}x_{roster_rows}"
+    # Cached per generator version: a changed generator makes a new dataset.
+    generator = hashlib.sha256((PROJECT_ROOT / "scripts" / "generate_national_data.py").read_bytes()).hexdigest()[:8]
+    raw = WORK / f"raw_{scale}x_{roster_rows}_{generator}"
     if not (raw / "rentan" / "roster_nasional.csv").exists():
         print(f"generating the {scale}x dataset ({roster_rows * scale:,} roster rows) in {raw}", flush=True)
         subprocess.run([PYTHON, "scripts/generate_national_data.py", str(raw), "--scale", str(scale), "--roster-rows", str(roster_rows)], cwd=PROJECT_ROOT, check=True)
@@ -65,7 +68,8 @@ def incremental(raw: Path, name: str) -> float:
     added.write_text(text.replace(newest.name[:7], "2025-01"), encoding="utf-8")
     try:
         env = {**os.environ, "JAMSOSTEK_RAW_DIR": str(raw), "JAMSOSTEK_WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(home), "JAMSOSTEK_PII_KEY": "bench"}
-        seconds, _, _ = run_measured([PYTHON, "-m", "pipeline.run"], env)
+        # What the nightly schedule or `make refresh` runs: only what is missing or stale.
+        seconds, _, _ = run_measured([PYTHON, "-m", "pipeline.run", "--stale"], env)
     finally:
         added.unlink()
     return seconds

@@ -87,8 +87,15 @@ def build(out: Path, scale: int, roster_rows: int) -> None:
     write_roster(out / "rentan" / "roster_nasional.csv", regions, roster_rows, rng)
 
 
+OCCUPATIONS = np.array(["Petani", "Nelayan", "Pedagang Kecil", "Buruh Harian", "Ojek", "Pekerja Rumah Tangga"])
+
+
 def write_roster(path: Path, regions, rows: int, rng) -> None:
-    """NIKs with a valid layout (kab/kota of the row, a birth date, a serial), written in chunks with pandas."""
+    """NIKs with a valid layout (kab/kota of the row, a birth date, a serial), written in chunks with pandas.
+
+    Spells of 3 to 24 months start between 2022-01 and 2024-12. One row in twenty lists a worker again: half of
+    them with a second funder over overlapping months (a double payment), half as a renewal that follows on.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     codes = np.array([r.region_code for r in regions])
     names = np.array([r.region_name for r in regions])
@@ -97,19 +104,35 @@ def write_roster(path: Path, regions, rows: int, rng) -> None:
         f.write("NIK;Nama;Pekerjaan;Kabupaten/Kota;Sumber Dana;Program;Mulai;Selesai\n")
         for start in range(0, rows, 500_000):
             n = min(500_000, rows - start)
-            pick = rng.integers(0, len(codes), n)
-            serial = np.arange(start, start + n)
-            day = rng.integers(1, 29, n) + 40 * (serial % 2)
-            month = rng.integers(1, 13, n)
-            year = rng.integers(60, 100, n)
+            again = n // 20  # rows that list an earlier worker of the chunk again
+            people = n - again
+            pick = rng.integers(0, len(codes), people)
+            serial = np.arange(start, start + people)
+            day = rng.integers(1, 29, people) + 40 * (serial % 2)
+            month = rng.integers(1, 13, people)
+            year = rng.integers(60, 100, people)
             nik = pd.Series(np.char.replace(codes[pick], ".", "")).str.cat([
-                pd.Series(rng.integers(1, 20, n)).map("{:02d}".format), pd.Series(day).map("{:02d}".format),
+                pd.Series(rng.integers(1, 20, people)).map("{:02d}".format), pd.Series(day).map("{:02d}".format),
                 pd.Series(month).map("{:02d}".format), pd.Series(year).map("{:02d}".format), pd.Series(serial % 9999 + 1).map("{:04d}".format),
             ])  # fmt: skip
-            first = rng.integers(1, 7, n)
+            first = rng.integers(0, 36, people)  # months after 2022-01
+            last = first + rng.integers(2, 24, people)
+            funding = serial % 3
+            occupation = rng.integers(0, len(OCCUPATIONS), people)
+            repeated = rng.choice(people, again, replace=False)
+            renewal = np.arange(again) % 2 == 0
+            second_first = np.where(renewal, last[repeated] + 1, first[repeated] + rng.integers(0, 3, again))
+            nik = pd.concat([nik, nik.iloc[repeated]], ignore_index=True)
+            pick = np.concatenate([pick, pick[repeated]])
+            serial = np.concatenate([serial, serial[repeated]])
+            occupation = np.concatenate([occupation, occupation[repeated]])
+            funding = np.concatenate([funding, np.where(renewal, funding[repeated], (funding[repeated] + 1) % 3)])
+            first, last = np.concatenate([first, second_first]), np.concatenate([last, second_first + rng.integers(2, 12, again)])
+            first, last = np.minimum(first, 47), np.minimum(last, 47)  # rosters run to 2025-12 at the latest
             frame = pd.DataFrame({
-                "NIK": nik, "Nama": "Pekerja " + pd.Series(serial).astype(str), "Pekerjaan": "Petani", "Kabupaten/Kota": names[pick],
-                "Sumber Dana": funders[serial % 3], "Program": "JKK+JKM", "Mulai": pd.Series(first).map("2024-{:02d}".format), "Selesai": "2024-12",
+                "NIK": nik, "Nama": "Pekerja " + pd.Series(serial).astype(str), "Pekerjaan": OCCUPATIONS[occupation],
+                "Kabupaten/Kota": names[pick], "Sumber Dana": funders[funding], "Program": "JKK+JKM",
+                "Mulai": [f"{2022 + m // 12}-{m % 12 + 1:02d}" for m in first], "Selesai": [f"{2022 + m // 12}-{m % 12 + 1:02d}" for m in last],
             })  # fmt: skip
             frame.to_csv(f, sep=";", header=False, index=False)
 

@@ -3,8 +3,12 @@ CREATE SCHEMA IF NOT EXISTS marts;
 
 CREATE OR REPLACE TABLE marts.funding_overlaps AS
 WITH listed_twice AS (
-    -- Only people on two funders' rosters can overlap: find them on the rosters first, not in every insured month.
-    SELECT worker_key FROM staging.rentan GROUP BY worker_key HAVING count(DISTINCT funding_source) > 1
+    -- Only people on two funders' rosters can overlap: find them first, and expand only their spells to months.
+    SELECT worker_key FROM core.vulnerable_spells GROUP BY worker_key HAVING count(DISTINCT funding_source) > 1
+),
+insured_months AS (
+    SELECT unnest(generate_series(start_period, end_period, INTERVAL 1 MONTH))::DATE AS period, region_code, worker_key, funding_source
+    FROM core.vulnerable_spells SEMI JOIN listed_twice USING (worker_key)
 )
 SELECT
     v.period,
@@ -14,8 +18,7 @@ SELECT
     string_agg(DISTINCT v.funding_source, ',' ORDER BY v.funding_source) AS funding_sources,
     count(DISTINCT v.funding_source)::INTEGER AS funders,
     ((count(DISTINCT v.funding_source) - 1) * 16800)::BIGINT AS double_paid_idr
-FROM core.vulnerable_months v
-SEMI JOIN listed_twice USING (worker_key)
+FROM insured_months v
 JOIN ref.regions r USING (region_code)
 GROUP BY v.period, v.region_code, r.region_name, v.worker_key
 HAVING count(DISTINCT v.funding_source) > 1

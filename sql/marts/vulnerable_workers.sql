@@ -1,47 +1,96 @@
 -- marts.vulnerable_workers: insured vulnerable workers per period x region x funding source x occupation,
 -- with ALL rows that count a person once however many rosters list them, rolled up to province and national.
+-- Computed from spells (start and stop events), not worker-months: a national roster has millions of workers.
 CREATE SCHEMA IF NOT EXISTS marts;
 
 CREATE OR REPLACE TABLE marts.vulnerable_workers AS
-WITH at_levels AS (
-    SELECT period, worker_key, region_code AS area, funding_source, occupation FROM core.vulnerable_months
-    UNION ALL SELECT period, worker_key, province_code, funding_source, occupation FROM core.vulnerable_months
-    UNION ALL SELECT period, worker_key, 'ID', funding_source, occupation FROM core.vulnerable_months
+WITH cells AS (
+    -- Every spell counts in 12 cells: kab/kota, province and national, each by (funding source or ALL) x
+    -- (occupation or ALL).
+    SELECT * FROM (VALUES ('kabkota'), ('province'), ('national')) AS l(level),
+                  (VALUES (false, false), (false, true), (true, false), (true, true)) AS g(all_funding, all_occupation)
 ),
-cells AS (
-    -- Each worker once per period, area and (funding source or ALL) x (occupation or ALL).
-    SELECT DISTINCT period, area,
-           CASE WHEN grouping(funding_source) = 1 THEN 'ALL' ELSE funding_source END AS funding_source,
-           CASE WHEN grouping(occupation) = 1 THEN 'ALL' ELSE occupation END AS occupation,
-           worker_key
-    FROM at_levels
-    GROUP BY GROUPING SETS ((period, area, funding_source, occupation, worker_key), (period, area, funding_source, worker_key),
-                            (period, area, occupation, worker_key), (period, area, worker_key))
+several AS (
+    SELECT worker_key FROM core.vulnerable_spells GROUP BY worker_key HAVING count(*) > 1
 ),
-flows AS (
-    -- New: insured this month but not the month before; ended: insured this month but not the month after.
+single_spell AS (
+    -- Most people have one spell: count them per interval, never one by one.
+    SELECT region_code, province_code, funding_source, occupation, start_period, end_period, count(*) AS workers
+    FROM core.vulnerable_spells ANTI JOIN several USING (worker_key)
+    GROUP BY ALL
+),
+several_in_cells AS (
+    SELECT s.worker_key,
+           CASE c.level WHEN 'kabkota' THEN s.region_code WHEN 'province' THEN s.province_code ELSE 'ID' END AS area,
+           CASE WHEN c.all_funding THEN 'ALL' ELSE s.funding_source END AS funding_source,
+           CASE WHEN c.all_occupation THEN 'ALL' ELSE s.occupation END AS occupation,
+           s.start_period, s.end_period
+    FROM core.vulnerable_spells s SEMI JOIN several USING (worker_key)
+    CROSS JOIN cells c
+),
+several_merged AS (
+    -- A person on two rosters counts once in an ALL cell: merge their spells there as core.vulnerable_spells does.
+    SELECT area, funding_source, occupation, min(start_period) AS start_period, max(end_period) AS end_period, 1 AS workers
+    FROM (
+        SELECT *, sum(opens_spell::INTEGER) OVER (PARTITION BY worker_key, area, funding_source, occupation
+                                                  ORDER BY start_period, end_period ROWS UNBOUNDED PRECEDING) AS spell
+        FROM (
+            SELECT *, coalesce(start_period > max(end_period) OVER (
+                                   PARTITION BY worker_key, area, funding_source, occupation ORDER BY start_period, end_period
+                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + INTERVAL 1 MONTH, true) AS opens_spell
+            FROM several_in_cells
+        )
+    )
+    GROUP BY worker_key, area, funding_source, occupation, spell
+),
+cell_spells AS (
+    SELECT CASE c.level WHEN 'kabkota' THEN s.region_code WHEN 'province' THEN s.province_code ELSE 'ID' END AS area,
+           CASE WHEN c.all_funding THEN 'ALL' ELSE s.funding_source END AS funding_source,
+           CASE WHEN c.all_occupation THEN 'ALL' ELSE s.occupation END AS occupation,
+           s.start_period, s.end_period, s.workers
+    FROM single_spell s CROSS JOIN cells c
+    UNION ALL
+    SELECT * FROM several_merged
+),
+changes AS (
+    -- Spells start in their first month and stop in the month after their last.
+    SELECT area, funding_source, occupation, period, sum(starting) AS starting, sum(stopping) AS stopping
+    FROM (
+        SELECT area, funding_source, occupation, start_period AS period, workers AS starting, 0 AS stopping FROM cell_spells
+        UNION ALL
+        SELECT area, funding_source, occupation, (end_period + INTERVAL 1 MONTH)::DATE, 0, workers FROM cell_spells
+    )
+    GROUP BY ALL
+),
+running AS (
+    -- Between two changes the number insured is constant.
     SELECT *,
-           lag(period) OVER w IS DISTINCT FROM period - INTERVAL 1 MONTH AS is_new,
-           lead(period) OVER w IS DISTINCT FROM period + INTERVAL 1 MONTH AS is_ending
-    FROM cells
-    WINDOW w AS (PARTITION BY area, funding_source, occupation, worker_key ORDER BY period)
+           sum(starting - stopping) OVER w AS insured,
+           lead(period) OVER w AS next_change,
+           lead(stopping) OVER w AS stopping_at_next_change
+    FROM changes
+    WINDOW w AS (PARTITION BY area, funding_source, occupation ORDER BY period)
+),
+monthly AS (
+    SELECT *, unnest(generate_series(period, next_change - INTERVAL 1 MONTH, INTERVAL 1 MONTH))::DATE AS month
+    FROM running
+    WHERE insured > 0
 )
 SELECT
-    f.period,
-    f.area AS region_code,
+    m.month AS period,
+    m.area AS region_code,
     r.region_name,
     r.region_level,
     r.province_code,
-    f.funding_source,
-    f.occupation,
-    count(*)::BIGINT AS insured_workers,
-    count(*) FILTER (WHERE is_new)::BIGINT AS new_workers,
-    count(*) FILTER (WHERE is_ending)::BIGINT AS ended_workers,
-    count(*)::BIGINT * 16800 AS contribution_idr
-FROM flows f
-JOIN ref.regions r ON r.region_code = f.area
-GROUP BY f.period, f.area, r.region_name, r.region_level, r.province_code, f.funding_source, f.occupation
-ORDER BY f.period, f.area = 'ID' DESC, f.area, f.funding_source, f.occupation;
+    m.funding_source,
+    m.occupation,
+    m.insured::BIGINT AS insured_workers,
+    (CASE WHEN m.month = m.period THEN m.starting ELSE 0 END)::BIGINT AS new_workers,
+    (CASE WHEN m.month + INTERVAL 1 MONTH = m.next_change THEN m.stopping_at_next_change ELSE 0 END)::BIGINT AS ended_workers,
+    m.insured::BIGINT * 16800 AS contribution_idr
+FROM monthly m
+JOIN ref.regions r ON r.region_code = m.area
+ORDER BY m.month, m.area = 'ID' DESC, m.area, m.funding_source, m.occupation;
 
 COMMENT ON TABLE marts.vulnerable_workers IS 'Vulnerable workers (pekerja rentan) whose BPU JKK+JKM contributions a government or CSR pays: one row per period x region_code x funding_source x occupation. ALL rows count a person once, however many rosters list them.';
 COMMENT ON COLUMN marts.vulnerable_workers.period IS 'First day of the month';

@@ -1,0 +1,80 @@
+"""The vulnerable-worker SQL on a hand-made roster: spells merge, people count once, flows follow the months.
+
+core.vulnerable_spells and the marts work from spells (start and stop events), not worker-months; these cases
+pin down what the worker-month definition means: overlapping and following-on rows are one spell, a gap is two.
+"""
+
+import duckdb
+import pytest
+
+from pipeline.warehouse import run_sql_file
+
+KAB, PROVINCE = "35.75", "35"  # Kota Pasuruan, Jawa Timur
+
+
+@pytest.fixture
+def roster():
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA staging; CREATE SCHEMA ref")
+    con.execute("CREATE TABLE ref.regions (region_code VARCHAR, region_name VARCHAR, region_level VARCHAR, province_code VARCHAR)")
+    con.execute(
+        "INSERT INTO ref.regions VALUES ('ID', 'Indonesia', 'national', NULL), (?, 'Jawa Timur', 'province', ?), (?, 'Kota Pasuruan', 'city', ?)",
+        [PROVINCE, PROVINCE, KAB, PROVINCE],
+    )
+    con.execute("CREATE TABLE staging.rentan (worker_key VARCHAR, region_code VARCHAR, funding_source VARCHAR, occupation VARCHAR, start_period DATE, end_period DATE)")
+
+    def listed(*rows):
+        for worker, funding, occupation, start, end in rows:
+            con.execute("INSERT INTO staging.rentan VALUES (?, ?, ?, ?, ?, ?)", [worker, KAB, funding, occupation, f"{start}-01", f"{end}-01"])
+        for relative in ("core/vulnerable_spells.sql", "marts/vulnerable_workers.sql", "marts/funding_overlaps.sql"):
+            run_sql_file(con, relative)
+        return con
+
+    return listed
+
+
+def insured(con, region=KAB, funding="ALL", occupation="ALL"):
+    rows = con.execute(
+        "SELECT strftime(period, '%Y-%m'), insured_workers, new_workers, ended_workers FROM marts.vulnerable_workers "
+        "WHERE region_code = ? AND funding_source = ? AND occupation = ? ORDER BY period",
+        [region, funding, occupation],
+    ).fetchall()
+    return {period: (count, new, ended) for period, count, new, ended in rows}
+
+
+def test_overlapping_and_following_rows_are_one_spell_and_a_gap_makes_two(roster):
+    con = roster(
+        ("a", "APBD", "Petani", "2024-01", "2024-03"),
+        ("a", "APBD", "Petani", "2024-02", "2024-04"),  # overlaps
+        ("a", "APBD", "Petani", "2024-05", "2024-05"),  # follows on
+        ("a", "APBD", "Petani", "2024-08", "2024-09"),  # after a gap
+    )
+    spells = con.execute("SELECT strftime(start_period, '%Y-%m'), strftime(end_period, '%Y-%m'), roster_rows FROM core.vulnerable_spells ORDER BY 1").fetchall()
+    assert spells == [("2024-01", "2024-05", 3), ("2024-08", "2024-09", 1)]
+    assert insured(con) == {
+        "2024-01": (1, 1, 0), "2024-02": (1, 0, 0), "2024-03": (1, 0, 0), "2024-04": (1, 0, 0), "2024-05": (1, 0, 1),
+        "2024-08": (1, 1, 0), "2024-09": (1, 0, 1),
+    }  # fmt: skip
+
+
+def test_a_person_on_two_rosters_counts_once_in_all_and_is_a_double_payment(roster):
+    con = roster(
+        ("a", "APBD", "Petani", "2024-01", "2024-06"),
+        ("a", "DBHCHT", "Petani", "2024-04", "2024-09"),
+        ("b", "DBHCHT", "Nelayan", "2024-03", "2024-03"),
+    )
+    assert insured(con)["2024-05"] == (1, 0, 0)
+    assert insured(con)["2024-03"] == (2, 1, 1)
+    assert insured(con, funding="DBHCHT")["2024-04"] == (1, 1, 0)
+    assert insured(con, funding="APBD")["2024-06"] == (1, 0, 1)
+    assert insured(con, region=PROVINCE) == insured(con) == insured(con, region="ID")
+    assert insured(con, occupation="Nelayan") == {"2024-03": (1, 1, 1)}
+    overlaps = con.execute("SELECT strftime(period, '%Y-%m'), funding_sources, double_paid_idr FROM marts.funding_overlaps ORDER BY 1").fetchall()
+    assert overlaps == [(f"2024-0{m}", "APBD,DBHCHT", 16800) for m in (4, 5, 6)]
+
+
+def test_many_people_with_one_spell_each_are_counted_per_month(roster):
+    con = roster(*[(f"w{i}", "CSR", "Ojek", "2024-01", "2024-02" if i % 2 else "2024-03") for i in range(10)])
+    assert insured(con) == {"2024-01": (10, 10, 0), "2024-02": (10, 0, 5), "2024-03": (5, 0, 5)}
+    [(contribution,)] = con.execute("SELECT contribution_idr FROM marts.vulnerable_workers WHERE region_code = 'ID' AND period = '2024-03-01' AND funding_source = 'ALL' AND occupation = 'ALL'").fetchall()
+    assert contribution == 5 * 16800
