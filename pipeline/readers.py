@@ -7,6 +7,7 @@ and its separator (",", ";" or tab) is sniffed. Both give a list of `Sheet`s of 
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import re
@@ -120,6 +121,7 @@ def read_csv_head(path: Path, max_rows: int = HEADER_SEARCH_ROWS + 10) -> Sheet:
     return Sheet("", _read_csv(path, max_rows))
 
 
+@functools.lru_cache(maxsize=65_536)  # pure; every segment and header cell goes through it
 def header_key(text: object) -> str:
     """Headers compare without case, spacing or punctuation: 'Kab/Kota' == 'KAB. KOTA' == 'kabkota'."""
     return re.sub(r"[^0-9a-z]", "", str(text).lower())

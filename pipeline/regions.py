@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -33,11 +34,13 @@ class Region:
     province_code: str
 
 
+@functools.lru_cache(maxsize=65_536)  # pure, and called for every row of every file with few distinct names
 def normalise(text: str) -> str:
     """Upper case, punctuation to spaces, single spaces: 'Kab.  Pasuruan ' -> 'KAB PASURUAN'."""
     return " ".join(re.sub(r"[^0-9A-Za-z]+", " ", str(text)).upper().split())
 
 
+@functools.lru_cache(maxsize=65_536)
 def split_level(text: str) -> tuple[str, str | None]:
     """'Kab. Pasuruan' -> ('PASURUAN', 'regency'); 'PASURUAN KOTA' -> ('PASURUAN', 'city'); 'Jember' -> ('JEMBER', None)."""
     words = normalise(text).split()
@@ -59,6 +62,7 @@ def base_name(text: str) -> str:
     return split_level(text)[0]
 
 
+@functools.lru_cache(maxsize=65_536)
 def _key(text: str) -> str:
     # Spaces are dropped so that 'Lubuklinggau' and 'Lubuk Linggau', 'Fakfak' and 'Fak Fak' meet.
     return base_name(text).replace(" ", "")
