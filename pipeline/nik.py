@@ -36,7 +36,10 @@ def recover(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     digits = pd.Series(pd.NA, index=values.index, dtype="string")
     reason = pd.Series(pd.NA, index=values.index, dtype="string")
 
-    numeric = values.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool))
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        numeric = pd.Series(False, index=values.index)  # a csv column: text only, no cell to inspect one by one
+    else:
+        numeric = values.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool))
     if numeric.any():
         numbers = values[numeric].astype(float)
         exact = numbers.notna() & (numbers < LARGEST_EXACT_FLOAT) & (numbers == np.floor(numbers))
@@ -44,10 +47,14 @@ def recover(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         reason[numeric & ~exact.reindex(values.index, fill_value=True)] = "stored as a number too large to keep all 16 digits exactly; store NIK as text"
 
     plain = ~numeric & text.notna()
-    cleaned = text[plain].str.replace(r"[\s.'`-]", "", regex=True).str.replace(r"\.0$", "", regex=True)
+    ready = plain & text.str.isdigit().fillna(False).astype(bool)  # most cells: digits only, nothing to clean
+    digits[ready] = text[ready]
+    messy = plain & ~ready
+    # A float written as text ('3575011203850001.0') loses its '.0' before separators (spaces, dots, dashes) go.
+    cleaned = text[messy].str.replace(r"\.0$", "", regex=True).str.replace(r"[\s.'`-]", "", regex=True)
     scientific = cleaned.str.contains(r"[eE]\+?\d+$", regex=True, na=False)
-    digits[plain & ~scientific.reindex(values.index, fill_value=False)] = cleaned[~scientific]
-    reason[plain & scientific.reindex(values.index, fill_value=False)] = "written in scientific notation (such as 3.5E+15): digits were lost"
+    digits[messy & ~scientific.reindex(values.index, fill_value=False)] = cleaned[~scientific]
+    reason[messy & scientific.reindex(values.index, fill_value=False)] = "written in scientific notation (such as 3.5E+15): digits were lost"
     reason[values.isna() | (text == "")] = "NIK is empty"
     digits[reason.notna()] = pd.NA
     return digits, reason

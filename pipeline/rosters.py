@@ -159,23 +159,20 @@ def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tu
     reason = reason.fillna(nik.validate(digits, rules.kabkota_codes))
     problems.append((reason, "nik", "nik_valid", column("nik")))  # masked below, for the failing rows only
 
-    # The parsers run once per distinct value; their results are spread back to the rows by dict lookups.
+    # The parsers run once per distinct value (a roster has millions of rows but few regions, funders, months).
     keys = pd.Series(list(zip(column("region_code").fillna(""), column("region_name").fillna(""), column("province").fillna(""))), index=cells.index)
-    matched = {k: rules.region(*k) for k in keys.unique()}
-    region_code = keys.map({k: m[0] for k, m in matched.items()})
+    region_code, region_problem = _per_value(keys, lambda k: rules.region(*k))
     region_field = "region_name" if "region_name" in cells else "region_code"
-    problems.append((keys.map({k: m[1] for k, m in matched.items()}), region_field, "region_match", column(region_field)))
+    problems.append((region_problem, region_field, "region_match", column(region_field)))
 
-    funding_text = column("funding").fillna("").astype(str).str.strip()
-    funding_source = funding_text.str.split().str[0].str.upper()
-    bad_funding = ~funding_source.isin(FUNDING_SOURCES)
-    problems.append((bad_funding.map({True: "Sumber Dana must start with APBD, DBHCHT or CSR (e.g. 'DBHCHT Kota Pasuruan')", False: pd.NA}), "funding", "funding_source", funding_text))
+    funding_text, funding_source, funder, funding_problem = _per_value(column("funding").fillna(""), _funding)
+    problems.append((funding_problem, "funding", "funding_source", funding_text))
 
     periods = {}
     for field in ("start", "end"):
-        parsed = {v: rules.period(v) for v in column(field).unique()}
-        periods[field] = pd.to_datetime(column(field).map({v: p[0] for v, p in parsed.items()}))
-        problems.append((column(field).map({v: p[1] for v, p in parsed.items()}), field, "period_format", column(field)))
+        parsed, period_problem = _per_value(column(field), rules.period)
+        periods[field] = pd.to_datetime(parsed)
+        problems.append((period_problem, field, "period_format", column(field)))
     start_period, end_period = periods["start"], periods["end"]
     backwards = (end_period < start_period).map({True: "the last covered month is before the first", False: pd.NA})
     problems.append((backwards, "end", "period_order", column("end")))
@@ -197,12 +194,12 @@ def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tu
     staged = pd.DataFrame({
         "worker_key": nik.pseudonymise(digits[good], rules.key),
         "region_code": region_code[good],
-        "nik_region_code": digits[good].str[:2] + "." + digits[good].str[2:4],
+        "nik_region_code": _per_value(digits[good].str[:4], lambda d: (f"{d[:2]}.{d[2:]}",))[0],
         "kecamatan": column("kecamatan")[good],
         "desa": column("desa")[good],
-        "occupation": column("occupation")[good].fillna("").astype(str).str.strip().str.title().replace("", "Tidak disebutkan"),
+        "occupation": _per_value(column("occupation")[good].fillna(""), lambda o: (str(o).strip().title() or "Tidak disebutkan",))[0],
         "funding_source": funding_source[good],
-        "funder": funding_text[good].str.split(n=1).str[1],
+        "funder": funder[good],
         "program": column("program")[good],
         "start_period": start_period[good],
         "end_period": end_period[good],
@@ -213,6 +210,24 @@ def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tu
     })  # fmt: skip
     quarantine = pd.concat(rejections, ignore_index=True) if rejections else pd.DataFrame()
     return staged, quarantine
+
+
+def _per_value(values: pd.Series, parse) -> tuple[pd.Series, ...]:
+    """`parse` (value -> tuple) applied once per distinct value, its fields spread back over the rows as Series."""
+    parsed = {value: parse(value) for value in values.unique()}
+    width = len(next(iter(parsed.values()))) if parsed else 1
+    return tuple(values.map({value: fields[i] for value, fields in parsed.items()}) for i in range(width))
+
+
+FUNDING_PROBLEM = "Sumber Dana must start with APBD, DBHCHT or CSR (e.g. 'DBHCHT Kota Pasuruan')"
+
+
+def _funding(cell: object) -> tuple[str, str, str | None, str | None]:
+    """'DBHCHT Kota Pasuruan' -> (text, 'DBHCHT', 'Kota Pasuruan', problem or None)."""
+    text = str(cell).strip()
+    words = text.split(maxsplit=1)
+    source = words[0].upper() if words else ""
+    return text, source, words[1] if len(words) > 1 else None, None if source in FUNDING_SOURCES else FUNDING_PROBLEM
 
 
 def kabkota_codes(reference_dir: Path, matcher: RegionMatcher) -> set[str]:

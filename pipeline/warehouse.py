@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,10 +24,15 @@ log = logging.getLogger(__name__)
 
 ANALYST_FILE = "jamsostek.duckdb"
 # DuckDB spills to disk beyond this rather than grow the build past what the machine (and the 2 GB goal) allows.
-CONNECTION_SETTINGS = {"memory_limit": os.environ.get("JAMSOSTEK_DUCKDB_MEMORY", "1GB"), "preserve_insertion_order": False}
-WORKING_FILE = Path(".build") / "jamsostek_build.duckdb"
 # duckdb 2.0's default storage cannot be opened by duckdb-cli 1.5 or older DBeaver drivers; v1.0.0 storage can.
 ANALYST_STORAGE_VERSION = "v1.0.0"
+CONNECTION_SETTINGS = {
+    "memory_limit": os.environ.get("JAMSOSTEK_DUCKDB_MEMORY", "1GB"),
+    "preserve_insertion_order": False,
+    # A new working database is written in the analysts' storage version, so publishing is a file copy.
+    "storage_compatibility_version": ANALYST_STORAGE_VERSION,
+}
+WORKING_FILE = Path(".build") / "jamsostek_build.duckdb"
 
 
 def working_path(warehouse_dir: Path) -> Path:
@@ -119,18 +125,24 @@ def describe(con: duckdb.DuckDBPyConnection, table: str) -> dict:
 
 
 def publish(warehouse_dir: Path) -> Path:
-    """Copy the working database into a fresh file and rename it over the analyst file in one step."""
+    """Copy the working database into a fresh file and rename it over the analyst file in one step.
+
+    The copy is made while holding the working database (no other build writes meanwhile) after a checkpoint, so
+    the file is complete on its own. A working database from before it was written in v1.0.0 storage is
+    rewritten with COPY FROM DATABASE instead, which at national scale takes several times longer.
+    """
     target = analyst_path(warehouse_dir)
     staging = target.with_name(f".{target.name}.publishing")
     staging.unlink(missing_ok=True)
-    con = duckdb.connect()
-    try:
-        con.execute(f"ATTACH '{working_path(warehouse_dir)}' AS working (READ_ONLY)")
-        con.execute(f"ATTACH '{staging}' AS published (STORAGE_VERSION '{ANALYST_STORAGE_VERSION}')")
-        con.execute("COPY FROM DATABASE working TO published")
-        con.execute("DETACH published")
-    finally:
-        con.close()
+    with connect(warehouse_dir) as con:
+        [(name, tags)] = con.execute("SELECT database_name, tags FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+        if dict(tags or {}).get("storage_version", "").startswith(ANALYST_STORAGE_VERSION):
+            con.execute("CHECKPOINT")
+            shutil.copyfile(working_path(warehouse_dir), staging)
+        else:
+            con.execute(f"ATTACH '{staging}' AS published (STORAGE_VERSION '{ANALYST_STORAGE_VERSION}')")
+            con.execute(f'COPY FROM DATABASE "{name}" TO published')
+            con.execute("DETACH published")
     with open(staging, "rb") as f:
         os.fsync(f.fileno())
     os.replace(staging, target)

@@ -60,6 +60,24 @@ def build(raw: Path, name: str) -> tuple[float, float]:
     return seconds, rss
 
 
+def step_seconds(name: str) -> dict[str, float]:
+    """Seconds per Dagster step of the latest run in the benchmark's DAGSTER_HOME, longest first (from the event log)."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(WORK / f"dagster_home_{name}")) as instance:
+        [run] = instance.get_runs(limit=1)
+        started, seconds = {}, {}
+        for record in instance.all_logs(run.run_id):
+            event = record.dagster_event
+            if event is None or record.step_key is None:
+                continue
+            if event.event_type_value == "STEP_START":
+                started[record.step_key] = record.timestamp
+            elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and record.step_key in started:
+                seconds[record.step_key.replace("__", "/")] = round(record.timestamp - started[record.step_key], 1)
+    return dict(sorted(seconds.items(), key=lambda item: -item[1]))
+
+
 def incremental(raw: Path, name: str) -> float:
     """Add one new month's file after a full build and build again (the warehouse of `build(raw, name)`)."""
     warehouse, home = WORK / f"warehouse_{name}", WORK / f"dagster_home_{name}"
@@ -150,17 +168,20 @@ def main() -> None:
     print("full build, 1x ...", flush=True)
     full_seconds, full_rss = build(raw, "1x")
     print(f"  {full_seconds:.1f} s, peak RSS {full_rss:.0f} MiB", flush=True)
+    full_steps = step_seconds("1x")
     baseline_seconds, baseline_rss, output = run_measured([PYTHON, "scripts/bench_baseline.py", str(raw)], os.environ.copy())
     print(f"bare baseline: {baseline_seconds:.1f} s ({output.strip()})", flush=True)
     incremental_seconds = incremental(raw, "1x")
+    incremental_steps = step_seconds("1x")
     print(f"incremental (one new month): {incremental_seconds:.1f} s", flush=True)
     xlsx = xlsx_ingest(raw)
     print(f"xlsx ingest: {xlsx}", flush=True)
     results.update({
-        "full_build": {"seconds": round(full_seconds, 1), "peak_rss_mib": round(full_rss)},
+        "full_build": {"seconds": round(full_seconds, 1), "peak_rss_mib": round(full_rss), "slowest_steps": dict(list(full_steps.items())[:10])},
         "bare_baseline": {"seconds": round(baseline_seconds, 1), "peak_rss_mib": round(baseline_rss)},
         "full_build_to_baseline_ratio": round(full_seconds / baseline_seconds, 2),
-        "incremental": {"seconds": round(incremental_seconds, 1), "share_of_full_build": round(incremental_seconds / full_seconds, 3)},
+        "incremental": {"seconds": round(incremental_seconds, 1), "share_of_full_build": round(incremental_seconds / full_seconds, 3),
+                        "steps_run": len(incremental_steps), "slowest_steps": dict(list(incremental_steps.items())[:6])},
         "xlsx_ingest": xlsx,
     })  # fmt: skip
     results["scales"]["1"] = {"seconds": round(full_seconds, 1), "peak_rss_mib": round(full_rss)}
