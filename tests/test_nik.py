@@ -18,8 +18,8 @@ def check(values):
 
 
 def test_valid_niks_including_women_and_numbers_that_survived_excel():
-    digits, reasons = check(["3575011203850001", "3575015203850002", 3575011203850003.0, " 3575 0112 0385 0004 "])
-    assert digits == ["3575011203850001", "3575015203850002", "3575011203850003", "3575011203850004"]
+    digits, reasons = check(["3575011203850001", "3575015203850002", 3575011203850003.0, " 3575 0112 0385 0004 ", "3575011203850005.0"])
+    assert digits == ["3575011203850001", "3575015203850002", "3575011203850003", "3575011203850004", "3575011203850005"]
     assert all(pd.isna(r) for r in reasons)
 
 
@@ -41,6 +41,12 @@ def test_valid_niks_including_women_and_numbers_that_survived_excel():
 def test_invalid_niks_say_why(value, words):
     _, [reason] = check([value])
     assert words in reason
+
+
+def test_a_column_of_text_niks_gets_the_same_answers_as_one_mixed_with_numbers():
+    text = ["3575011203850001", " 3575-0112-0385-0002", "3.57501E+15", "", "3575011203850003.0"]
+    assert check(text)[0] == check([*text, 3575011203850004.0])[0][:-1]
+    assert check(text)[1] == check([*text, 3575011203850004.0])[1][:-1]
 
 
 def test_mask_shows_only_the_kabkota():

@@ -13,10 +13,17 @@ WITH cells AS (
 several AS (
     SELECT worker_key FROM core.vulnerable_spells GROUP BY worker_key HAVING count(*) > 1
 ),
-single_spell AS (
-    -- Most people have one spell: count them per interval, never one by one.
-    SELECT region_code, province_code, funding_source, occupation, start_period, end_period, count(*) AS workers
-    FROM core.vulnerable_spells ANTI JOIN several USING (worker_key)
+single_spell_changes AS (
+    -- Most people have one spell: count their starts and stops per kab/kota, funder, occupation and month, never
+    -- one by one. A spell starts in its first month and stops in the month after its last.
+    SELECT region_code, province_code, funding_source, occupation, period, sum(starting) AS starting, sum(stopping) AS stopping
+    FROM (
+        SELECT region_code, province_code, funding_source, occupation, start_period AS period, 1 AS starting, 0 AS stopping
+        FROM core.vulnerable_spells ANTI JOIN several USING (worker_key)
+        UNION ALL
+        SELECT region_code, province_code, funding_source, occupation, (end_period + INTERVAL 1 MONTH)::DATE, 0, 1
+        FROM core.vulnerable_spells ANTI JOIN several USING (worker_key)
+    )
     GROUP BY ALL
 ),
 several_in_cells AS (
@@ -30,7 +37,7 @@ several_in_cells AS (
 ),
 several_merged AS (
     -- A person on two rosters counts once in an ALL cell: merge their spells there as core.vulnerable_spells does.
-    SELECT area, funding_source, occupation, min(start_period) AS start_period, max(end_period) AS end_period, 1 AS workers
+    SELECT area, funding_source, occupation, min(start_period) AS start_period, max(end_period) AS end_period
     FROM (
         SELECT *, sum(opens_spell::INTEGER) OVER (PARTITION BY worker_key, area, funding_source, occupation
                                                   ORDER BY start_period, end_period ROWS UNBOUNDED PRECEDING) AS spell
@@ -43,22 +50,18 @@ several_merged AS (
     )
     GROUP BY worker_key, area, funding_source, occupation, spell
 ),
-cell_spells AS (
-    SELECT CASE c.level WHEN 'kabkota' THEN s.region_code WHEN 'province' THEN s.province_code ELSE 'ID' END AS area,
-           CASE WHEN c.all_funding THEN 'ALL' ELSE s.funding_source END AS funding_source,
-           CASE WHEN c.all_occupation THEN 'ALL' ELSE s.occupation END AS occupation,
-           s.start_period, s.end_period, s.workers
-    FROM single_spell s CROSS JOIN cells c
-    UNION ALL
-    SELECT * FROM several_merged
-),
 changes AS (
-    -- Spells start in their first month and stop in the month after their last.
     SELECT area, funding_source, occupation, period, sum(starting) AS starting, sum(stopping) AS stopping
     FROM (
-        SELECT area, funding_source, occupation, start_period AS period, workers AS starting, 0 AS stopping FROM cell_spells
+        SELECT CASE c.level WHEN 'kabkota' THEN s.region_code WHEN 'province' THEN s.province_code ELSE 'ID' END AS area,
+               CASE WHEN c.all_funding THEN 'ALL' ELSE s.funding_source END AS funding_source,
+               CASE WHEN c.all_occupation THEN 'ALL' ELSE s.occupation END AS occupation,
+               s.period, s.starting, s.stopping
+        FROM single_spell_changes s CROSS JOIN cells c
         UNION ALL
-        SELECT area, funding_source, occupation, (end_period + INTERVAL 1 MONTH)::DATE, 0, workers FROM cell_spells
+        SELECT area, funding_source, occupation, start_period, 1, 0 FROM several_merged
+        UNION ALL
+        SELECT area, funding_source, occupation, (end_period + INTERVAL 1 MONTH)::DATE, 0, 1 FROM several_merged
     )
     GROUP BY ALL
 ),
