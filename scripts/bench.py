@@ -45,9 +45,12 @@ def dataset(scale: int, roster_rows: int) -> Path:
     # Cached per generator version: a changed generator makes a new dataset.
     generator = hashlib.sha256((PROJECT_ROOT / "scripts" / "generate_national_data.py").read_bytes()).hexdigest()[:8]
     raw = WORK / f"raw_{scale}x_{roster_rows}_{generator}"
-    if not (raw / "rentan" / "roster_nasional.csv").exists():
+    if not raw.is_dir():
         print(f"generating the {scale}x dataset ({roster_rows * scale:,} roster rows) in {raw}", flush=True)
-        subprocess.run([PYTHON, "scripts/generate_national_data.py", str(raw), "--scale", str(scale), "--roster-rows", str(roster_rows)], cwd=PROJECT_ROOT, check=True)
+        partial = raw.with_name(raw.name + ".partial")  # renamed when complete: an interrupted run starts over
+        shutil.rmtree(partial, ignore_errors=True)
+        subprocess.run([PYTHON, "scripts/generate_national_data.py", str(partial), "--scale", str(scale), "--roster-rows", str(roster_rows)], cwd=PROJECT_ROOT, check=True)
+        partial.rename(raw)
     return raw
 
 
