@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import pandas as pd
@@ -52,8 +53,9 @@ EXCEL_MAX_ROWS = 1_048_576  # rows on one Excel sheet, header included
 def export_excel(analyst_file: Path, target: Path) -> Path:
     """One sheet per mart; headers from the column names, number formats by type, Indonesian labels beside codes.
 
-    Written by rust_xlsxwriter (rustpy-xlsxwriter): a national build's marts are over a million rows, which the
-    pure-Python xlsxwriter took a minute to write. A mart longer than an Excel sheet goes on as 'name (2)'.
+    Written by rust_xlsxwriter (rustpy-xlsxwriter): a national build's marts are millions of rows, which the
+    pure-Python xlsxwriter took a minute to write. Rows stream from DuckDB in batches, so memory stays flat
+    however long a mart is; a mart longer than an Excel sheet goes on as 'name (2)'.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.tmp")
@@ -67,34 +69,40 @@ def export_excel(analyst_file: Path, target: Path) -> Path:
             columns = con.execute(
                 "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE schema_name || '.' || table_name = ? ORDER BY column_index", [table]
             ).fetchall()  # fmt: skip
-            frame = con.execute(f"SELECT * FROM {table}").df()
-            # Nullable integers (pd.NA) become floats with NaN, which the writer leaves as empty cells.
-            frame = frame.astype({c: "float64" for c, t in frame.dtypes.items() if isinstance(t, pd.api.extensions.ExtensionDtype) and t.kind in "iu"})
-            for c in frame.select_dtypes("datetime").columns[frame.select_dtypes("datetime").isna().any()]:
-                frame[c] = frame[c].astype(object).where(frame[c].notna(), None)  # NaT would be written as year 1
-            shown, kinds, comments = {}, {}, {}
-            for name, data_type, comment in columns:
-                shown[name], kinds[name], comments[name] = _heading(name), _kind(data_type), comment
+            layout = []  # (heading, column index, label mapping or None)
+            for index, (name, _, _) in enumerate(columns):
+                layout.append((_heading(name), index, None))
                 if name in labels:
-                    label = f"{name}_label"
-                    frame.insert(frame.columns.get_loc(name) + 1, label, frame[name].map(lambda v, m=labels[name]: m.get(v, v)))
-                    shown[label], kinds[label] = _heading(label), "text"
-            frame = frame.rename(columns=shown)
+                    layout.append((_heading(f"{name}_label"), index, labels[name]))
+            kinds = {_heading(name): _kind(data_type) for name, data_type, _ in columns} | {h: "text" for h, _, m in layout if m}
+            [(rows,)] = con.execute(f"SELECT count(*) FROM {table}").fetchall()
             base = table.split(".")[1][:27]
-            for part, first in enumerate(range(0, max(len(frame), 1), EXCEL_MAX_ROWS - 1), start=1):
+            for part, first in enumerate(range(0, max(rows, 1), EXCEL_MAX_ROWS - 1), start=1):
                 name = base if part == 1 else f"{base} ({part})"
-                sheets.append((name, frame.iloc[first : first + EXCEL_MAX_ROWS - 1]))
-                column_formats[name] = {shown[c]: Format().set_num_format(formats[k]) for c, k in kinds.items() if k in formats}
-                column_widths[name] = {shown[c]: 22 if k == "text" else 14 for c, k in kinds.items()}
-                notes[name] = {shown[c]: {"text": text, "author": "jamsostek-coverage"} for c, text in comments.items() if text}
+                query = f"SELECT * FROM {table} LIMIT {EXCEL_MAX_ROWS - 1} OFFSET {first}"
+                # An empty mart still gets its header row: a DataFrame with the columns and no rows.
+                records = _records(con.cursor(), query, layout) if rows else pd.DataFrame(columns=[h for h, _, _ in layout])
+                sheets.append((name, records))
+                column_formats[name] = {h: Format().set_num_format(formats[k]) for h, k in kinds.items() if k in formats}
+                column_widths[name] = {h: 22 if k == "text" else 14 for h, k in kinds.items()}
+                notes[name] = {_heading(c): {"text": text, "author": "jamsostek-coverage"} for c, _, text in columns if text}
+        write_worksheets(
+            sheets, str(partial), header_format={"general": header}, column_formats=column_formats, column_widths=column_widths,
+            notes=notes, freeze_panes={"general": {"row": 1, "col": 0}}, autofilter={"general": True}, datetime_format="yyyy-mm",
+        )  # fmt: skip
     finally:
         con.close()
-    write_worksheets(
-        sheets, str(partial), header_format={"general": header}, column_formats=column_formats, column_widths=column_widths, notes=notes,
-        freeze_panes={"general": {"row": 1, "col": 0}}, autofilter={"general": True}, datetime_format="yyyy-mm",
-    )  # fmt: skip
     os.replace(partial, target)
     return target
+
+
+def _records(cursor: duckdb.DuckDBPyConnection, query: str, layout: list[tuple[str, int, dict | None]]) -> Iterator[dict]:
+    """The rows of `query` as {heading: value}, with label columns; the query runs when the writer reaches the sheet."""
+    cursor.execute(query)
+    while batch := cursor.fetchmany(50_000):
+        for row in batch:
+            yield {heading: row[i] if mapping is None else mapping.get(row[i], row[i]) for heading, i, mapping in layout}
+    cursor.close()
 
 
 def _heading(column: str) -> str:

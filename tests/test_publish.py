@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from pipeline.settings import PROJECT_ROOT
-from pipeline.warehouse import connect, working_path
+from pipeline.warehouse import connect, publish, working_path
 from tests.conftest import small_raw
 
 MONTHS = ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv", "2021-11_kepesertaan_jatim.csv")
@@ -150,3 +150,17 @@ def test_the_duckdb_cli_from_pypi_opens_the_analyst_file(demo_warehouse, demo):
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert int(shown.strip()) == con.execute("SELECT count(*) FROM marts.coverage").fetchone()[0]
+
+
+@pytest.mark.parametrize("created_in", ["v1.0.0", "latest"])
+def test_publish_writes_v1_storage_whatever_the_working_database_was_created_in(tmp_path, created_in):
+    """New working databases are v1.0.0 (publish copies the file); older ones in duckdb 2.0 storage are rewritten."""
+    working_path(tmp_path).parent.mkdir(parents=True)
+    if created_in == "latest":
+        duckdb.connect(str(working_path(tmp_path))).close()  # as builds before the storage setting created it
+    with connect(tmp_path) as con:
+        con.execute("CREATE SCHEMA marts; CREATE TABLE marts.coverage AS SELECT range AS n FROM range(1000)")
+    path = publish(tmp_path)
+    cli = Path(sys.executable).parent / "duckdb"
+    shown = subprocess.run([cli, "-readonly", "-csv", "-noheader", str(path), "-c", "SELECT sum(n) FROM marts.coverage"], capture_output=True, text=True, check=True).stdout
+    assert int(shown.strip()) == sum(range(1000))
