@@ -34,15 +34,15 @@ def small_project(tmp_path):
     return raw, tmp_path / "warehouse", env
 
 
-def start_build(env, **extra) -> subprocess.Popen:
+def start_build(env, *args, **extra) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "pipeline.run"], cwd=PROJECT_ROOT, env={**env, **extra},
+        [sys.executable, "-m", "pipeline.run", *args], cwd=PROJECT_ROOT, env={**env, **extra},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )  # fmt: skip
 
 
-def run_build(env, **extra) -> tuple[int, str]:
-    process = start_build(env, **extra)
+def run_build(env, *args, **extra) -> tuple[int, str]:
+    process = start_build(env, *args, **extra)
     output, _ = process.communicate(timeout=600)
     return process.returncode, output
 
@@ -129,6 +129,21 @@ def test_a_killed_build_leaves_the_last_good_file_and_the_next_run_recovers(smal
     assert code == 0, output
     assert target_count(analyst_file) == 8
     assert not list(warehouse.glob(".jamsostek.duckdb.publishing*"))
+
+
+def test_refresh_builds_only_what_a_changed_folder_needs(small_project):
+    raw, warehouse, env = small_project
+    assert run_build(env)[0] == 0
+    code, output = run_build(env, "--stale")
+    assert code == 0 and "Nothing is missing or stale." in output
+    add_target(raw, "NEW-1")
+    code, output = run_build(env, "--stale")
+    assert code == 0, output
+    [selected] = [line for line in output.splitlines() if line.startswith("Missing or stale: ")]
+    selected = set(selected.removeprefix("Missing or stale: ").split(", "))
+    assert {"staging/targets", "core/targets", "marts/target_progress", "analyst_warehouse"} <= selected
+    assert not selected & {"staging/participation", "core/participation", "marts/coverage", "staging/rentan"}
+    assert target_count(warehouse / "jamsostek.duckdb") == 8
 
 
 def test_a_damaged_working_database_is_set_aside_and_rebuilt(tmp_path):
