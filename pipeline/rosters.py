@@ -123,29 +123,22 @@ def _xlsx_chunks(path: Path, synonyms: HeaderSynonyms) -> Iterator[Chunk]:
 
 
 class RosterRules:
-    """Everything a chunk is checked against, built once per run."""
+    """Everything a chunk is checked against, built once per run. `process` calls the parsers once per distinct value."""
 
     def __init__(self, matcher: RegionMatcher, kabkota_codes: set[str], key: str):
         self.matcher, self.kabkota_codes, self.key = matcher, kabkota_codes, key
-        self._regions: dict[tuple, tuple[str | None, str | None]] = {}
-        self._periods: dict[object, tuple[object, str | None]] = {}
 
     def region(self, code, name, province) -> tuple[str | None, str | None]:
-        key = (code, name, province)
-        if key not in self._regions:
-            try:
-                self._regions[key] = (self.matcher.match(code=code or None, name=name or None, province=province or None, level="kabkota" if name else None), None)
-            except ValueError as error:
-                self._regions[key] = (None, str(error))
-        return self._regions[key]
+        try:
+            return self.matcher.match(code=code or None, name=name or None, province=province or None, level="kabkota" if name else None), None
+        except ValueError as error:
+            return None, str(error)
 
     def period(self, value) -> tuple[object, str | None]:
-        if value not in self._periods:
-            try:
-                self._periods[value] = (pd.Timestamp(parse_period(value)), None)
-            except ValueError as error:
-                self._periods[value] = (pd.NaT, str(error))
-        return self._periods[value]
+        try:
+            return pd.Timestamp(parse_period(value)), None
+        except ValueError as error:
+            return pd.NaT, str(error)
 
 
 def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -194,7 +187,7 @@ def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tu
     staged = pd.DataFrame({
         "worker_key": nik.pseudonymise(digits[good], rules.key),
         "region_code": region_code[good],
-        "nik_region_code": _per_value(digits[good].str[:4], lambda d: (f"{d[:2]}.{d[2:]}",))[0],
+        "nik_region_code": digits[good].str[:2] + "." + digits[good].str[2:4],
         "kecamatan": column("kecamatan")[good],
         "desa": column("desa")[good],
         "occupation": _per_value(column("occupation")[good].fillna(""), lambda o: (str(o).strip().title() or "Tidak disebutkan",))[0],
