@@ -18,7 +18,7 @@ from pipeline.segments import SEGMENT_LABELS
 
 # The analyst-facing marts, in the order of the workbook's sheets.
 EXPORTED_TABLES = [
-    "marts.coverage", "marts.target_progress", "marts.participation_trend", "marts.coverage_potential",
+    "marts.coverage", "marts.target_progress", "marts.statement_checks", "marts.participation_trend", "marts.coverage_potential",
     "marts.vulnerable_workers", "marts.funding_overlaps",
 ]  # fmt: skip
 STATUS_LABELS = {
@@ -39,7 +39,7 @@ def export_parquet(analyst_file: Path, folder: Path) -> list[Path]:
         for table in EXPORTED_TABLES:
             target = folder / f"{table.replace('.', '_')}.parquet"
             partial = target.with_name(f".{target.name}.tmp")
-            con.execute(f"COPY (SELECT * FROM {table}) TO '{partial}' (FORMAT parquet)")
+            con.execute(f"COPY (SELECT * FROM {table}) TO '{_sql_text(partial)}' (FORMAT parquet)")
             os.replace(partial, target)
             written.append(target)
     finally:
@@ -103,6 +103,11 @@ def _records(cursor: duckdb.DuckDBPyConnection, query: str, layout: list[tuple[s
         for row in batch:
             yield {heading: row[i] if mapping is None else mapping.get(row[i], row[i]) for heading, i, mapping in layout}
     cursor.close()
+
+
+def _sql_text(path: Path) -> str:
+    """A path inside a SQL string literal (the warehouse folder may hold a quote)."""
+    return str(path).replace("'", "''")
 
 
 def _heading(column: str) -> str:

@@ -21,12 +21,13 @@ import pandera.errors
 import pandera.pandas as pa
 
 from pipeline import schemas
+from pipeline.denominators import parse_denominator_kind
 from pipeline.layouts import classify_row, expand, period_from_title
 from pipeline.numbers import parse_number
 from pipeline.periods import parse_period, parse_year
 from pipeline.readers import FileUnreadable, Header, HeaderSynonyms, Sheet, WideColumn, is_blank, read_sheets, sha256_of
 from pipeline.regions import RegionMatcher
-from pipeline.segments import SegmentError, parse_segment
+from pipeline.segments import SEGMENTS, SegmentError, parse_segment
 
 log = logging.getLogger(__name__)
 
@@ -443,6 +444,37 @@ def convert_potential(record: dict, context: RowContext) -> dict:
     }
 
 
+def convert_statement(record: dict, context: RowContext) -> dict:
+    """A published statement, as said: the figures are checked in marts.statement_checks, not corrected here."""
+
+    def text(name: str) -> str | None:
+        value = record.get(name)
+        return None if value is None or str(value).strip() in ("", "-") else str(value).strip()
+
+    participants = _count(record, "stated_participants")
+    pct = _parsed(record, "stated_coverage_pct", parse_number, "number_format")
+    if participants is None and pct is None:
+        raise RowRejected("stated_participants", None, "required_value", "a statement needs its participants, its coverage %, or both")
+    deadline = text("target_deadline")
+    segment = text("segment")
+    return {
+        "statement_id": text("statement_id"),
+        "region_code": _region(record, context, None),
+        "period": pd.Timestamp(_parsed(record, "as_of", parse_period, "period_format")),
+        "stated_as_of": text("as_of") if not isinstance(record.get("as_of"), (dt.date, dt.datetime)) else f"{record['as_of']:%Y-%m-%d}",
+        "segment": _parsed(record, "segment", lambda v: parse_segment(v, allow_all=True), "segment_value") if segment else "ALL",
+        "stated_participants": participants,
+        "stated_denominator": _count(record, "stated_denominator"),
+        "denominator_kind": _parsed(record, "denominator_kind", parse_denominator_kind, "denominator_kind"),
+        "stated_coverage_pct": pct,
+        **{f"stated_{s.lower()}": _count(record, f"stated_{s.lower()}") for s in SEGMENTS},
+        "target_value": _parsed(record, "target_value", parse_number, "number_format"),
+        "target_deadline": pd.Timestamp(_parsed(record, "target_deadline", parse_period, "period_format")) if deadline else pd.NaT,
+        "source": _required(record, "source", text("source"), "source (who said it, where and when)"),
+        "url": text("url"),
+    }
+
+
 REGION_FIELDS = ["region_code", "region_name", "province"]
 PARTICIPATION = SourceSpec(
     "participation", [REGION_FIELDS, ["segment"], ["active_participants"]], schemas.ParticipationRows, convert_participation,
@@ -458,8 +490,12 @@ TARGETS = SourceSpec(
 POTENTIAL = SourceSpec(
     "potential", [REGION_FIELDS, ["year"], ["segment"], ["potential_workers"], ["source"]], schemas.PotentialRows, convert_potential
 )
-SOURCES = {spec.name: spec for spec in (PARTICIPATION, WORKFORCE, TARGETS, POTENTIAL)}
-# Every raw folder: the four above, read row by row, and the rosters, streamed in chunks (pipeline/rosters.py).
+STATEMENTS = SourceSpec(
+    "statements", [["region"], ["as_of"], ["stated_participants", "stated_coverage_pct"], ["source"]], schemas.StatementRows,
+    convert_statement,
+)  # fmt: skip
+SOURCES = {spec.name: spec for spec in (PARTICIPATION, WORKFORCE, TARGETS, POTENTIAL, STATEMENTS)}
+# Every raw folder: the five above, read row by row, and the rosters, streamed in chunks (pipeline/rosters.py).
 RAW_FOLDERS = (*SOURCES, "rentan")
 
 

@@ -10,6 +10,8 @@ import math
 import re
 
 NULL_TEXTS = {"", "-", "--", "–", "—", "n/a", "na", "nan", "null", "none", "tidak ada", "x"}
+# Press statements write "2,97 juta" and "30,2 juta": the figure before the word is read as a decimal.
+SCALE_WORDS = {"ribu": 1_000, "rb": 1_000, "juta": 1_000_000, "jt": 1_000_000, "miliar": 1_000_000_000, "milyar": 1_000_000_000}
 
 
 class NumberError(ValueError):
@@ -37,9 +39,14 @@ def parse_number(value: object, *, whole: bool = False) -> float | None:
     negative = text.startswith("-") or (text.startswith("(") and text.endswith(")"))
     body = text.strip("()").lstrip("-").rstrip("%").strip()
     body = re.sub(r"^(rp\.?|idr)\s*", "", body, flags=re.IGNORECASE)
+    scale = re.fullmatch(r"(.*?)\s*(" + "|".join(SCALE_WORDS) + r")\.?", body, flags=re.IGNORECASE)
+    if scale:
+        body = scale.group(1)
     if not re.fullmatch(r"[0-9][0-9., ]*", body) or body.endswith((".", ",")):
         raise NumberError(f"{text!r} is not a number")
-    number = _read_digits(body, text, whole)
+    number = _read_digits(body, text, whole and not scale)
+    if scale:
+        number = round(number * SCALE_WORDS[scale.group(2).lower()], 6)
     return _checked(-number if negative else number, text, whole)
 
 

@@ -10,8 +10,9 @@ import base64
 import datetime as dt
 import html
 import io
+import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -21,16 +22,27 @@ matplotlib.use("Agg")  # render to files; no display, no browser
 import matplotlib.pyplot as plt  # noqa: E402
 
 from pipeline.exports import STATUS_LABELS  # noqa: E402
+from pipeline.filenames import output_file, safe_name  # noqa: E402
 from pipeline.segments import SEGMENT_LABELS  # noqa: E402
 
 STATUS_COLOURS = {"achieved": "#2e7d32", "missed": "#c62828", "on_track": "#2e7d32", "at_risk": "#ef6c00", "off_track": "#c62828", "no_data": "#757575"}
 SEGMENT_NAMES = SEGMENT_LABELS | {"ALL": "Semua segmen"}
+DENOMINATOR_NAMES = {"bps_employed": "penduduk bekerja (BPS)", "potential": "pekerja potensial", "other": "lainnya"}
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class Chart:
     title: str
+    file_name: str  # built with filenames.safe_name: titles come from raw files (target_id)
     png: bytes
+
+
+@dataclass
+class Report:
+    page: Path
+    charts: list[Chart]
+    failures: list[str] = field(default_factory=list)  # one line per chart or section that could not be made
 
 
 def _png(figure) -> bytes:
@@ -40,16 +52,14 @@ def _png(figure) -> bytes:
     return buffer.getvalue()
 
 
-def target_charts(con: duckdb.DuckDBPyConnection) -> list[tuple[dict, Chart]]:
-    targets = con.execute("SELECT * FROM marts.target_progress ORDER BY target_id").fetchdf().to_dict("records")
-    charts = []
-    for target in targets:
-        column = "coverage_pct" if target["metric"] == "coverage_pct" else "active_participants"
-        series = con.execute(
-            f"SELECT period, {column} FROM marts.coverage WHERE region_code = ? AND segment = ? AND {column} IS NOT NULL ORDER BY period",
-            [target["region_code"], target["segment"]],
-        ).fetchall()
-        figure, axis = plt.subplots(figsize=(7, 3.4))
+def target_chart(con: duckdb.DuckDBPyConnection, target: dict) -> Chart:
+    column = "coverage_pct" if target["metric"] == "coverage_pct" else "active_participants"
+    series = con.execute(
+        f"SELECT period, {column} FROM marts.coverage WHERE region_code = ? AND segment = ? AND {column} IS NOT NULL ORDER BY period",
+        [target["region_code"], target["segment"]],
+    ).fetchall()
+    figure, axis = plt.subplots(figsize=(7, 3.4))
+    try:
         if series:
             axis.plot([p for p, _ in series], [v for _, v in series], color="#1565c0", label="Realisasi")
         deadline = target["deadline"]
@@ -65,8 +75,9 @@ def target_charts(con: duckdb.DuckDBPyConnection) -> list[tuple[dict, Chart]]:
         axis.set_ylabel("Cakupan (%)" if target["metric"] == "coverage_pct" else "Peserta aktif")
         axis.legend(fontsize=7, loc="upper left")
         axis.grid(alpha=0.3)
-        charts.append((target, Chart(f"{target['target_id']}", _png(figure))))
-    return charts
+        return Chart(target["target_id"], f"target_{safe_name(target['target_id'])}.png", _png(figure))
+    finally:
+        plt.close(figure)
 
 
 def province_charts(con: duckdb.DuckDBPyConnection) -> list[Chart]:
@@ -93,49 +104,126 @@ def province_charts(con: duckdb.DuckDBPyConnection) -> list[Chart]:
         axis.set_title(f"{regions[0][1]} · {regions[0][2]:%m/%Y}", fontsize=10)
         axis.tick_params(axis="y", labelsize=7)
         axis.grid(axis="x", alpha=0.3)
-        charts.append(Chart(f"province_{province_code}", _png(figure)))
+        charts.append(Chart(f"province_{province_code}", f"province_{safe_name(province_code)}.png", _png(figure)))
     return charts
 
 
-def write_report(analyst_file: Path, folder: Path) -> tuple[Path, list[Chart]]:
-    """Write target and province PNGs and laporan_cakupan.html (charts embedded) into `folder`."""
+def target_section(target: dict, chart: Chart | None) -> str:
+    rows = [
+        ("Wilayah", target["region_name"]),
+        ("Segmen", SEGMENT_NAMES[target["segment"]]),
+        ("Target", f"{_number(target['target_value'], target['metric'])} pada {target['deadline']:%m/%Y}"),
+        ("Nilai terkini", f"{_number(target['current_value'], target['metric'])} ({_month(target['as_of'])})"),
+        ("Proyeksi pada tenggat", _number(target["projected_at_deadline"], target["metric"])),
+        ("Status", STATUS_LABELS[target["status"]]),
+        ("Sumber target", target["source"]),
+    ]
+    table = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
+    return f"<section><h3>{html.escape(target['target_id'])}</h3><table>{table}</table>{_img(chart) if chart else ''}</section>"
+
+
+def statements_section(con: duckdb.DuckDBPyConnection) -> str:
+    """Every published statement beside what the warehouse recomputes, with its verdict."""
+    rows = con.execute(
+        "SELECT statement_id, region_name, coalesce(stated_as_of, strftime(period, '%Y-%m')), segment, stated_participants, "
+        "stated_denominator, denominator_kind, stated_coverage_pct, recomputed_pct, warehouse_participants, warehouse_coverage_pct, "
+        "problem_count, verdict, not_checked, source FROM marts.statement_checks ORDER BY period, statement_id"
+    ).fetchall()
+    if not rows:
+        return "<p>Belum ada pernyataan publik di folder <code>statements/</code>.</p>"
+    header = ["Pernyataan", "Wilayah", "Per", "Segmen", "Peserta", "Penyebut", "Jenis penyebut", "Cakupan disebut", "Dihitung ulang",
+              "Peserta (gudang data)", "Cakupan BPS (gudang data)", "Temuan", "Sumber"]  # fmt: skip
+    body = []
+    for (sid, region, as_of, segment, participants, denominator, kind, stated, recomputed, wh_participants, wh_pct,
+         problems, verdict, unchecked, source) in rows:  # fmt: skip
+        finding = verdict + (f" Tidak diperiksa: {unchecked}." if unchecked else "")
+        cells = [sid, region, as_of, SEGMENT_NAMES[segment], _number(participants, "count"), _number(denominator, "count"),
+                 DENOMINATOR_NAMES.get(kind, "tidak disebut"), _number(stated, "coverage_pct"), _number(recomputed, "coverage_pct"),
+                 _number(wh_participants, "count"), _number(wh_pct, "coverage_pct"), finding, source]  # fmt: skip
+        style = ' class="problem"' if problems else ""
+        body.append(f"<tr{style}>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    return f"<table class=\"wide\"><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def denominators_section(con: duckdb.DuckDBPyConnection) -> str:
+    """Coverage against BPS and against a potential / UCJ denominator side by side, latest month of each region."""
+    rows = con.execute(
+        """
+        SELECT region_name, period, segment, active_participants, bps_coverage_pct, workforce, coverage_pct, bps_employed,
+               exceeds_bps_employed, denominator_source
+        FROM marts.coverage_potential
+        QUALIFY period = max(period) OVER (PARTITION BY region_code, segment)
+        ORDER BY region_code, segment
+        """
+    ).fetchall()
+    if not rows:
+        return "<p>Tidak ada penyebut potensi di folder <code>potential/</code>.</p>"
+    header = ["Wilayah", "Bulan", "Segmen", "Peserta aktif", "Cakupan (BPS)", "Penyebut potensi/UCJ", "Cakupan (potensi/UCJ)",
+              "Penduduk bekerja (BPS)", "Sumber penyebut"]  # fmt: skip
+    body = []
+    for region, period, segment, participants, bps_pct, potential, pct, employed, exceeds, source in rows:
+        cells = [region, _month(period), SEGMENT_NAMES[segment], _number(participants, "count"), _number(bps_pct, "coverage_pct"),
+                 _number(potential, "count"), _number(pct, "coverage_pct") + (" (penyebut > penduduk bekerja)" if exceeds else ""),
+                 _number(employed, "count"), source]  # fmt: skip
+        body.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    return f"<table class=\"wide\"><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def write_report(analyst_file: Path, folder: Path) -> Report:
+    """Write target and province PNGs and laporan_cakupan.html (charts embedded) into `folder`.
+
+    A chart or section that cannot be made (one target's odd data) is listed in `Report.failures` and left out;
+    the rest of the report is still written.
+    """
     folder.mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+    sections, charts = [], []
     con = duckdb.connect(str(analyst_file), read_only=True)
     try:
-        targets = target_charts(con)
-        provinces = province_charts(con)
+        targets = con.execute("SELECT * FROM marts.target_progress ORDER BY target_id").fetchdf().to_dict("records")
+        for target in targets:
+            chart = _attempt(failures, f"target {target['target_id']!r}: chart", lambda: target_chart(con, target))
+            section = _attempt(failures, f"target {target['target_id']!r}: section", lambda: target_section(target, chart))
+            charts += [chart] if chart else []
+            sections += [section] if section else []
+        provinces = _attempt(failures, "province charts", lambda: province_charts(con)) or []
+        statements = _attempt(failures, "statements section", lambda: statements_section(con)) or ""
+        denominators = _attempt(failures, "denominators section", lambda: denominators_section(con)) or ""
     finally:
         con.close()
-    for chart in [c for _, c in targets] + provinces:
-        (folder / f"{chart.title}.png").write_bytes(chart.png)
-    sections = []
-    for target, chart in targets:
-        rows = [
-            ("Wilayah", target["region_name"]),
-            ("Segmen", SEGMENT_NAMES[target["segment"]]),
-            ("Target", f"{_number(target['target_value'], target['metric'])} pada {target['deadline']:%m/%Y}"),
-            ("Nilai terkini", f"{_number(target['current_value'], target['metric'])} ({_month(target['as_of'])})"),
-            ("Proyeksi pada tenggat", _number(target["projected_at_deadline"], target["metric"])),
-            ("Status", STATUS_LABELS[target["status"]]),
-            ("Sumber target", target["source"]),
-        ]
-        table = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
-        sections.append(f"<section><h3>{html.escape(target['target_id'])}</h3><table>{table}</table>{_img(chart)}</section>")
+    for chart in charts + provinces:
+        _attempt(failures, f"{chart.file_name}: write", lambda: output_file(folder, chart.file_name, "").write_bytes(chart.png))
     comparison = "".join(_img(chart) for chart in provinces)
     page = f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><title>Laporan cakupan Jamsostek</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:auto}} table{{border-collapse:collapse}} th,td{{text-align:left;padding:2px 8px;border-bottom:1px solid #ddd}} img{{max-width:100%}}</style>
+<style>body{{font-family:sans-serif;max-width:60em;margin:auto}} table{{border-collapse:collapse}} th,td{{text-align:left;padding:2px 8px;border-bottom:1px solid #ddd;vertical-align:top}} img{{max-width:100%}} table.wide{{font-size:80%}} tr.problem td{{background:#fdecea}}</style>
 </head><body>
 <h1>Laporan cakupan jaminan sosial ketenagakerjaan</h1>
 <p>Dibuat {dt.datetime.now():%d/%m/%Y %H:%M} dari {html.escape(analyst_file.name)}. Status diukur terhadap bulan data terakhir.</p>
 <h2>Target</h2>{''.join(sections)}
+<h2>Pemeriksaan pernyataan publik</h2>
+<p>Setiap pernyataan dihitung ulang dan dibandingkan dengan gudang data dan BPS sebelum dikutip ulang.</p>{statements}
+<h2>Penyebut berdampingan</h2>
+<p>Cakupan terhadap penduduk bekerja BPS dan terhadap penyebut potensi/UCJ yang dipakai pernyataan resmi.</p>{denominators}
 <h2>Perbandingan kabupaten/kota</h2>{comparison}
 </body></html>"""
     target = folder / "laporan_cakupan.html"
     partial = target.with_name(f".{target.name}.tmp")
     partial.write_text(page, encoding="utf-8")
     os.replace(partial, target)
-    return target, [c for _, c in targets] + provinces
+    return Report(target, charts + provinces, failures)
+
+
+def _attempt(failures: list[str], what: str, make):
+    """Run one piece of the report; a failure is recorded (and logged) instead of stopping the others."""
+    try:
+        return make()
+    except Exception as error:  # one odd target must not cost the analysts the whole report
+        log.warning("report: %s failed: %s", what, error)
+        failures.append(f"{what} failed: {type(error).__name__}: {error}")
+        return None
 
 
 def _img(chart: Chart) -> str:

@@ -100,6 +100,13 @@ def summary(path) -> str:
             shown = "-" if current is None else (f"{current:.1f}%" if metric == "coverage_pct" else f"{current:,.0f}")
             goal = f"{target:.1f}%" if metric == "coverage_pct" else f"{target:,.0f}"
             lines.append(f"  {status:<9} {target_id:<18} {region} {segment}: {shown} at {as_of or '-'}, target {goal} by {deadline}")
+        lines += ["", "Published statements (SELECT * FROM marts.statement_checks):"]
+        for statement_id, region, as_of, problems, verdict, unchecked in con.execute(
+            "SELECT statement_id, region_name, coalesce(stated_as_of, strftime(period, '%Y-%m')), problem_count, verdict, not_checked "
+            "FROM marts.statement_checks ORDER BY period, statement_id"
+        ).fetchall():
+            label = "ok" if problems == 0 else f"{problems} problem{'s' if problems > 1 else ''}"
+            lines.append(f"  {label:<10} {statement_id:<18} {region}, {as_of}: {verdict}" + (f" (not checked: {unchecked})" if unchecked else ""))
         return "\n".join(lines)
     finally:
         con.close()

@@ -20,14 +20,20 @@ from pipeline.regions import load_regions
 
 ROOT = Path(__file__).resolve().parents[1]
 MONTHS = [dt.date(y, m, 1) for y in range(2021, 2025) for m in range(1, 13)]
-WORKFORCE_YEARS = range(2020, 2025)
+WORKFORCE_YEARS = range(2020, 2026)
+# Real BPS employed persons (Sakernas August) for Jawa Timur's 38 kab/kota, 2023-2025, as published by BPS Provinsi
+# Jawa Timur; earlier years stay synthetic (Kota Probolinggo's 2021 figure is the one BPJS quoted from BPS).
+REAL_EMPLOYED_FILE = Path(__file__).resolve().parent / "demo_sources" / "bps_employed_jatim_2023_2025.csv"
 BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"]
 SEGMENT_SHARE = {"PU": 0.70, "BPU": 0.22, "JAKON": 0.06, "PMI": 0.02}
 PROVINCE_GROWTH_2023 = 400_000  # "active participants grew by about 400,000 from end-2022 to end-2023, mostly BPU"
 
-# Kota Pasuruan: ALL-segment coverage anchors (share of BPS employed persons); linear in between.
+# Kota Pasuruan: ALL-segment coverage anchors (share of BPS employed persons); linear in between. August 2024 is
+# BPJS's published 33,759 participants over BPS's real 115,844 employed persons.
+PASURUAN_AUGUST_2024 = 33_759
 PASURUAN_COVERAGE = {dt.date(2021, 1, 1): 21.0, dt.date(2021, 9, 1): 24.0, dt.date(2021, 12, 1): 34.6,
-                     dt.date(2022, 12, 1): 52.0, dt.date(2023, 12, 1): 58.0, dt.date(2024, 12, 1): 63.0}  # fmt: skip
+                     dt.date(2022, 12, 1): 36.0, dt.date(2023, 12, 1): 31.5, dt.date(2024, 8, 1): 100 * PASURUAN_AUGUST_2024 / 115_844,
+                     dt.date(2024, 12, 1): 30.0}  # fmt: skip
 PROBOLINGGO_COVERAGE = {dt.date(2021, 1, 1): 21.5, dt.date(2021, 9, 1): 23.0, dt.date(2022, 12, 1): 27.0,
                         dt.date(2023, 12, 1): 31.0, dt.date(2024, 12, 1): 34.0}  # fmt: skip
 KNOWN_EMPLOYED_2021 = {"35.74": 119_345, "35.75": 104_812}  # Probolinggo: BPS 2021; Pasuruan: synthetic
@@ -38,6 +44,11 @@ def new_workbook(path: Path, options: dict | None = None) -> xlsxwriter.Workbook
     workbook = xlsxwriter.Workbook(path, options or {})
     workbook.set_properties({"created": dt.datetime(2025, 1, 1)})
     return workbook
+
+
+def real_employed() -> dict[tuple[str, int], int]:
+    with open(REAL_EMPLOYED_FILE, encoding="utf-8") as f:
+        return {(row["kemendagri_code"], int(row["year"])): int(row["employed"]) for row in csv.DictReader(f)}
 
 
 def month_index(period: dt.date) -> int:
@@ -57,15 +68,20 @@ def build(out: Path) -> None:
     rng = random.Random(3575)
     regions = [r for r in load_regions(ROOT / "data" / "reference") if r.province_code == "35" and r.region_level != "province"]
 
-    # Workforce: employed persons per kab/kota and year, with a formal share that is higher in cities.
+    # Workforce: employed persons per kab/kota and year (real from 2023), with a formal share (synthetic: the real
+    # table has no formal/informal split) that is higher in cities.
+    real = real_employed()
     workforce: dict[tuple[str, int], tuple[int, int, int]] = {}
     for region in regions:
-        employed_2021 = KNOWN_EMPLOYED_2021.get(region.region_code) or (
-            rng.randint(90_000, 300_000) if region.region_level == "city" else rng.randint(300_000, 1_150_000)
-        )
+        drawn = rng.randint(90_000, 300_000) if region.region_level == "city" else rng.randint(300_000, 1_150_000)
+        # Synthetic 2020-2022 figures lead up to the real 2023 one (about 1.2% growth a year), so that the
+        # synthetic participants, sized on 2021, give plausible coverage against the real denominators.
+        employed_2021 = KNOWN_EMPLOYED_2021.get(region.region_code) or round(real.get((region.region_code, 2023), drawn * 1.024) / 1.024)
         formal_share = rng.uniform(0.45, 0.60) if region.region_level == "city" else rng.uniform(0.25, 0.42)
         for year in WORKFORCE_YEARS:
-            employed = round(employed_2021 * (1 + 0.012 * (year - 2021) + rng.uniform(-0.004, 0.004))) if year != 2021 else employed_2021
+            # The synthetic draw is made for the years it always was, so the other synthetic figures stay as they were.
+            synthetic = round(employed_2021 * (1 + 0.012 * (year - 2021) + rng.uniform(-0.004, 0.004))) if year not in (2021, 2025) else employed_2021
+            employed = real.get((region.region_code, year), synthetic)
             formal = round(employed * (formal_share + 0.004 * (year - 2021)))
             workforce[(region.region_code, year)] = (employed, formal, employed - formal)
 
@@ -110,6 +126,8 @@ def build(out: Path) -> None:
         for period in MONTHS:
             year = max(y for y in WORKFORCE_YEARS if y <= period.year)
             total = round(workforce[(code, year)][0] * interpolate(anchors, period) / 100)
+            if code == "35.75" and period == dt.date(2024, 8, 1):
+                total = PASURUAN_AUGUST_2024  # exactly the published figure, whatever the float rounding
             pu = round(total * 0.62 * (1 - 0.15 * month_index(period) / 47))
             jakon, pmi = round(total * 0.05), round(total * 0.015)
             values = {"PU": pu, "JAKON": jakon, "PMI": pmi, "BPU": total - pu - jakon - pmi}
@@ -121,6 +139,8 @@ def build(out: Path) -> None:
     write_workforce(out / "workforce", regions, workforce)
     write_targets(out / "targets")
     write_sumatera_selatan(out)
+    write_statements(out / "statements")
+    write_pasuruan_ucj_denominator(out / "potential")
     write_rosters(out)
     print(f"wrote demo data for {len(regions)} kab/kota, {len(MONTHS)} months, to {out}")
 
@@ -211,7 +231,9 @@ def write_workforce(folder: Path, regions, workforce) -> None:
     # BPS's wide layout: sections, a merged label over one column per year (two header rows), the province's own
     # estimate as a totals row (it does not equal the kab/kota sum exactly), and a footnote.
     folder.mkdir(parents=True, exist_ok=True)
-    workbook = new_workbook(folder / "bps_sakernas_agustus_jatim_2020_2024.xlsx")
+    for old in folder.glob("bps_sakernas_agustus_jatim_*.xlsx"):
+        old.unlink()
+    workbook = new_workbook(folder / f"bps_sakernas_agustus_jatim_{years_label()}.xlsx")
     sheet = workbook.add_worksheet("Penduduk Bekerja")
     years = list(WORKFORCE_YEARS)
     sheet.write_row(0, 0, ["Penduduk Berumur 15 Tahun ke Atas yang Bekerja menurut Kabupaten/Kota dan Status Formal/Informal, Sakernas Agustus"])
@@ -228,7 +250,10 @@ def write_workforce(folder: Path, regions, workforce) -> None:
             figures = [workforce[(region.region_code, y)][i] for i in range(3) for y in years]
             sheet.write_row(row, 0, [region.region_name.split(" ", 1)[1], *figures])
             row += 1
-    province = [round(sum(workforce[(r.region_code, y)][i] for r in regions) * 0.998) for i in range(3) for y in years]
+    # BPS's own provincial estimate: a little off the kab/kota sum in the synthetic years, their exact sum in the real
+    # years (BPS Jawa Timur's kab/kota figures add up to its province totals).
+    real_years = {year for _, year in real_employed()}
+    province = [round(sum(workforce[(r.region_code, y)][i] for r in regions) * (1 if y in real_years else 0.998)) for i in range(3) for y in years]
     sheet.write_row(row, 0, ["Jawa Timur", *province])
     sheet.write_row(row + 1, 0, ["Sumber: Survei Angkatan Kerja Nasional (Sakernas) Agustus, diolah (data sintetis)"])
     workbook.close()
@@ -253,6 +278,45 @@ def write_sumatera_selatan(raw: Path) -> None:
                          "Pemerintah Provinsi Sumatera Selatan, statement of March 2024 (30.2 million vulnerable informal workers)"])
 
 
+def years_label() -> str:
+    return f"{WORKFORCE_YEARS[0]}_{WORKFORCE_YEARS[-1]}"
+
+
+def write_statements(folder: Path) -> None:
+    # The public statements the demo checks (the figures as said; see data/raw/README.md), in a workbook with a title
+    # row and Indonesian headers, as an analyst would collect them.
+    folder.mkdir(parents=True, exist_ok=True)
+    workbook = new_workbook(folder / "pernyataan_publik.xlsx")
+    sheet = workbook.add_worksheet("Pernyataan")
+    sheet.write_row(0, 0, ["Pernyataan publik tentang cakupan jaminan sosial ketenagakerjaan"])
+    sheet.write_row(2, 0, ["ID Pernyataan", "Wilayah", "Per Tanggal", "Segmen", "Peserta", "Penyebut", "Jenis Penyebut", "Cakupan (%)", "Sumber"])
+    rows = [
+        ["PBL-2021-09", "Kota Probolinggo", "September 2021", "Semua", "", "119.345", "BPS penduduk bekerja", "23",
+         "BPJS Ketenagakerjaan Probolinggo, September 2021: about 23% of Kota Probolinggo's 119,345 employed persons (BPS 2021) covered"],
+        ["PSR-2021-09", "Kota Pasuruan", "September 2021", "Semua", "", "", "BPS penduduk bekerja", "24",
+         "Wali Kota Pasuruan, forum with BPJS Ketenagakerjaan, 20 September 2021: coverage at 24%"],
+        ["PSR-2024-08-UCJ", "Kota Pasuruan", "Agustus 2024", "Semua", "33.759", "86.788", "Lainnya", "",
+         "BPJS Ketenagakerjaan, Kota Pasuruan UCJ figure for August 2024 (UCJ denominator, not BPS employed persons)"],
+        ["SUMSEL-2024-03", "Sumatera Selatan", "Maret 2024", "BPU", "2,97 juta", "30,2 juta", "Potensi", "9,83",
+         "Pemerintah Provinsi Sumatera Selatan, March 2024: 9.83% of 30.2 million vulnerable informal workers covered"],
+        ["BALI-2025-03-31", "Bali", "31 Maret 2025", "Semua", "935.079", "1.873.899", "BPS penduduk bekerja", "50,88%",
+         "Statement on Bali's coverage as of 31 March 2025: 935,079 participants of 1,873,899 employed, called 50.88%"],
+    ]  # fmt: skip
+    for i, row in enumerate(rows, start=3):
+        sheet.write_row(i, 0, row)
+    workbook.close()
+
+
+def write_pasuruan_ucj_denominator(folder: Path) -> None:
+    # BPJS's own UCJ denominator for Kota Pasuruan in 2024 (86,788), beside BPS's 115,844 employed persons.
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "ucj_kota_pasuruan_2024.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Kab/Kota", "Tahun", "Segmen", "Potensi Pekerja", "Sumber"])
+        writer.writerow(["Kota Pasuruan", "2024", "ALL", "86.788",
+                         "BPJS Ketenagakerjaan, UCJ denominator for Kota Pasuruan, August 2024 (33,759 of 86,788 covered)"])
+
+
 def write_targets(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     rows = [
@@ -263,9 +327,9 @@ def write_targets(folder: Path) -> None:
          "Wali Kota Pasuruan, forum with BPJS Ketenagakerjaan, 20 September 2021: 70% by end-2022"],
         ["PBL-BPU-28K", "35.74", "BPU", "active_participants", "28000", "2025-12", "2021-09", "", "",
          "Kota Probolinggo: about 28,000 vulnerable non-wage workers as the near-term goal (deadline synthetic)"],
-        ["JATIM-2025-35PCT", "Jawa Timur", "ALL", "coverage_pct", "35", "2025-12", "2022-12", "", "bps_employed",
+        ["JATIM-2025-31PCT", "Jawa Timur", "ALL", "coverage_pct", "31", "2025-12", "2022-12", "", "bps_employed",
          "Synthetic demo target for the province"],
-        ["SBY-PU-2025", "Kota Surabaya", "PU", "coverage_pct", "56.5", "2025-06", "2023-12", "", "bps_formal",
+        ["SBY-PU-2025", "Kota Surabaya", "PU", "coverage_pct", "45", "2025-06", "2023-12", "", "bps_formal",
          "Synthetic demo target for Kota Surabaya"],
         ["PSR-DBHCHT-2024", "Kota Pasuruan", "BPU", "active_participants", "9000", "2024-12", "", "DBHCHT", "",
          "Pemkot Pasuruan and BPJS Ketenagakerjaan coordination meeting, 1 October 2024: 9,000 vulnerable workers from DBHCHT, budget year 2024"],

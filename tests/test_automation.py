@@ -16,7 +16,7 @@ from tests.conftest import DEMO_RAW, small_raw
 MONTHS = ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv")
 PARTICIPATION_AND_DOWNSTREAM = {
     "staging/participation", "core/participation", "dq/file_ledger", "dq/rejected_rows", "dq/stated_totals",
-    "marts/coverage", "marts/coverage_potential", "marts/participation_trend", "marts/target_progress",
+    "marts/coverage", "marts/coverage_potential", "marts/participation_trend", "marts/target_progress", "marts/statement_checks",
     "analyst_warehouse", "exports", "coverage_report",
 }  # fmt: skip
 
@@ -77,7 +77,9 @@ def test_nightly_schedule_builds_what_is_missing_then_only_what_is_stale(project
 
     # Changed SQL (a new code version) of marts/coverage: it and what is downstream of it, nothing upstream.
     stale = stale_or_missing(instance, EditedCode(defs.resolve_asset_graph(), dg.AssetKey(["marts", "coverage"])), raw)
-    assert {k.to_user_string() for k in stale} == {"marts/coverage", "marts/target_progress", "analyst_warehouse", "exports", "coverage_report"}
+    assert {k.to_user_string() for k in stale} == {
+        "marts/coverage", "marts/target_progress", "marts/statement_checks", "marts/coverage_potential", "analyst_warehouse", "exports", "coverage_report",
+    }  # fmt: skip
     assert stale[dg.AssetKey(["marts", "coverage"])] == "code version changed"
 
 
@@ -92,7 +94,7 @@ def test_sensor_requests_only_affected_work_once_per_content_version(project):
     result, cursor = evaluate_sensor(instance, warehouse, None)
     assert result.run_requests == []  # first look: wait one tick, a copy may be in progress
     result, cursor = evaluate_sensor(instance, warehouse, cursor)
-    folders = {"participation", "workforce", "targets", "potential", "rentan"}
+    folders = {"participation", "workforce", "targets", "potential", "statements", "rentan"}
     assert {r.tags["source"] for r in result.run_requests} == folders
     assert {e.asset_key.to_user_string() for e in result.asset_events} == {f"raw/{f}" for f in folders}
     result, cursor = evaluate_sensor(instance, warehouse, cursor)

@@ -70,6 +70,16 @@ SQL_CHECKS = [
         blocking=False,
     ),  # fmt: skip
     SqlCheck(
+        "marts.coverage", "all_includes_pu_and_bpu",
+        "An ALL figure includes both PU and BPU. ALL is the sum of the segments reported and keeps its coverage_pct; "
+        "one without PU or BPU is listed here because it may understate coverage.",
+        "SELECT period, region_code, region_name, segments_reported, active_participants, workforce, coverage_pct "
+        "FROM marts.coverage WHERE segment = 'ALL' "
+        "AND NOT (list_contains(string_split(segments_reported, ','), 'PU') AND list_contains(string_split(segments_reported, ','), 'BPU')) "
+        "ORDER BY period, region_code",
+        blocking=False,
+    ),  # fmt: skip
+    SqlCheck(
         "core.participation", "province_report_matches_kabkota_sum",
         "A province figure reported directly is within 1% of the sum of its kab/kota where both exist.",
         "SELECT period, region_code, segment, active_participants AS reported, kabkota_sum, regions_reporting, regions_expected, "
@@ -85,7 +95,7 @@ SQL_CHECKS = [
         "round(100.0 * (c.active_participants - prev.active_participants) / prev.active_participants, 1) AS change_pct "
         "FROM core.participation c JOIN core.participation prev ON prev.region_code = c.region_code AND prev.segment = c.segment "
         "AND prev.period = c.period - INTERVAL 1 MONTH "
-        "WHERE c.is_complete AND prev.is_complete AND prev.active_participants > 0 "
+        "WHERE c.is_complete AND prev.is_complete AND c.segments_reported = prev.segments_reported AND prev.active_participants > 0 "
         "AND abs(c.active_participants - prev.active_participants) > 0.2 * prev.active_participants ORDER BY abs(change_pct) DESC",
         blocking=False,
     ),  # fmt: skip
@@ -104,6 +114,15 @@ SQL_CHECKS = [
         "FROM marts.coverage_potential WHERE exceeds_bps_employed ORDER BY period, region_code",
         blocking=False,
     ),  # fmt: skip
+    SqlCheck(
+        "marts.statement_checks", "statements_hold_up",
+        "Every published statement holds up: its arithmetic, its segments, its participants and coverage against the warehouse, "
+        "and its denominator against BPS. A failing statement should not be repeated before it is corrected.",
+        "SELECT statement_id, region_name, stated_as_of, source, problem_count, verdict "
+        "FROM marts.statement_checks WHERE problem_count > 0 ORDER BY period, region_code",
+        blocking=False,
+    ),  # fmt: skip
+    _unique("marts.statement_checks", "statement_id"),
     _unique("marts.coverage_potential", "period, region_code, segment"),
     _unique("marts.participation_trend", "period, region_code, segment"),
     _unique("marts.target_progress", "target_id"),

@@ -64,8 +64,18 @@ def exports(warehouse: WarehouseResource) -> dg.MaterializeResult:
     description="Coverage against every target (trajectory, projection, deadline, status) and kab/kota side by side "
     "per province: PNG charts and one self-contained HTML file in <warehouse>/report/, labelled in Indonesian.",
 )
-def coverage_report(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    page, charts = write_report(analyst_path(warehouse.warehouse_path()), warehouse.warehouse_path() / "report")
+def coverage_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    report = write_report(analyst_path(warehouse.warehouse_path()), warehouse.warehouse_path() / "report")
+    for failure in report.failures:
+        context.log.warning(f"report: {failure}")
     # The charts are embedded so the UI shows them next to the run, not only in the HTML file.
-    gallery = "\n\n".join(f"**{c.title}**\n\n![{c.title}](data:image/png;base64,{base64.b64encode(c.png).decode()})" for c in charts)
-    return dg.MaterializeResult(metadata={"report": dg.MetadataValue.path(str(page)), "charts": dg.MetadataValue.md(gallery)})
+    gallery = "\n\n".join(
+        f"**{c.file_name}**\n\n![{c.file_name}](data:image/png;base64,{base64.b64encode(c.png).decode()})" for c in report.charts
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "report": dg.MetadataValue.path(str(report.page)),
+            "charts": dg.MetadataValue.md(gallery),
+            "failures": dg.MetadataValue.md("\n".join(f"- {f}" for f in report.failures) or "none"),
+        }
+    )

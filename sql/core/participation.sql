@@ -10,10 +10,12 @@ WITH latest AS (
     QUALIFY row_number() OVER (PARTITION BY period, region_code, segment ORDER BY file_path DESC, row_number DESC) = 1
 ),
 reported AS (
-    -- ALL is the sum of the segments, and only complete when all four are reported.
-    SELECT *, true AS is_complete FROM latest
+    -- ALL is the sum of the segments reported for that region and month: offices often list only PU and BPU,
+    -- and published coverage is computed from what they list. segments_reported says which, in a fixed order.
+    SELECT *, segment AS segments_reported FROM latest
     UNION ALL
-    SELECT period, region_code, 'ALL', sum(active_participants), sum(new_participants), sum(inactive_participants), count(*) = 4
+    SELECT period, region_code, 'ALL', sum(active_participants), sum(new_participants), sum(inactive_participants),
+           array_to_string(list_filter(['PU', 'BPU', 'JAKON', 'PMI'], lambda s: list_contains(list(segment), s)), ',')
     FROM latest
     GROUP BY period, region_code
 ),
@@ -27,9 +29,12 @@ rollup AS (
            sum(active_participants) AS active_participants,
            sum(new_participants) AS new_participants,
            sum(inactive_participants) AS inactive_participants,
-           count(*) FILTER (WHERE is_complete) AS regions_reporting
+           count(*) AS regions_reporting,
+           -- The segments any kab/kota below reported (each kab/kota row keeps its own list).
+           array_to_string(list_filter(['PU', 'BPU', 'JAKON', 'PMI'],
+               lambda s: list_contains(flatten(list(string_split(segments_reported, ','))), s)), ',') AS segments_reported
     FROM kabkota
-    GROUP BY ALL
+    GROUP BY period, province_code, segment
 ),
 province AS (
     -- A province figure a source reports directly is kept; the kab/kota sum stays beside it for comparison.
@@ -41,10 +46,12 @@ province AS (
         CASE WHEN rep.region_code IS NOT NULL THEN rep.new_participants ELSE rol.new_participants END AS new_participants,
         CASE WHEN rep.region_code IS NOT NULL THEN rep.inactive_participants ELSE rol.inactive_participants END AS inactive_participants,
         CASE WHEN rep.region_code IS NOT NULL THEN 'reported' ELSE 'rolled_up' END AS participants_source,
+        CASE WHEN rep.region_code IS NOT NULL THEN rep.segments_reported ELSE rol.segments_reported END AS segments_reported,
         rol.active_participants AS kabkota_sum,
         coalesce(rol.regions_reporting, 0) AS regions_reporting,
         p.subregions AS regions_expected,
-        CASE WHEN rep.region_code IS NOT NULL THEN rep.is_complete ELSE coalesce(rol.regions_reporting, 0) = p.subregions END AS is_complete
+        -- A reported province figure covers the province; a rollup only when every kab/kota has a figure.
+        rep.region_code IS NOT NULL OR coalesce(rol.regions_reporting, 0) = p.subregions AS is_complete
     FROM (SELECT f.* FROM reported f JOIN ref.regions r USING (region_code) WHERE r.region_level = 'province') rep
     FULL JOIN rollup rol ON rol.period = rep.period AND rol.region_code = rep.region_code AND rol.segment = rep.segment
     JOIN ref.regions p ON p.region_code = coalesce(rep.region_code, rol.region_code)
@@ -52,7 +59,10 @@ province AS (
 national AS (
     SELECT period, 'ID' AS region_code, segment,
            sum(active_participants), sum(new_participants), sum(inactive_participants),
-           'rolled_up', NULL::BIGINT,
+           'rolled_up',
+           array_to_string(list_filter(['PU', 'BPU', 'JAKON', 'PMI'],
+               lambda s: list_contains(flatten(list(string_split(segments_reported, ','))), s)), ','),
+           NULL::BIGINT,
            count(*) FILTER (WHERE is_complete),
            (SELECT subregions FROM ref.regions WHERE region_code = 'ID'),
            count(*) FILTER (WHERE is_complete) = (SELECT subregions FROM ref.regions WHERE region_code = 'ID')
@@ -60,14 +70,14 @@ national AS (
     GROUP BY period, segment
 )
 SELECT period, region_code, segment, active_participants, new_participants, inactive_participants,
-       'reported' AS participants_source, NULL::BIGINT AS kabkota_sum, NULL::BIGINT AS regions_reporting,
-       NULL::BIGINT AS regions_expected, is_complete
+       'reported' AS participants_source, segments_reported, NULL::BIGINT AS kabkota_sum, NULL::BIGINT AS regions_reporting,
+       NULL::BIGINT AS regions_expected, true AS is_complete
 FROM kabkota
 UNION ALL SELECT * FROM province
 UNION ALL SELECT * FROM national
 ORDER BY period, region_code, segment;
 
-COMMENT ON TABLE core.participation IS 'Active participants per period x region x segment (PU, BPU, JAKON, PMI and ALL = their sum), at kab/kota, province and national level.';
+COMMENT ON TABLE core.participation IS 'Active participants per period x region x segment (PU, BPU, JAKON, PMI and ALL = the sum of the segments reported), at kab/kota, province and national level.';
 COMMENT ON COLUMN core.participation.period IS 'First day of the month';
 COMMENT ON COLUMN core.participation.region_code IS 'Kemendagri code (ID = national)';
 COMMENT ON COLUMN core.participation.segment IS 'PU | BPU | JAKON | PMI | ALL';
@@ -75,7 +85,8 @@ COMMENT ON COLUMN core.participation.active_participants IS 'Active participants
 COMMENT ON COLUMN core.participation.new_participants IS 'New participants in the month, where reported';
 COMMENT ON COLUMN core.participation.inactive_participants IS 'Non-active participants, where reported';
 COMMENT ON COLUMN core.participation.participants_source IS 'reported: the figure comes from a file for this region; rolled_up: summed from the level below';
+COMMENT ON COLUMN core.participation.segments_reported IS 'Segments the figure is made of, e.g. PU,BPU,JAKON: for ALL the segments reported for that region and month; for a rollup those any region below reported';
 COMMENT ON COLUMN core.participation.kabkota_sum IS 'For province rows: the sum of its kab/kota rows, to compare with a reported province figure';
-COMMENT ON COLUMN core.participation.regions_reporting IS 'For province and national rows: regions of the level below with a complete figure';
+COMMENT ON COLUMN core.participation.regions_reporting IS 'For province and national rows: regions of the level below with a figure for this segment (complete provinces for national)';
 COMMENT ON COLUMN core.participation.regions_expected IS 'For province and national rows: how many regions the level below has';
-COMMENT ON COLUMN core.participation.is_complete IS 'True when the figure covers the whole region: every segment (for ALL) and every region below (for a rollup)';
+COMMENT ON COLUMN core.participation.is_complete IS 'True when the figure covers the whole region: reported for the region itself, or rolled up from every region below. ALL is complete whichever segments were reported (see segments_reported)';

@@ -8,6 +8,7 @@ FROM (
     UNION ALL BY NAME SELECT * FROM staging.workforce_files
     UNION ALL BY NAME SELECT * FROM staging.targets_files
     UNION ALL BY NAME SELECT * FROM staging.potential_files
+    UNION ALL BY NAME SELECT * FROM staging.statements_files
     UNION ALL BY NAME SELECT * FROM staging.rentan_files
 )
 ORDER BY source, file_path;
@@ -15,7 +16,7 @@ ORDER BY source, file_path;
 COMMENT ON TABLE dq.file_ledger IS 'One row per raw file seen: what was read, loaded, rejected and skipped, and why a file failed. For every file rows_read = rows_loaded + rows_rejected + rows_skipped.';
 COMMENT ON COLUMN dq.file_ledger.file_path IS 'Path of the file under the raw folder (JAMSOSTEK_RAW_DIR), e.g. participation/2021-09_kepesertaan_jatim.csv';
 COMMENT ON COLUMN dq.file_ledger.sha256 IS 'SHA-256 of the file content when it was read';
-COMMENT ON COLUMN dq.file_ledger.source IS 'Raw source (the folder): participation | workforce | targets | potential | rentan';
+COMMENT ON COLUMN dq.file_ledger.source IS 'Raw source (the folder): participation | workforce | targets | potential | statements | rentan';
 COMMENT ON COLUMN dq.file_ledger.rows_read IS 'Non-blank rows below the header; in a wide layout each value cell (a segment or a year of a region) counts as a row';
 COMMENT ON COLUMN dq.file_ledger.rows_loaded IS 'Rows that passed every check and were staged';
 COMMENT ON COLUMN dq.file_ledger.rows_rejected IS 'Rows sent to dq.rejected_rows';

@@ -26,8 +26,10 @@ SELECT
         CASE m.segment WHEN 'ALL' THEN 'bps_employed' WHEN 'PU' THEN 'bps_formal' WHEN 'BPU' THEN 'bps_informal' END
     END AS workforce_basis,
     CASE WHEN m.denominator IS NOT NULL THEN m.bps_year END::INTEGER AS workforce_year,
-    -- A rollup that misses some kab/kota would understate coverage, so it gets none.
+    -- Computed whenever there is a denominator, whichever segments were reported (segments_reported says which);
+    -- only a rollup that misses whole kab/kota gets none, because it would understate coverage.
     CASE WHEN m.denominator > 0 AND m.is_complete THEN 100.0 * m.active_participants / m.denominator END AS coverage_pct,
+    m.segments_reported,
     m.participants_source,
     m.regions_reporting::INTEGER AS regions_reporting,
     m.regions_expected::INTEGER AS regions_expected,
@@ -36,7 +38,7 @@ FROM with_denominator m
 JOIN ref.regions r USING (region_code)
 ORDER BY period, region_code = 'ID' DESC, region_code, segment;
 
-COMMENT ON TABLE marts.coverage IS 'Employment social-security coverage (UCJ): one row per period x region_code x segment. Kab/kota rows as reported; province rows as reported or rolled up from kab/kota; national (ID) rolled up from provinces.';
+COMMENT ON TABLE marts.coverage IS 'Employment social-security coverage (UCJ): one row per period x region_code x segment. ALL is the sum of the segments reported (segments_reported). Kab/kota rows as reported; province rows as reported or rolled up from kab/kota; national (ID) rolled up from provinces.';
 COMMENT ON COLUMN marts.coverage.period IS 'First day of the month';
 COMMENT ON COLUMN marts.coverage.region_code IS 'Kemendagri code: 35 (province), 35.75 (kab/kota), ID (national)';
 COMMENT ON COLUMN marts.coverage.region_name IS 'Official region name, e.g. Kota Pasuruan';
@@ -47,8 +49,9 @@ COMMENT ON COLUMN marts.coverage.active_participants IS 'Active participants (pe
 COMMENT ON COLUMN marts.coverage.workforce IS 'The denominator: BPS employed persons (ALL), formal (PU) or informal (BPU) workers; NULL for JAKON and PMI and where BPS has no figure';
 COMMENT ON COLUMN marts.coverage.workforce_basis IS 'bps_employed for ALL, bps_formal for PU, bps_informal for BPU; NULL when there is no denominator';
 COMMENT ON COLUMN marts.coverage.workforce_year IS 'BPS year of the denominator: the latest year at or before the period''s year';
-COMMENT ON COLUMN marts.coverage.coverage_pct IS 'active_participants / workforce x 100. NULL without a denominator or when the figure is incomplete (is_complete = false). Values above 100 are kept and flagged by a check';
+COMMENT ON COLUMN marts.coverage.coverage_pct IS 'active_participants / workforce x 100, whichever segments were reported. NULL without a denominator or for a rollup that misses whole kab/kota (is_complete = false). Values above 100 are kept and flagged by a check';
+COMMENT ON COLUMN marts.coverage.segments_reported IS 'Segments active_participants is made of, e.g. PU,BPU: for ALL the segments the source reported for that region and month (reports often list only PU and BPU); a check lists ALL rows missing PU or BPU';
 COMMENT ON COLUMN marts.coverage.participants_source IS 'reported: from a file for this region; rolled_up: summed from the level below';
-COMMENT ON COLUMN marts.coverage.regions_reporting IS 'Rolled-up rows: regions of the level below with a figure (kab/kota for a province, complete provinces for ID)';
+COMMENT ON COLUMN marts.coverage.regions_reporting IS 'Rolled-up rows: regions of the level below with a figure for this segment (kab/kota for a province, complete provinces for ID)';
 COMMENT ON COLUMN marts.coverage.regions_expected IS 'Province and national rows: regions the level below has';
-COMMENT ON COLUMN marts.coverage.is_complete IS 'True when active_participants covers the whole region: all four segments (for ALL) and every region below (for a rollup). Incomplete rows get no coverage_pct';
+COMMENT ON COLUMN marts.coverage.is_complete IS 'False only for a rollup that misses whole regions below (regions_reporting < regions_expected); such rows keep their participants but get no coverage_pct';

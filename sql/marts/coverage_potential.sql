@@ -30,9 +30,13 @@ SELECT
     b.source AS denominator_source,
     b.bps_employed::BIGINT AS bps_employed,
     b.bps_year::INTEGER AS bps_year,
-    coalesce(b.potential_workers > b.bps_employed, false) AS exceeds_bps_employed
+    coalesce(b.potential_workers > b.bps_employed, false) AS exceeds_bps_employed,
+    -- The BPS-based figure of marts.coverage beside it: official UCJ statements often use the other one.
+    c.coverage_pct AS bps_coverage_pct,
+    c.workforce_basis AS bps_basis
 FROM with_bps b
 JOIN ref.regions r USING (region_code)
+LEFT JOIN marts.coverage c ON c.period = b.period AND c.region_code = b.region_code AND c.segment = b.segment
 ORDER BY period, region_code, segment;
 
 COMMENT ON TABLE marts.coverage_potential IS 'Coverage against a potential or eligible-worker figure from planning documents (workforce_basis = potential): one row per period x region_code x segment that has such a figure. exceeds_bps_employed flags a denominator that cannot be true.';
@@ -51,3 +55,5 @@ COMMENT ON COLUMN marts.coverage_potential.denominator_source IS 'Who published 
 COMMENT ON COLUMN marts.coverage_potential.bps_employed IS 'BPS employed persons in the region (latest year at or before workforce_year), for comparison';
 COMMENT ON COLUMN marts.coverage_potential.bps_year IS 'BPS year of bps_employed';
 COMMENT ON COLUMN marts.coverage_potential.exceeds_bps_employed IS 'True when the potential is larger than all employed persons BPS counts: the denominator cannot be true, so neither can the percentage';
+COMMENT ON COLUMN marts.coverage_potential.bps_coverage_pct IS 'coverage_pct of marts.coverage for the same period, region and segment (BPS denominator), to read beside the potential-based figure';
+COMMENT ON COLUMN marts.coverage_potential.bps_basis IS 'Denominator of bps_coverage_pct: bps_employed (ALL), bps_formal (PU) or bps_informal (BPU); NULL when BPS has none';

@@ -3,8 +3,21 @@ CREATE SCHEMA IF NOT EXISTS marts;
 
 CREATE OR REPLACE TABLE marts.participation_trend AS
 WITH figures AS (
-    -- Incomplete rollups would show regions dropping in and out as growth, so they take no part in changes.
-    SELECT period, region_code, segment, active_participants, is_complete FROM core.participation
+    -- Incomplete rollups would show regions dropping in and out as growth, and an ALL made of other segments
+    -- (PU+BPU one month, PU+BPU+JAKON the next) a segment appearing, so neither takes part in changes.
+    SELECT period, region_code, segment, active_participants, segments_reported, is_complete FROM core.participation
+),
+compared AS (
+    SELECT f.*,
+           prev.active_participants AS previous_month,
+           f.is_complete AND prev.is_complete AND f.segments_reported = prev.segments_reported AS month_comparable,
+           last_year.active_participants AS last_year,
+           f.is_complete AND last_year.is_complete AND f.segments_reported = last_year.segments_reported AS year_comparable
+    FROM figures f
+    LEFT JOIN figures prev
+        ON prev.region_code = f.region_code AND prev.segment = f.segment AND prev.period = f.period - INTERVAL 1 MONTH
+    LEFT JOIN figures last_year
+        ON last_year.region_code = f.region_code AND last_year.segment = f.segment AND last_year.period = f.period - INTERVAL 12 MONTH
 )
 SELECT
     f.period::DATE AS period,
@@ -13,16 +26,12 @@ SELECT
     r.region_level,
     f.segment,
     f.active_participants::BIGINT AS active_participants,
-    CASE WHEN f.is_complete AND prev.is_complete THEN f.active_participants - prev.active_participants END::BIGINT AS mom_change,
-    CASE WHEN f.is_complete AND last_year.is_complete THEN f.active_participants - last_year.active_participants END::BIGINT AS yoy_change,
-    CASE WHEN f.is_complete AND last_year.is_complete AND last_year.active_participants > 0
-         THEN 100.0 * (f.active_participants - last_year.active_participants) / last_year.active_participants END AS yoy_pct
-FROM figures f
+    f.segments_reported,
+    CASE WHEN f.month_comparable THEN f.active_participants - f.previous_month END::BIGINT AS mom_change,
+    CASE WHEN f.year_comparable THEN f.active_participants - f.last_year END::BIGINT AS yoy_change,
+    CASE WHEN f.year_comparable AND f.last_year > 0 THEN 100.0 * (f.active_participants - f.last_year) / f.last_year END AS yoy_pct
+FROM compared f
 JOIN ref.regions r USING (region_code)
-LEFT JOIN figures prev
-    ON prev.region_code = f.region_code AND prev.segment = f.segment AND prev.period = f.period - INTERVAL 1 MONTH
-LEFT JOIN figures last_year
-    ON last_year.region_code = f.region_code AND last_year.segment = f.segment AND last_year.period = f.period - INTERVAL 12 MONTH
 ORDER BY period, region_code = 'ID' DESC, region_code, segment;
 
 COMMENT ON TABLE marts.participation_trend IS 'Growth of active participants: one row per period x region_code x segment, with the change from the previous month and from the same month a year earlier.';
@@ -32,6 +41,7 @@ COMMENT ON COLUMN marts.participation_trend.region_name IS 'Official region name
 COMMENT ON COLUMN marts.participation_trend.region_level IS 'national | province | regency | city';
 COMMENT ON COLUMN marts.participation_trend.segment IS 'PU | BPU | JAKON | PMI | ALL';
 COMMENT ON COLUMN marts.participation_trend.active_participants IS 'Active participants in the month';
-COMMENT ON COLUMN marts.participation_trend.mom_change IS 'Change from the previous month; NULL when that month has no (complete) figure';
-COMMENT ON COLUMN marts.participation_trend.yoy_change IS 'Change from the same month one year earlier; NULL when that month has no (complete) figure';
+COMMENT ON COLUMN marts.participation_trend.segments_reported IS 'Segments the figure is made of (see marts.coverage.segments_reported)';
+COMMENT ON COLUMN marts.participation_trend.mom_change IS 'Change from the previous month; NULL when that month has no complete figure or (for ALL) was made of other segments';
+COMMENT ON COLUMN marts.participation_trend.yoy_change IS 'Change from the same month one year earlier; NULL when that month has no complete figure or (for ALL) was made of other segments';
 COMMENT ON COLUMN marts.participation_trend.yoy_pct IS 'yoy_change as a percentage of the figure one year earlier';
