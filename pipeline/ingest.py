@@ -25,7 +25,7 @@ from pipeline.denominators import parse_denominator_kind
 from pipeline.layouts import classify_row, expand, period_from_title
 from pipeline.numbers import parse_number
 from pipeline.periods import parse_period, parse_year
-from pipeline.readers import FileUnreadable, Header, HeaderSynonyms, Sheet, WideColumn, is_blank, read_sheets, sha256_of
+from pipeline.readers import FileUnreadable, Header, HeaderSynonyms, Sheet, WideColumn, is_blank, read_workbook, sha256_of
 from pipeline.regions import RegionMatcher
 from pipeline.segments import SEGMENTS, SegmentError, parse_segment
 
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 PROVENANCE_COLUMNS = ["file_path", "sheet", "row_number", "file_sha256"]
 LEDGER_COLUMNS = [
     "file_path", "sha256", "source", "rows_read", "rows_loaded", "rows_rejected", "rows_skipped", "skipped_detail",
-    "status", "error", "loaded_at", "ingest_version", "aliases_used",
+    "status", "error", "loaded_at", "ingest_version", "aliases_used", "notes",
 ]  # fmt: skip
 REJECTION_COLUMNS = ["source", "file_path", "sheet", "row_number", "column_name", "value", "check_name", "reason"]
 TOTAL_COLUMNS = ["source", "file_path", "sheet", "row_number", "label", "scope", "period", "year", "segment", "stated_value"]
@@ -81,6 +81,7 @@ class FileResult:
     error: str | None = None
     aliases_used: list[str] = field(default_factory=list)
     headers: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, field) -> header text in the file
+    notes: list[str] = field(default_factory=list)  # what was deliberately left unread, e.g. a hidden sheet
 
     @property
     def rows_loaded(self) -> int:
@@ -107,6 +108,7 @@ class FileResult:
             "loaded_at": loaded_at,
             "ingest_version": ingest_version,
             "aliases_used": self.aliases_used,
+            "notes": "; ".join(self.notes) or None,
         }
 
 
@@ -122,13 +124,31 @@ def relative_path(path: Path, raw_dir: Path) -> str:
     return path.relative_to(raw_dir).as_posix() if path.is_relative_to(raw_dir) else str(path)
 
 
+def outside_raw_dir(path: Path, raw_dir: Path) -> str | None:
+    """Why a path is not read, when it is a link (or lies in a linked folder) leading outside the raw folder."""
+    target = path.resolve()
+    if target.is_relative_to(Path(raw_dir).resolve()):
+        return None
+    return f"{path.name}: a link to {target}, outside the raw folder; links are not followed there (copy the file in instead)"
+
+
+def file_hash(path: Path, raw_dir: Path) -> str:
+    """The content hash of a raw file; a link leading outside the raw folder is named by its target, never read."""
+    if outside_raw_dir(path, raw_dir):
+        return "link:" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()
+    return sha256_of(path)
+
+
 def ingest_file(path: Path, raw_dir: Path, spec: SourceSpec, synonyms: HeaderSynonyms, matcher: RegionMatcher) -> FileResult:
     relative = relative_path(path, Path(raw_dir))
-    result = FileResult(spec.name, relative, sha256_of(path))
+    result = FileResult(spec.name, relative, file_hash(path, raw_dir))
     matcher.aliases_used.clear()
     try:
-        sheets = read_sheets(path)
-        tables = _locate_tables(path, sheets, spec, synonyms)
+        if reason := outside_raw_dir(path, raw_dir):
+            raise FileUnreadable(reason)
+        workbook = read_workbook(path)
+        result.notes += [f"hidden sheet '{name}' not read" for name in workbook.hidden]
+        tables = _locate_tables(path, workbook.sheets, spec, synonyms)
     except FileUnreadable as error:
         result.error = str(error)
         return result
@@ -185,6 +205,8 @@ def _locate_tables(path: Path, sheets: list[Sheet], spec: SourceSpec, synonyms: 
     tables = [(sheet, header) for sheet in sheets if (header := synonyms.locate(spec.name, sheet, spec.required, spec.wide))]
     if tables:
         return tables
+    if not sheets:
+        raise FileUnreadable(f"{path.name}: the workbook has no visible sheet (hidden sheets are not read)")
     if all(not any(not is_blank(r) for r in sheet.rows) for sheet in sheets):
         raise FileUnreadable(f"{path.name}: the file has no rows")
     missing = synonyms.missing(spec.name, max(sheets, key=lambda s: len(s.rows)), spec.required, spec.wide)
@@ -510,7 +532,7 @@ class FilePlan:
 def plan_files(raw_dir: Path, source: str, known: dict[str, tuple[str, str, str]], ingest_version: str) -> FilePlan:
     """Which files of a source to read again, given the last run's ledger (file -> sha256, version, status)."""
     present = {relative_path(p, raw_dir): p for p in raw_files(raw_dir, source)}
-    hashes = {rel: sha256_of(p) for rel, p in present.items()}
+    hashes = {rel: file_hash(p, raw_dir) for rel, p in present.items()}
     unchanged = sorted(
         rel for rel in present
         if rel in known and known[rel][0] == hashes[rel] and known[rel][1] == ingest_version and known[rel][2] != "failed"
@@ -565,7 +587,7 @@ def folder_state(raw_dir: Path, source: str) -> str:
 
 def content_version(raw_dir: Path, source: str) -> str:
     """The data version of a source folder: its file names and their content hashes (touching a file changes nothing)."""
-    return version_of({relative_path(p, Path(raw_dir)): sha256_of(p) for p in raw_files(raw_dir, source)})
+    return version_of({relative_path(p, Path(raw_dir)): file_hash(p, raw_dir) for p in raw_files(raw_dir, source)})
 
 
 def version_of(hashes: dict[str, str]) -> str:

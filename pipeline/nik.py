@@ -20,6 +20,7 @@ import pandas as pd
 
 LARGEST_EXACT_FLOAT = 2**53  # a number cell above this cannot hold all 16 digits exactly
 PII_KEY_VARIABLE = "JAMSOSTEK_PII_KEY"
+REKEY_VARIABLE = "JAMSOSTEK_PII_REKEY"
 
 
 class MissingKey(RuntimeError):
@@ -110,6 +111,32 @@ def pseudonymise(digits: pd.Series, key: str) -> pd.Series:
         return state.hexdigest()[:32]
 
     return digits.map(worker_key)
+
+
+def key_check(key: str) -> str:
+    """A fingerprint of the key, kept in the warehouse to notice a changed key; it reveals nothing of the key."""
+    return hmac.new(key.encode(), b"jamsostek-coverage: which key made these worker_keys", hashlib.sha256).hexdigest()[:16]
+
+
+class KeyChanged(RuntimeError):
+    pass
+
+
+def ensure_same_key(recorded: str | None, key: str, rekey: bool) -> bool:
+    """Whether every roster must be pseudonymised again; raises KeyChanged rather than mix two keys' pseudonyms.
+
+    A worker_key made under one key never matches the same person's under another, so a warehouse holding both
+    would count people twice and hide double payments.
+    """
+    if recorded is None or recorded == key_check(key):
+        return False
+    if rekey:
+        return True
+    raise KeyChanged(
+        f"{PII_KEY_VARIABLE} is not the key this warehouse's worker_keys were made with, and mixing the two would count "
+        f"every person twice. Set the key used before, or, to change keys on purpose, run once with {REKEY_VARIABLE}=1: "
+        "every roster is then read again under the new key."
+    )
 
 
 def pii_key(environ: dict, allow_demo: bool) -> str:

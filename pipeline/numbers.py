@@ -14,6 +14,9 @@ NULL_TEXTS = {"", "-", "--", "–", "—", "n/a", "na", "nan", "null", "none", "
 SCALE_WORDS = {"ribu": 1_000, "rb": 1_000, "juta": 1_000_000, "jt": 1_000_000, "miliar": 1_000_000_000, "milyar": 1_000_000_000}
 
 
+EXCEL_ERROR = re.compile(r"#(NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|ERROR)")
+
+
 class NumberError(ValueError):
     """A cell that is not a usable number; the message says why."""
 
@@ -36,6 +39,8 @@ def parse_number(value: object, *, whole: bool = False) -> float | None:
     text = str(value).strip().replace("\u00a0", " ")
     if text.lower() in NULL_TEXTS:
         return None
+    if EXCEL_ERROR.fullmatch(text):
+        raise NumberError(f"{text!r} is an Excel error: the formula behind this cell failed; fix it in the workbook")
     negative = text.startswith("-") or (text.startswith("(") and text.endswith(")"))
     body = text.strip("()").lstrip("-").rstrip("%").strip()
     body = re.sub(r"^(rp\.?|idr)\s*", "", body, flags=re.IGNORECASE)

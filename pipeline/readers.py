@@ -12,14 +12,25 @@ import hashlib
 import io
 import re
 import tomllib
+import xml.etree.ElementTree as ElementTree
+import zipfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from python_calamine import CalamineWorkbook
+import numpy as np
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 READABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt"}
 HEADER_SEARCH_ROWS = 30  # title and period rows sit above the header; the header is never lower than this
+
+# Limits that keep a hostile or broken file from exhausting memory; a file beyond them is refused with a message.
+MAX_TABLE_CSV_BYTES = 100 * 1024**2  # a report, BPS table, target or statement csv is read whole; a national one is < 1 MB
+MAX_LINE_BYTES = 1024**2  # no row of a table or roster is anywhere near a megabyte; one such line is not a table
+MAX_UNZIPPED_BYTES = 2 * 1024**3  # what a workbook may expand to, all parts together
+MAX_ZIP_RATIO = 200  # real sheets compress about 10:1; a part over 20 MB compressing beyond this is a zip bomb
+ZIP_RATIO_FLOOR = 20 * 1024**2
+ZIPPED_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
 
 
 class FileUnreadable(Exception):
@@ -69,19 +80,187 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass
+class Workbook:
+    """The visible sheets of a workbook, read; hidden sheets are named, never read."""
+
+    sheets: list[Sheet]
+    hidden: list[str]
+
+
 def read_sheets(path: Path) -> list[Sheet]:
+    return read_workbook(path).sheets
+
+
+def read_workbook(path: Path) -> Workbook:
+    check_readable(path)
+    if path.suffix.lower() in (".csv", ".txt"):
+        if path.stat().st_size > MAX_TABLE_CSV_BYTES:
+            raise FileUnreadable(
+                f"{path.name}: {path.stat().st_size / 1024**2:,.0f} MB is too large for this kind of table (the limit is "
+                f"{MAX_TABLE_CSV_BYTES / 1024**2:,.0f} MB); is it the right file?"
+            )
+        check_line_lengths(path)
+        return Workbook([Sheet("", _read_csv(path))], [])
+    workbook = open_workbook(path)
+    errors = excel_error_cells(path)
+    try:
+        visible, hidden = visible_sheets(workbook)
+        sheets = []
+        for name in visible:
+            sheet = workbook.get_sheet_by_name(name)
+            sheets.append(Sheet(name, with_error_values(sheet.to_python(), sheet.start, errors.get(name, {}))))
+    except Exception as error:  # calamine raises several error types for corrupt workbooks
+        raise FileUnreadable(f"{path.name}: not a readable spreadsheet ({error})") from None
+    return Workbook(sheets, hidden)
+
+
+def check_readable(path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix not in READABLE_SUFFIXES:
         raise FileUnreadable(f"{path.name}: '{suffix}' files are not read; use .xlsx or .csv")
     if path.stat().st_size == 0:
         raise FileUnreadable(f"{path.name}: the file is empty (0 bytes)")
-    if suffix in (".csv", ".txt"):
-        return [Sheet("", _read_csv(path))]
+
+
+def open_workbook(path: Path) -> CalamineWorkbook:
+    """Open a workbook with calamine after checking that it does not expand beyond what memory allows."""
+    if path.suffix.lower() in ZIPPED_SUFFIXES:
+        _check_expansion(path)
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        return [Sheet(name, workbook.get_sheet_by_name(name).to_python()) for name in workbook.sheet_names]
+        return CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises several error types for corrupt workbooks
         raise FileUnreadable(f"{path.name}: not a readable spreadsheet ({error})") from None
+
+
+def visible_sheets(workbook: CalamineWorkbook) -> tuple[list[str], list[str]]:
+    """(visible sheet names, hidden sheet names): a hidden sheet holds lookups or superseded figures, not the report."""
+    visible = [m.name for m in workbook.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
+    return visible, [m.name for m in workbook.sheets_metadata if m.visible != SheetVisibleEnum.Visible]
+
+
+def _check_expansion(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise FileUnreadable(f"{path.name}: not a readable spreadsheet ({error})") from None
+    total = sum(p.file_size for p in parts)
+    if total > MAX_UNZIPPED_BYTES:
+        raise FileUnreadable(
+            f"{path.name}: the workbook expands to {total / 1024**3:,.1f} GB, more than the {MAX_UNZIPPED_BYTES / 1024**3:,.0f} GB "
+            "allowed; split it or send it as csv"
+        )
+    for part in parts:
+        if part.file_size > ZIP_RATIO_FLOOR and part.file_size > MAX_ZIP_RATIO * max(part.compress_size, 1):
+            raise FileUnreadable(
+                f"{path.name}: part {part.filename} expands {part.file_size // max(part.compress_size, 1):,} times "
+                f"(to {part.file_size / 1024**2:,.0f} MB); real spreadsheets expand about 10 times, so it is refused as a zip bomb"
+            )
+
+
+_ERROR_MARK = b't="e"'
+
+
+def excel_error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Cells whose formula ended in an error (#REF!, #DIV/0!, #N/A ...), per sheet name: (row, column) -> error text.
+
+    calamine reads such a cell as an empty string, which would make a broken formula look like a blank; the
+    sheet XML is scanned for error cells (cheaply: most sheets have none) so that they reach the row checks.
+    """
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name, part in _sheet_parts(archive).items():
+                if not _contains(archive, part, _ERROR_MARK):
+                    continue
+                with archive.open(part) as xml:
+                    found[name] = _error_cells(xml)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+        return {}  # calamine reports a broken workbook in its own words
+    return found
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its XML part, from xl/workbook.xml and its relationships."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}  # fmt: skip
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target") for rel in rels}
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    parts = {}
+    for sheet in book.iterfind("m:sheets/m:sheet", ns):
+        target = targets.get(sheet.get(f"{{{ns['r']}}}id"), "")
+        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+    return parts
+
+
+def _contains(archive: zipfile.ZipFile, part: str, needle: bytes) -> bool:
+    with archive.open(part) as stream:
+        tail = b""
+        while block := stream.read(1 << 20):
+            if needle in tail + block:
+                return True
+            tail = block[-len(needle) :]
+    return False
+
+
+def _error_cells(xml) -> dict[tuple[int, int], str]:
+    cells = {}
+    for _, element in ElementTree.iterparse(xml):
+        if element.tag.endswith("}c"):
+            if element.get("t") == "e":
+                value = next((child.text for child in element if child.tag.endswith("}v")), None)
+                cells[_cell_index(element.get("r"))] = value or "#ERROR"
+            element.clear()
+    return cells
+
+
+def _cell_index(reference: str) -> tuple[int, int]:
+    """'C12' -> (11, 2), 0-based."""
+    letters = re.match(r"[A-Z]+", reference).group(0)
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - 64
+    return int(reference[len(letters) :]) - 1, column - 1
+
+
+def with_error_values(rows: list[list[object]], start: tuple[int, int] | None, errors: dict[tuple[int, int], str]) -> list[list[object]]:
+    """Put each error cell's text ('#REF!') back where calamine left an empty string."""
+    first_row, first_column = start or (0, 0)
+    for (row, column), text in errors.items():
+        r, c = row - first_row, column - first_column
+        if 0 <= r < len(rows) and 0 <= c < len(rows[r]):
+            rows[r][c] = text
+    return rows
+
+
+def check_line_lengths(path: Path, limit: int = MAX_LINE_BYTES) -> None:
+    """Refuse a text file with a line longer than `limit` bytes before anything reads it line by line."""
+    line, since_newline = 1, 0
+    with open(path, "rb") as f:
+        while block := f.read(8 << 20):
+            newlines = np.flatnonzero(np.frombuffer(block, np.uint8) == 10)
+            if len(newlines):
+                gaps = np.diff(newlines, prepend=-1 - since_newline) - 1
+                worst = int(gaps.argmax())
+                if gaps[worst] > limit:
+                    raise FileUnreadable(_long_line(path, line + worst, int(gaps[worst]), limit))
+                since_newline = len(block) - 1 - int(newlines[-1])
+                line += len(newlines)
+            else:
+                since_newline += len(block)
+            if since_newline > limit:
+                raise FileUnreadable(_long_line(path, line, since_newline, limit))
+
+
+def _long_line(path: Path, line: int, length: int, limit: int) -> str:
+    return (
+        f"{path.name}: line {line:,} is longer than {limit / 1024**2:,.0f} MB ({length:,} bytes or more) and no table row is; "
+        "the file is refused unread (is it a data file at all?)"
+    )
 
 
 def _read_csv(path: Path, max_rows: int | None = None) -> list[list[object]]:
@@ -91,7 +270,10 @@ def _read_csv(path: Path, max_rows: int | None = None) -> list[list[object]]:
     if "\x00" in text:
         raise FileUnreadable(f"{path.name}: binary content in a .csv file (is it a renamed spreadsheet?)")
     rows = csv.reader(io.StringIO(text), delimiter=delimiter)
-    return [list(row) for _, row in zip(range(max_rows or 10**12), rows)]
+    try:
+        return [list(row) for _, row in zip(range(max_rows or 10**12), rows)]
+    except csv.Error as error:
+        raise FileUnreadable(f"{path.name}: line {rows.line_num:,} cannot be read as csv ({error})") from None
 
 
 def _head_bytes(path: Path, lines: int) -> bytes:

@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Iterator
 
 import pandas as pd
-from python_calamine import CalamineWorkbook
 
 from pipeline import nik
 from pipeline.periods import parse_period
-from pipeline.readers import FileUnreadable, HeaderSynonyms, Sheet, csv_dialect, is_blank, read_csv_head
+from pipeline.readers import (
+    FileUnreadable, HeaderSynonyms, Sheet, check_line_lengths, check_readable, csv_dialect, excel_error_cells, is_blank, open_workbook,
+    read_csv_head, visible_sheets,
+)  # fmt: skip
 from pipeline.regions import RegionMatcher
 
 SOURCE = "rentan"
@@ -37,12 +39,16 @@ class Chunk:
     cells: pd.DataFrame  # one column per field (never the name), plus row_number
 
 
-def read_chunks(path: Path, synonyms: HeaderSynonyms) -> Iterator[Chunk]:
-    """The data rows of a roster in chunks; raises FileUnreadable for a file with no usable header."""
+def read_chunks(path: Path, synonyms: HeaderSynonyms, notes: list[str] | None = None) -> Iterator[Chunk]:
+    """The data rows of a roster in chunks; raises FileUnreadable for a file with no usable header.
+
+    What is deliberately left unread (a hidden sheet) is appended to `notes`, for the ledger.
+    """
+    check_readable(path)
     if path.suffix.lower() in (".csv", ".txt"):
         yield from _csv_chunks(path, synonyms)
     else:
-        yield from _xlsx_chunks(path, synonyms)
+        yield from _xlsx_chunks(path, synonyms, notes if notes is not None else [])
 
 
 def _fields(header) -> tuple[dict[int, str], dict[str, str]]:
@@ -63,6 +69,7 @@ def _locate(path: Path, sheet: Sheet, synonyms: HeaderSynonyms):
 
 
 def _csv_chunks(path: Path, synonyms: HeaderSynonyms) -> Iterator[Chunk]:
+    check_line_lengths(path)  # before anything reads a line: one absurdly long line would be held whole
     header = _locate(path, read_csv_head(path), synonyms)
     positions, texts = _fields(header)
     with open(path, "rb") as f:
@@ -80,14 +87,30 @@ def _csv_chunks(path: Path, synonyms: HeaderSynonyms) -> Iterator[Chunk]:
         yield Chunk("", texts, frame[~blank].replace("", None).reset_index(drop=True))
 
 
-def _xlsx_chunks(path: Path, synonyms: HeaderSynonyms) -> Iterator[Chunk]:
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises several error types for corrupt workbooks
-        raise FileUnreadable(f"{path.name}: not a readable spreadsheet ({error})") from None
+def _rows_with_errors(sheet, errors: dict[tuple[int, int], str]) -> Iterator[list]:
+    """The sheet's rows, each error cell's text ('#REF!') put back where calamine left an empty string."""
+    first_row, first_column = sheet.start or (0, 0)
+    by_row: dict[int, dict[int, str]] = {}
+    for (row, column), text in errors.items():
+        by_row.setdefault(row - first_row, {})[column - first_column] = text
+    for index, row in enumerate(sheet.iter_rows()):
+        if index in by_row:
+            row = list(row)
+            for column, text in by_row[index].items():
+                if 0 <= column < len(row):
+                    row[column] = text
+        yield row
+
+
+def _xlsx_chunks(path: Path, synonyms: HeaderSynonyms, notes: list[str]) -> Iterator[Chunk]:
+    workbook = open_workbook(path)
+    errors = excel_error_cells(path)
     found = False
-    for name in workbook.sheet_names:
-        rows = workbook.get_sheet_by_name(name).iter_rows()
+    visible, hidden = visible_sheets(workbook)
+    notes += [f"hidden sheet '{name}' not read" for name in hidden]
+    for name in visible:
+        sheet = workbook.get_sheet_by_name(name)
+        rows = _rows_with_errors(sheet, errors.get(name, {}))
         head = []
         for row in rows:
             head.append(row)
@@ -118,8 +141,9 @@ def _xlsx_chunks(path: Path, synonyms: HeaderSynonyms) -> Iterator[Chunk]:
         if buffer:
             yield flush()
     if not found:
-        [sheet] = [Sheet(n, workbook.get_sheet_by_name(n).to_python()[:40]) for n in workbook.sheet_names[:1]]
-        _locate(path, sheet, synonyms)
+        if not visible:
+            raise FileUnreadable(f"{path.name}: the workbook has no visible sheet (hidden sheets are not read)")
+        _locate(path, Sheet(visible[0], workbook.get_sheet_by_name(visible[0]).to_python()[:40]), synonyms)
 
 
 class RosterRules:
@@ -228,3 +252,17 @@ def kabkota_codes(reference_dir: Path, matcher: RegionMatcher) -> set[str]:
     codes = {r.region_code.replace(".", "") for r in matcher.regions.values() if r.region_level in ("regency", "city")}
     former = pd.read_csv(reference_dir / "former_kabkota_codes.csv", dtype=str)
     return codes | set(former["former_code"].str.replace(".", "", regex=False))
+
+
+def recorded_key_check(con) -> str | None:
+    """The fingerprint of the key the staged worker_keys were made with, if any rows were staged under one."""
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'staging' AND table_name = 'rentan_key'"
+    ).fetchone()[0]
+    row = con.execute("SELECT key_check FROM staging.rentan_key").fetchone() if exists else None
+    return row[0] if row else None
+
+
+def record_key_check(con, key_check: str, recorded_at) -> None:
+    con.execute("DELETE FROM staging.rentan_key")
+    con.execute("INSERT INTO staging.rentan_key VALUES (?, ?)", [key_check, recorded_at])

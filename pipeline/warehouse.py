@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import time
 from contextlib import contextmanager
@@ -54,7 +55,7 @@ def connect(warehouse_dir: Path, lock_wait_seconds: float | None = None) -> Iter
     path.parent.mkdir(parents=True, exist_ok=True)
     wait = float(os.environ.get("JAMSOSTEK_LOCK_WAIT_SECONDS", 120)) if lock_wait_seconds is None else lock_wait_seconds
     deadline = time.monotonic() + wait
-    delay = 0.2
+    delay, said = 0.2, False
     while True:
         try:
             con = duckdb.connect(str(path), config=CONNECTION_SETTINGS)
@@ -69,6 +70,9 @@ def connect(warehouse_dir: Path, lock_wait_seconds: float | None = None) -> Iter
                 continue
             if "lock" not in str(error).lower():
                 raise
+            if not said:  # say who holds it, once, so that a second `make run` does not look hung
+                said = True
+                log.warning("the working database is in use by another build (%s); waiting up to %.0fs for it to finish", _holder(error), wait)
             if time.monotonic() >= deadline:
                 raise WarehouseLocked(f"the working database {path} is locked by another process after waiting {wait:.0f}s: {error}") from None
             time.sleep(delay)
@@ -77,6 +81,12 @@ def connect(warehouse_dir: Path, lock_wait_seconds: float | None = None) -> Iter
         yield con
     finally:
         con.close()
+
+
+def _holder(error: Exception) -> str:
+    """'PID 1234' from DuckDB's lock error, or the error itself."""
+    found = re.search(r"PID \d+", str(error))
+    return found.group(0) if found else str(error)
 
 
 def sql_path(relative: str) -> Path:

@@ -6,7 +6,7 @@ import shutil
 import duckdb
 from python_calamine import CalamineWorkbook
 
-from pipeline import exports
+from pipeline import exports, report
 from pipeline.exports import EXPORTED_TABLES
 
 
@@ -59,3 +59,38 @@ def test_a_mart_longer_than_a_sheet_continues_and_an_empty_mart_keeps_its_header
     [(expected,)] = con.execute("SELECT count(*) FROM marts.coverage").fetchall()
     assert [len(s) - 1 for s in sheets] == [4000, 4000, expected - 8000]
     assert book.get_sheet_by_name("funding_overlaps").to_python()[0][:2] == ["Period", "Region code"]
+
+
+def test_report_checks_statements_and_sets_denominators_side_by_side(demo_warehouse):
+    folder, _ = demo_warehouse
+    page = (folder / "report" / "laporan_cakupan.html").read_text(encoding="utf-8")
+    assert "Pemeriksaan pernyataan publik" in page and "BALI-2025-03-31" in page
+    assert "Arithmetic: 935,079 of 1,873,899 is 49.90%, not the stated 50.88%" in page
+    assert "Penyebut berdampingan" in page and "86.788" in page and "38,9%" in page and "29,1%" in page
+    book = CalamineWorkbook.from_path(str(folder / "exports" / "jamsostek_marts.xlsx"))
+    statements = book.get_sheet_by_name("statement_checks").to_python()
+    assert "Verdict" in statements[0] and len(statements) == 6
+
+
+def test_target_charts_are_named_by_a_safe_slug(demo_warehouse, demo):
+    folder, _ = demo_warehouse
+    con, _ = demo
+    for (target_id,) in con.execute("SELECT target_id FROM marts.target_progress").fetchall():
+        assert (folder / "report" / f"target_{target_id}.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_chart_that_fails_is_reported_and_the_rest_is_written(demo_warehouse, tmp_path, monkeypatch):
+    folder, _ = demo_warehouse
+    real_chart = report.target_chart
+
+    def fragile(con, target):
+        if target["target_id"] == "PSR-2022-70PCT":
+            raise ValueError("odd data")
+        return real_chart(con, target)
+
+    monkeypatch.setattr(report, "target_chart", fragile)
+    written = report.write_report(folder / "jamsostek.duckdb", tmp_path / "report")
+    assert written.failures == ["target 'PSR-2022-70PCT': chart failed: ValueError: odd data"]
+    page = written.page.read_text(encoding="utf-8")
+    assert "<h3>PSR-2022-70PCT</h3>" in page  # its figures are still shown, without the chart
+    assert (tmp_path / "report" / "target_PSR-2021-PLUS10.png").exists() and not (tmp_path / "report" / "target_PSR-2022-70PCT.png").exists()

@@ -275,3 +275,54 @@ def test_vulnerable_workers_count_a_person_once_and_show_double_payments(demo):
     assert province == insured["ALL"]
     status = dict(con.execute("SELECT target_id, status FROM marts.target_progress WHERE funding_source IS NOT NULL").fetchall())
     assert status == {"PSR-DBHCHT-2024": "achieved", "SUMSEL-APBD-90K": "missed"}
+
+
+def test_seed_statements_are_checked(demo):
+    con, _ = demo
+    checks = {r[0]: r[1:] for r in con.execute(
+        "SELECT statement_id, problem_count, arithmetic_ok, round(recomputed_pct, 2), warehouse_participants, round(warehouse_coverage_pct, 1), verdict "
+        "FROM marts.statement_checks"
+    ).fetchall()}  # fmt: skip
+    assert set(checks) == {"PBL-2021-09", "PSR-2021-09", "PSR-2024-08-UCJ", "SUMSEL-2024-03", "BALI-2025-03-31"}
+    # Bali, 31 March 2025: 935,079 of 1,873,899 is 49.90%, not the 50.88% said.
+    problems, arithmetic_ok, recomputed, _, _, verdict = checks["BALI-2025-03-31"]
+    assert (problems, arithmetic_ok, recomputed) == (1, False, 49.90) and verdict.startswith("Arithmetic: 935,079 of 1,873,899 is 49.90%")
+    # Sumatera Selatan: the sum holds (2.97 million of 30.2 million is 9.83%), the denominator cannot.
+    problems, arithmetic_ok, _, warehouse, _, verdict = checks["SUMSEL-2024-03"]
+    assert (problems, arithmetic_ok, warehouse) == (1, True, 2_968_660) and "more than all 4,400,000 employed persons" in verdict
+    # Kota Probolinggo and Kota Pasuruan, September 2021: about 23% and 24%, as the warehouse has them.
+    assert checks["PBL-2021-09"][0] == 0 and checks["PBL-2021-09"][4] == 23.0
+    assert checks["PSR-2021-09"][0] == 0 and checks["PSR-2021-09"][4] == 24.0
+    # Kota Pasuruan, August 2024: 33,759 of BPJS's UCJ denominator of 86,788 (38.90%), beside 29.1% of BPS employed.
+    assert checks["PSR-2024-08-UCJ"][:5] == (0, None, 38.90, 33_759, 29.1)
+
+
+def test_bps_and_ucj_denominators_side_by_side(demo):
+    con, _ = demo
+    row = one(con, "SELECT active_participants, workforce, round(coverage_pct, 2), bps_employed, round(bps_coverage_pct, 2), bps_basis "
+                   "FROM marts.coverage_potential WHERE region_code = '35.75' AND period = '2024-08-01' AND segment = 'ALL'")  # fmt: skip
+    assert row == (33_759, 86_788, 38.90, 115_844, 29.14, "bps_employed")
+
+
+def test_real_bps_denominators_for_jawa_timur(demo):
+    # BPS's published employed persons for 2023-2025 add up to the province totals.
+    con, _ = demo
+    totals = dict(con.execute("SELECT year, employed FROM core.workforce WHERE region_code = '35' AND year >= 2023").fetchall())
+    assert totals == {2023: 22_703_177, 2024: 23_361_110, 2025: 23_801_034}
+    (pasuruan,) = one(con, "SELECT workforce FROM marts.coverage WHERE region_code = '35.75' AND period = '2024-08-01' AND segment = 'ALL'")
+    assert pasuruan == 115_844
+
+
+def test_demo_denominators_are_the_published_bps_figures(demo):
+    from tests.conftest import SHARED_REFERENCE
+
+    published = SHARED_REFERENCE / "bps_employed_jatim_2023_2025.csv"
+    if not published.exists():
+        pytest.skip("../shared/reference is not beside this checkout")
+    con, _ = demo
+    with open(published, encoding="utf-8") as f:
+        expected = {(r["kemendagri_code"], int(r["year"])): int(r["employed"]) for r in csv.DictReader(f)}
+    loaded = {(code, year): employed for code, year, employed in con.execute(
+        "SELECT region_code, year, employed FROM core.workforce WHERE year >= 2023 AND region_code LIKE '35.%'"
+    ).fetchall()}  # fmt: skip
+    assert loaded == expected

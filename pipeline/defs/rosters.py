@@ -11,10 +11,10 @@ from pipeline.defs.ingest import INGEST_CODE
 from pipeline.defs.metadata import code_version, table_metadata
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.sources import raw_sources
-from pipeline.ingest import LEDGER_COLUMNS, FileResult, plan_files, version_of
+from pipeline.ingest import LEDGER_COLUMNS, FileResult, outside_raw_dir, plan_files, version_of
 from pipeline.readers import FileUnreadable, HeaderSynonyms
 from pipeline.regions import RegionMatcher
-from pipeline.rosters import SOURCE, RosterRules, kabkota_codes, process, read_chunks
+from pipeline.rosters import SOURCE, RosterRules, kabkota_codes, process, read_chunks, record_key_check, recorded_key_check
 from pipeline.settings import HEADER_SYNONYMS, PROJECT_ROOT, REFERENCE_DIR
 from pipeline.warehouse import insert_frame, known_files, prepare_staging, store_ingest
 
@@ -49,6 +49,14 @@ def rentan(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
                 raise dg.Failure(description=str(error), allow_retries=False) from None
             if key == nik.DEMO_KEY:
                 context.log.warning(f"{nik.PII_KEY_VARIABLE} is not set: using the documented demo key for the synthetic demo rosters")
+            try:
+                rekey = nik.ensure_same_key(None if full_reload else recorded_key_check(con), key, os.environ.get(nik.REKEY_VARIABLE) == "1")
+            except nik.KeyChanged as error:
+                raise dg.Failure(description=str(error), allow_retries=False) from None
+            if rekey:
+                context.log.warning(f"{nik.REKEY_VARIABLE}=1 and a new key: every roster is read again under it")
+                full_reload = True
+                plan = plan_files(raw_dir, SOURCE, {}, VERSION)
         rules = RosterRules(matcher, kabkota_codes(REFERENCE_DIR, matcher), key)
         loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         con.begin()
@@ -61,7 +69,9 @@ def rentan(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
             store_ingest(con, SOURCE, [relative], empty, empty, empty, empty, [])
             loaded = rejected = 0
             try:
-                for chunk in read_chunks(path, synonyms):
+                if reason := outside_raw_dir(path, raw_dir):
+                    raise FileUnreadable(reason)
+                for chunk in read_chunks(path, synonyms, result.notes):
                     staged, quarantine = process(chunk, rules, relative, result.sha256)
                     insert_frame(con, f"staging.{SOURCE}", staged)
                     insert_frame(con, f"staging.{SOURCE}_quarantine", quarantine)
@@ -79,6 +89,8 @@ def rentan(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> d
             insert_frame(con, f"staging.{SOURCE}_files", pd.DataFrame([ledger], columns=LEDGER_COLUMNS))
             context.log.info(f"{SOURCE} {number}/{len(plan.to_read)} {relative}: {ledger['status']}, {loaded} loaded, {rejected} rejected"
                              + (f" ({result.error})" if result.error else ""))  # fmt: skip
+        if key:
+            record_key_check(con, nik.key_check(key), loaded_at)
         con.commit()
         metadata = table_metadata(con, f"staging.{SOURCE}")
     return dg.MaterializeResult(

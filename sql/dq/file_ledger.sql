@@ -2,7 +2,7 @@
 CREATE SCHEMA IF NOT EXISTS dq;
 
 CREATE OR REPLACE TABLE dq.file_ledger AS
-SELECT file_path, sha256, source, rows_read, rows_loaded, rows_rejected, rows_skipped, skipped_detail, status, error, loaded_at, aliases_used
+SELECT file_path, sha256, source, rows_read, rows_loaded, rows_rejected, rows_skipped, skipped_detail, status, error, notes, loaded_at, aliases_used
 FROM (
     SELECT * FROM staging.participation_files
     UNION ALL BY NAME SELECT * FROM staging.workforce_files
@@ -24,5 +24,6 @@ COMMENT ON COLUMN dq.file_ledger.rows_skipped IS 'Non-data rows: totals (kept in
 COMMENT ON COLUMN dq.file_ledger.skipped_detail IS 'What the skipped rows were, e.g. "1 footnote, 2 section, 1 total"';
 COMMENT ON COLUMN dq.file_ledger.status IS 'loaded (all rows) | partial (some rows rejected) | failed (file not read; see error) | unchanged (same content as last run; its rows were kept, not read again)';
 COMMENT ON COLUMN dq.file_ledger.error IS 'Why a failed file could not be read, naming the file and the missing or broken thing';
+COMMENT ON COLUMN dq.file_ledger.notes IS 'What was deliberately left unread in a file that was read, e.g. "hidden sheet ''Lama'' not read"';
 COMMENT ON COLUMN dq.file_ledger.loaded_at IS 'When the file was last read (UTC)';
 COMMENT ON COLUMN dq.file_ledger.aliases_used IS 'Region aliases (data/reference/region_aliases*.csv) that matched a row of the file';

@@ -35,3 +35,12 @@ COMMENT ON COLUMN staging.rentan.file_path IS 'Raw file the row came from';
 COMMENT ON COLUMN staging.rentan.sheet IS 'Sheet of that file (empty for csv)';
 COMMENT ON COLUMN staging.rentan.row_number IS 'Row number in that sheet, as a spreadsheet program shows it';
 COMMENT ON COLUMN staging.rentan.file_sha256 IS 'SHA-256 of the file when it was read';
+
+CREATE TABLE IF NOT EXISTS staging.rentan_key (
+    key_check VARCHAR,
+    recorded_at TIMESTAMP
+);
+
+COMMENT ON TABLE staging.rentan_key IS 'Which JAMSOSTEK_PII_KEY made the worker_keys in staging.rentan, as a fingerprint (a keyed hash of a constant, which reveals nothing of the key): a run with another key stops instead of mixing pseudonyms.';
+COMMENT ON COLUMN staging.rentan_key.key_check IS 'HMAC-SHA256 of a fixed text under the key, first 16 hex digits';
+COMMENT ON COLUMN staging.rentan_key.recorded_at IS 'When the rosters were last read under this key (UTC)';

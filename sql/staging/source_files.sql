@@ -14,7 +14,8 @@ CREATE TABLE IF NOT EXISTS staging.{source}_files (
     error VARCHAR,
     loaded_at TIMESTAMP,
     ingest_version VARCHAR,
-    aliases_used VARCHAR[]
+    aliases_used VARCHAR[],
+    notes VARCHAR
 );
 
 COMMENT ON TABLE staging.{source}_files IS 'One row per {source} file seen by the last ingest; dq.file_ledger unions these for every source.';
@@ -31,3 +32,4 @@ COMMENT ON COLUMN staging.{source}_files.error IS 'Why a failed file could not b
 COMMENT ON COLUMN staging.{source}_files.loaded_at IS 'When the file was last read (UTC)';
 COMMENT ON COLUMN staging.{source}_files.ingest_version IS 'Version of the ingest code and reference data that read it';
 COMMENT ON COLUMN staging.{source}_files.aliases_used IS 'Region aliases that matched a row of the file';
+COMMENT ON COLUMN staging.{source}_files.notes IS 'What was deliberately not read, e.g. a hidden sheet';
