@@ -25,6 +25,7 @@ def test_corpus_file(case, matcher, synonyms):
     assert result.rows_read == result.rows_loaded + len(result.rejections) + skipped
     if case.error:
         assert case.error in result.error and path.name in result.error
+    assert (case.notes or "") in "; ".join(result.notes) and bool(case.notes) == bool(result.notes)
     assert len(result.totals) == case.totals
     for expected in case.rows:
         frame = result.rows

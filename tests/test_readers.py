@@ -69,3 +69,34 @@ def test_unreadable_files_say_why(tmp_path: Path, name, content, words):
     path.write_bytes(content)
     with pytest.raises(FileUnreadable, match=words):
         read_sheets(path)
+
+
+def test_line_lengths_are_checked_across_blocks(tmp_path):
+    from pipeline.readers import check_line_lengths
+
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"a,b\n" + b"x" * 100 + b"\n" + b"y" * 10_000_000 + b"\nz\n")  # the long line spans two 8 MB blocks
+    check_line_lengths(path, limit=10_000_000)
+    with pytest.raises(FileUnreadable, match=r"line 3 is longer than"):
+        check_line_lengths(path, limit=9_999_999)
+    path.write_bytes(b"a,b\n" + b"y" * 2000)  # no newline at the end
+    with pytest.raises(FileUnreadable, match=r"line 2 "):
+        check_line_lengths(path, limit=1000)
+
+
+def test_error_cells_and_hidden_sheets(tmp_path):
+    import xlsxwriter
+
+    from pipeline.readers import read_workbook
+
+    path = tmp_path / "book.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Data")
+    sheet.write_row(1, 1, ["Kab/Kota", "Peserta Aktif"])  # the used range starts at B2
+    sheet.write(2, 1, "Kota Batu")
+    sheet.write_formula(2, 2, "=1/0", None, "#DIV/0!")
+    book.add_worksheet("Lama").hide()
+    book.close()
+    workbook = read_workbook(path)
+    assert workbook.hidden == ["Lama"] and [s.name for s in workbook.sheets] == ["Data"]
+    assert workbook.sheets[0].rows[-1][-2:] == ["Kota Batu", "#DIV/0!"]

@@ -31,6 +31,15 @@ class Case:
     rejections: list[dict] = field(default_factory=list)  # row_number / check_name / reason substring
     error: str | None = None  # substring of a failed file's message
     totals: int = 0  # totals rows kept as cross-checks (one per stated figure)
+    notes: str | None = None  # substring of what the ledger says was left unread (a hidden sheet)
+
+
+@dataclass
+class Formula:
+    """A formula cell and the value Excel cached for it (what a reader sees), e.g. an error such as '#REF!'."""
+
+    formula: str
+    cached: object
 
 
 def csv_file(rows: list[list[object]], delimiter: str = ",", encoding: str = "utf-8") -> Callable[[Path], None]:
@@ -45,18 +54,26 @@ def raw_bytes(content: bytes) -> Callable[[Path], None]:
     return lambda path: path.write_bytes(content)
 
 
-def workbook(sheets: dict[str, list[list[object]]], merges: dict[str, list[tuple]] | None = None) -> Callable[[Path], None]:
-    """Sheets as rows; `merges` lists (first_row, first_col, last_row, last_col, text) merged ranges per sheet."""
+def workbook(
+    sheets: dict[str, list[list[object]]], merges: dict[str, list[tuple]] | None = None, hidden: tuple[str, ...] = (),
+    cells: dict[str, dict[tuple[int, int], object]] | None = None,
+) -> Callable[[Path], None]:
+    """Sheets as rows; `merges` lists (first_row, first_col, last_row, last_col, text) merged ranges per sheet;
+    `hidden` names hidden sheets; `cells` places single cells far down a sheet (row 1,048,575 and the like)."""
 
     def write(path: Path) -> None:
         book = xlsxwriter.Workbook(path)
         book.set_properties({"created": dt.datetime(2025, 1, 1)})  # byte-identical when regenerated
         for name, rows in sheets.items():
             sheet = book.add_worksheet(name)
-            for r, row in enumerate(rows):
-                for c, value in enumerate(row):
-                    if value is not None:
-                        sheet.write(r, c, value)
+            if name in hidden:
+                sheet.hide()
+            placed = [((r, c), v) for r, row in enumerate(rows) for c, v in enumerate(row)] + list((cells or {}).get(name, {}).items())
+            for (r, c), value in placed:
+                if isinstance(value, Formula):
+                    sheet.write_formula(r, c, value.formula, None, value.cached)
+                elif value is not None:
+                    sheet.write(r, c, value)
             for first_row, first_col, last_row, last_col, text in (merges or {}).get(name, []):
                 sheet.merge_range(first_row, first_col, last_row, last_col, text)
         book.close()
@@ -220,6 +237,68 @@ CASES = [
                     {"row_number": 6, "check_name": "required_value", "reason": "who said it"}]),
     Case("statements/tanpa_sumber.xlsx", workbook({"Data": [["Wilayah", "Per Tanggal", "Cakupan"], ["Bali", "2025-03", "50,88"]]}),
          "failed", error="missing 'source'"),
+    # --- hostile and odd input, one or more per source (see also tests/test_hostile_input.py) ------------------
+    # Formulas whose cached value is an error: calamine reads them as empty cells; the pipeline puts the error back.
+    Case("participation/2024-09_rumus_rusak.xlsx", workbook({"Data": [
+        ["Periode: September 2024"], ["Kab/Kota", "Segmen", "Peserta Aktif", "Peserta Baru"],
+        ["Kota Batu", "PU", Formula("=1/0", "#DIV/0!"), 10], [Formula("=#REF!", "#REF!"), "PU", 500, 5],
+        ["Kota Malang", "PU", 200000, Formula("=NA()", "#N/A")], ["Kota Kediri", "PU", 50000, 20]]}),
+        "partial", loaded=1, rejected=3,
+        rows=[{"region_code": "35.71", "active_participants": 50000}],
+        rejections=[{"row_number": 3, "check_name": "number_format", "reason": "'#DIV/0!' is an Excel error"},
+                    {"row_number": 4, "check_name": "region_match", "reason": "#REF!"},
+                    {"row_number": 5, "check_name": "number_format", "reason": "'#N/A' is an Excel error"}]),
+    # A hidden sheet (superseded figures) is not read, and the ledger says so; a title merged across the header's width.
+    Case("participation/2024-09_sheet_tersembunyi.xlsx", workbook(
+        {"Laporan": [["Rekap Kepesertaan Aktif"], [], ["Periode: September 2024"], LONG_HEADER, ["35.79", "Kota Batu", "PU", "40.000"]],
+         "Lama": [["Periode: September 2024"], LONG_HEADER, ["35.79", "Kota Batu", "PU", "39.000"]]},
+        {"Laporan": [(0, 0, 1, 3, "Rekap Kepesertaan Aktif")]}, hidden=("Lama",)),
+        "loaded", loaded=1, rows=[{"region_code": "35.79", "active_participants": 40000, "sheet": "Laporan"}],
+        notes="hidden sheet 'Lama' not read"),
+    # One hundred sheets: one report per kab/kota of Jawa Timur and notes; every sheet with a header is read.
+    Case("participation/2024-10_seratus_sheet.xlsx", workbook(
+        {**{f"S{i:03d}": [["Posisi Oktober 2024"], LONG_HEADER, ["35.79", "Kota Batu", "PU", 40000 + i]] if i == 0 else
+            [["Posisi Oktober 2024"], LONG_HEADER, [f"35.{i:02d}", None, "BPU", 1000 + i]] if 1 <= i <= 29 else
+            [[f"Catatan {i}"]] for i in range(100)}}),
+        "loaded", loaded=30, rows=[{"region_code": "35.79", "active_participants": 40000}, {"region_code": "35.29", "active_participants": 1029}]),
+    # A sheet used to its last row (1,048,576): the stray cell there is read as a row and rejected, the rest loads.
+    Case("participation/2024-11_sampai_baris_terakhir.xlsx", workbook(
+        {"Data": [["Periode: November 2024"], ["Kab/Kota", "Segmen", "Peserta Aktif"], ["Kota Batu", "PU", 41000]]},
+        cells={"Data": {(1_048_575, 0): "xx"}}),
+        "partial", loaded=1, rejected=1, rejections=[{"row_number": 1_048_576, "check_name": "required_value"}]),
+    # File names with spaces, Indonesian and Arabic script.
+    Case("participation/2024-12 laporan Kota Batu (revisi).csv", csv_file([["Kab/Kota", "Segmen", "Peserta Aktif"], ["Kota Batu", "PU", "41.500"]]),
+         "loaded", loaded=1, rows=[{"region_code": "35.79", "period": "2024-12-01"}]),
+    Case("participation/2024-12_تقرير_Kota_Malang_ringkasan.csv", csv_file([["Kab/Kota", "Segmen", "Peserta Aktif"], ["Kota Malang", "PU", "201.000"]]),
+         "loaded", loaded=1, rows=[{"region_code": "35.73", "file_path": "participation/2024-12_تقرير_Kota_Malang_ringkasan.csv"}]),
+    Case("workforce/bps_rumus_dan_sheet_tersembunyi.xlsx", workbook(
+        {"Bekerja": [["Tahun", "Kab/Kota", "Penduduk Bekerja"], [2024, "Kota Batu", Formula("=B9*2", "#VALUE!")], [2024, "Kota Malang", 480000]],
+         "Kerja": [["Tahun", "Kab/Kota", "Penduduk Bekerja"], [2024, "Kota Batu", 1]]}, hidden=("Kerja",)),
+        "partial", loaded=1, rejected=1, notes="hidden sheet 'Kerja' not read",
+        rejections=[{"row_number": 2, "check_name": "number_format", "reason": "'#VALUE!' is an Excel error"}]),
+    # A target_id names the chart file: a path or markup in it is quarantined; a formula in any text is kept as text.
+    Case("targets/target_berbahaya.csv", csv_file([
+        ["target_id", "region", "segment", "metric", "target_value", "deadline", "denominator", "source"],
+        ["../../pwned", "Kota Batu", "ALL", "coverage_pct", "50", "2025-12", "", "x"],
+        ["<b>x</b>", "Kota Batu", "ALL", "coverage_pct", "50", "2025-12", "", "x"],
+        ["=1+1", "Kota Batu", "ALL", "coverage_pct", "50", "2025-12", "", "x"],
+        ["BATU-50", "Kota Batu", "ALL", "coverage_pct", "50", "2025-12", "@SUM(A1)", '=HYPERLINK("http://x","klik")'],
+        ["BATU-51", "Kota Batu", "ALL", "coverage_pct", "51", "2025-12", "+1", "<script>alert(1)</script>"]]),
+        "partial", loaded=2, rejected=3,
+        rows=[{"target_id": "BATU-50", "source": '=HYPERLINK("http://x","klik")', "denominator": "@SUM(A1)"},
+              {"target_id": "BATU-51", "source": "<script>alert(1)</script>"}],
+        rejections=[{"row_number": r, "check_name": "target_id_characters", "reason": "letters, digits"} for r in (2, 3, 4)]),
+    Case("potential/potensi_rumus.xlsx", workbook({"Data": [["Kab/Kota", "Tahun", "Segmen", "Potensi Pekerja", "Sumber"],
+         ["Kota Batu", 2024, "ALL", Formula("=A1/0", "#DIV/0!"), "x"], ["Kota Malang", 2024, "ALL", 400000, "-2+3 =cmd|' /C calc'!A0"]]}),
+        "partial", loaded=1, rejected=1, rows=[{"region_code": "35.73", "source": "-2+3 =cmd|' /C calc'!A0"}],
+        rejections=[{"row_number": 2, "check_name": "number_format", "reason": "Excel error"}]),
+    Case("statements/pernyataan_berbahaya.xlsx", workbook({"Data": [
+        ["Wilayah", "Per Tanggal", "Peserta", "Cakupan (%)", "Sumber", "Tautan"],
+        ["Kota Batu", "Juni 2024", 50000, Formula("=1/0", "#DIV/0!"), "x", ""],
+        ["Kota Batu", "Juni 2024", 50000, 40, "<img src=x onerror=alert(1)>", "javascript:alert(1)"]]}),
+        "partial", loaded=1, rejected=1,
+        rows=[{"source": "<img src=x onerror=alert(1)>", "url": "javascript:alert(1)"}],
+        rejections=[{"row_number": 2, "check_name": "number_format", "reason": "Excel error"}]),
     # --- potential --------------------------------------------------------------------------------------------
     Case("potential/potensi_sumsel.csv", csv_file([["Provinsi", "Tahun", "Segmen", "Potensi Pekerja", "Sumber"],
          ["Sumatera Selatan", "2024", "BPU", "30.200.000", "Pemprov Sumsel, Maret 2024"]]), "loaded", loaded=1,
