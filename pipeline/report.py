@@ -132,18 +132,19 @@ def statements_section(con: duckdb.DuckDBPyConnection) -> str:
     if not rows:
         return "<p>Belum ada pernyataan publik di folder <code>statements/</code>.</p>"
     header = ["Pernyataan", "Wilayah", "Per", "Segmen", "Peserta", "Penyebut", "Jenis penyebut", "Cakupan disebut", "Dihitung ulang",
-              "Peserta (gudang data)", "Cakupan BPS (gudang data)", "Temuan", "Sumber"]  # fmt: skip
+              "Peserta (gudang data)", "Cakupan BPS (gudang data)", "Temuan dan sumber"]  # fmt: skip
     body = []
     for (sid, region, as_of, segment, participants, denominator, kind, stated, recomputed, wh_participants, wh_pct,
          problems, verdict, unchecked, source) in rows:  # fmt: skip
         finding = verdict + (f" Tidak diperiksa: {unchecked}." if unchecked else "")
         cells = [sid, region, as_of, SEGMENT_NAMES[segment], _number(participants, "count"), _number(denominator, "count"),
-                 DENOMINATOR_NAMES.get(kind, "tidak disebut"), _number(stated, "coverage_pct"), _number(recomputed, "coverage_pct"),
-                 _number(wh_participants, "count"), _number(wh_pct, "coverage_pct"), finding, source]  # fmt: skip
+                 DENOMINATOR_NAMES.get(kind, "tidak disebut"), _number(stated, "coverage_pct", 2), _number(recomputed, "coverage_pct", 2),
+                 _number(wh_participants, "count"), _number(wh_pct, "coverage_pct", 2)]  # fmt: skip
         style = ' class="problem"' if problems else ""
-        body.append(f"<tr{style}>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+        cells_html = "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)
+        body.append(f"<tr{style}>{cells_html}<td>{html.escape(finding)}<br><small>Sumber: {html.escape(source)}</small></td></tr>")
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    return f"<table class=\"wide\"><tr>{head}</tr>{''.join(body)}</table>"
+    return f"<table class=\"wide statements\"><tr>{head}</tr>{''.join(body)}</table>"
 
 
 def denominators_section(con: duckdb.DuckDBPyConnection) -> str:
@@ -198,7 +199,7 @@ def write_report(analyst_file: Path, folder: Path) -> Report:
     comparison = "".join(_img(chart) for chart in provinces)
     page = f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><title>Laporan cakupan Jamsostek</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:auto}} table{{border-collapse:collapse}} th,td{{text-align:left;padding:2px 8px;border-bottom:1px solid #ddd;vertical-align:top}} img{{max-width:100%}} table.wide{{font-size:80%}} tr.problem td{{background:#fdecea}}</style>
+<style>body{{font-family:sans-serif;max-width:60em;margin:auto}} table{{border-collapse:collapse}} th,td{{text-align:left;padding:2px 8px;border-bottom:1px solid #ddd;vertical-align:top}} img{{max-width:100%}} table.wide{{font-size:75%}} table.statements td:last-child{{min-width:18em}} tr.problem td{{background:#fdecea}}</style>
 </head><body>
 <h1>Laporan cakupan jaminan sosial ketenagakerjaan</h1>
 <p>Dibuat {dt.datetime.now():%d/%m/%Y %H:%M} dari {html.escape(analyst_file.name)}. Status diukur terhadap bulan data terakhir.</p>
@@ -230,11 +231,11 @@ def _img(chart: Chart) -> str:
     return f'<img alt="{html.escape(chart.title)}" src="data:image/png;base64,{base64.b64encode(chart.png).decode()}">'
 
 
-def _number(value, metric: str) -> str:
+def _number(value, metric: str, decimals: int = 1) -> str:
     if value is None or value != value:
         return "-"
     if metric == "coverage_pct":
-        return f"{value:.1f}%".replace(".", ",")
+        return f"{value:.{decimals}f}%".replace(".", ",")
     return f"{value:,.0f}".replace(",", ".")
 
 
