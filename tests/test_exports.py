@@ -66,7 +66,7 @@ def test_report_checks_statements_and_sets_denominators_side_by_side(demo_wareho
     page = (folder / "report" / "laporan_cakupan.html").read_text(encoding="utf-8")
     assert "Pemeriksaan pernyataan publik" in page and "BALI-2025-03-31" in page
     assert "Arithmetic: 935,079 of 1,873,899 is 49.90%, not the stated 50.88%" in page
-    assert "Penyebut berdampingan" in page and "86.788" in page and "38,9%" in page and "29,1%" in page
+    assert "Penyebut berdampingan" in page and "86.788" in page and "38,90%" in page and "29,14%" in page
     book = CalamineWorkbook.from_path(str(folder / "exports" / "jamsostek_marts.xlsx"))
     statements = book.get_sheet_by_name("statement_checks").to_python()
     assert "Verdict" in statements[0] and len(statements) == 6
