@@ -72,7 +72,8 @@ def materialise(stale_only: bool = False) -> bool:
         ]
     for evaluation in failed_checks:
         key = evaluation.asset_check_key
-        rows = evaluation.metadata.get("failing_rows")
+        # Python checks say failing_rows; dbt tests, through dagster-dbt, dagster_dbt/failed_row_count.
+        rows = evaluation.metadata.get("failing_rows") or evaluation.metadata.get("dagster_dbt/failed_row_count")
         count = f": {rows.value} rows" if rows is not None else ""
         print(f"check failed ({evaluation.severity.value}) {key.asset_key.to_user_string()} {key.name}{count} (details in the Dagster UI)")
     return result.success

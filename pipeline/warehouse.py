@@ -101,12 +101,6 @@ def run_sql_file(con: duckdb.DuckDBPyConnection, relative: str, **names: str) ->
     con.execute(text)
 
 
-def table_of(relative: str) -> str:
-    """'marts/coverage.sql' -> 'marts.coverage': one SQL file per table, named after it."""
-    schema, name = Path(relative).with_suffix("").parts[-2:]
-    return f"{schema}.{name}"
-
-
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     if frame.empty:
         return

@@ -7,6 +7,7 @@ import duckdb
 import pytest
 
 from pipeline.warehouse import run_sql_file
+from tests.sql_models import build_models
 
 BALI, BATU, JATIM = "51", "35.79", "35"
 
@@ -31,8 +32,7 @@ def checked():
             values = {"segment": "ALL", "source": "test", "file_path": "statements/s.csv", "sheet": "", "row_number": i, **row}
             columns = ", ".join(values)
             con.execute(f"INSERT INTO staging.statements ({columns}) VALUES ({', '.join('?' * len(values))})", list(values.values()))
-        run_sql_file(con, "core/statements.sql")
-        run_sql_file(con, "marts/statement_checks.sql")
+        build_models(con, "statements", "statement_checks")
         return {r[0]: r[1:] for r in con.execute(
             "SELECT statement_id, problem_count, verdict, not_checked, arithmetic_ok, segments_add_up, recomputed_pct FROM marts.statement_checks"
         ).fetchall()}  # fmt: skip

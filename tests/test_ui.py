@@ -165,7 +165,7 @@ def test_asset_graph_checks_automation_and_materialize_unsynced_in_a_browser(ui)
 
         # Edit one SQL file: exactly that table turns stale; "Materialize unsynced" re-runs exactly it, and then,
         # level by level, exactly what is downstream of its new data (the automation sensor would follow by itself).
-        sql = project / "sql" / "marts" / "target_progress.sql"
+        sql = project / "sql" / "models" / "marts" / "target_progress.sql"
         sql.write_text(sql.read_text(encoding="utf-8") + "\n-- edited: a new code version\n", encoding="utf-8")
         graphql(url, 'mutation { reloadRepositoryLocation(repositoryLocationName: "pipeline.definitions") { __typename } }')
         seen = []

@@ -1,17 +1,23 @@
 """The analyst file: published only when every table is built and every blocking check has passed."""
 
 import base64
+import hashlib
+import os
+import shutil
 
 import dagster as dg
+import duckdb
+from dagster_dbt import DbtCliResource
 
 from pipeline.defs.automation import FOLLOW_INPUTS
 from pipeline.defs.ingest import staging_assets
 from pipeline.defs.metadata import code_version
 from pipeline.defs.reference import regions
+from pipeline.defs.models import LOCK_CONFLICT, dbt_environment, warehouse_models
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.rosters import rentan
-from pipeline.defs.tables import table_assets
 from pipeline.exports import export_excel, export_parquet
+from pipeline.manifest import ensure_manifest
 from pipeline.report import write_report
 from pipeline.warehouse import analyst_path, publish
 
@@ -22,7 +28,7 @@ from pipeline.warehouse import analyst_path, publish
     automation_condition=FOLLOW_INPUTS,
     code_version=code_version("pipeline/warehouse.py"),
     kinds={"duckdb"},
-    deps=[regions, *staging_assets, rentan, *table_assets],
+    deps=[regions, *staging_assets, rentan, warehouse_models],
     description="Publishes the working database to $JAMSOSTEK_WAREHOUSE_DIR/jamsostek.duckdb in one atomic rename, "
     "so analysts' open sessions keep their snapshot and a failed build leaves the last good file in place.",
 )
@@ -79,3 +85,49 @@ def coverage_report(context: dg.AssetExecutionContext, warehouse: WarehouseResou
             "failures": dg.MetadataValue.md("\n".join(f"- {f}" for f in report.failures) or "none"),
         }
     )
+
+
+CATALOG_FILE = "jamsostek_catalog.html"
+
+
+@dg.asset(
+    key=["data_catalog"],
+    group_name="publish",
+    automation_condition=FOLLOW_INPUTS,
+    code_version=code_version("pipeline/defs/publish.py"),
+    kinds={"dbt", "html"},
+    deps=[analyst_warehouse],
+    description=f"dbt's data catalog of every table and column, with lineage, as one self-contained HTML file "
+    f"(<warehouse>/{CATALOG_FILE}, `dbt docs generate --static`), refreshed after every published build.",
+)
+def data_catalog(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    build = warehouse.warehouse_path() / ".build" / "dbt" / f"catalog-{context.run.run_id[:8]}"
+    target = warehouse.warehouse_path() / CATALOG_FILE
+    # The catalog shows the project and the tables' columns, not their rows: a build that changed neither keeps it.
+    fingerprint, recorded = catalog_fingerprint(analyst_path(warehouse.warehouse_path())), build.parent / "catalog.fingerprint"
+    if target.exists() and recorded.exists() and recorded.read_text() == fingerprint:
+        return dg.MaterializeResult(metadata={"catalog": dg.MetadataValue.path(str(target)), "rewritten": False})
+    try:
+        for attempt in range(1, 11):
+            with warehouse.lock_free(), dbt_environment(warehouse):
+                error = dbt.cli(["docs", "generate", "--static"], target_path=build, manifest=ensure_manifest(), raise_on_error=False).wait().get_error()
+            if error is None:
+                break
+            if LOCK_CONFLICT not in str(error) or attempt == 10:
+                raise error  # otherwise another build took the working database first: wait for it again
+        partial = target.with_name(f".{target.name}.tmp")
+        shutil.copyfile(build / "static_index.html", partial)
+        os.replace(partial, target)
+        recorded.write_text(fingerprint)
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+    return dg.MaterializeResult(metadata={"catalog": dg.MetadataValue.path(str(target)), "rewritten": True, "size_bytes": target.stat().st_size})
+
+
+def catalog_fingerprint(analyst_file) -> str:
+    """The dbt manifest and every table's columns and types, hashed."""
+    digest = hashlib.sha256(ensure_manifest().read_bytes())
+    with duckdb.connect(str(analyst_file), read_only=True) as con:
+        columns = con.execute("SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns() ORDER BY ALL").fetchall()
+    digest.update(repr(columns).encode())
+    return digest.hexdigest()

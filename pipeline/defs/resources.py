@@ -23,6 +23,13 @@ class WarehouseResource(dg.ConfigurableResource):
         return Path(self.warehouse_dir).resolve() if self.warehouse_dir else settings.warehouse_dir()
 
     @contextmanager
+    def lock_free(self) -> Iterator[None]:
+        """Wait until no other process holds the working database, for a step that opens it in a subprocess (dbt)."""
+        with self.connect():
+            pass
+        yield
+
+    @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         try:
             with warehouse.connect(self.warehouse_path()) as con:

@@ -1,8 +1,5 @@
 -- marts.statement_checks: every published statement recomputed and compared with the warehouse and with BPS,
 -- with one plain-language finding per problem, so that an analyst can check a figure before repeating it.
-CREATE SCHEMA IF NOT EXISTS marts;
-
-CREATE OR REPLACE TABLE marts.statement_checks AS
 WITH statements AS (
     SELECT s.*,
            CASE WHEN s.stated_denominator > 0 AND s.stated_participants IS NOT NULL
@@ -10,13 +7,13 @@ WITH statements AS (
            -- Only the segments the statement gives are added up; NULL when it gives none.
            CASE WHEN coalesce(s.stated_pu, s.stated_bpu, s.stated_jakon, s.stated_pmi) IS NOT NULL
                 THEN coalesce(s.stated_pu, 0) + coalesce(s.stated_bpu, 0) + coalesce(s.stated_jakon, 0) + coalesce(s.stated_pmi, 0) END AS stated_segments_sum
-    FROM core.statements s
+    FROM {{ ref('statements') }} s
 ),
 with_bps AS (
     -- BPS employed persons for the statement's year (the latest at or before it).
     SELECT s.*, w.year AS bps_year, w.employed AS bps_employed
     FROM statements s
-    ASOF LEFT JOIN core.workforce w ON w.region_code = s.region_code AND year(s.period) >= w.year
+    ASOF LEFT JOIN {{ ref('workforce') }} w ON w.region_code = s.region_code AND year(s.period) >= w.year
 ),
 compared AS (
     SELECT b.*,
@@ -31,8 +28,8 @@ compared AS (
            r.region_name,
            strftime(b.period, '%B %Y') AS month_text
     FROM with_bps b
-    JOIN ref.regions r USING (region_code)
-    LEFT JOIN marts.coverage c ON c.region_code = b.region_code AND c.period = b.period AND c.segment = b.segment
+    JOIN {{ source('ref', 'regions') }} r USING (region_code)
+    LEFT JOIN {{ ref('coverage') }} c ON c.region_code = b.region_code AND c.period = b.period AND c.segment = b.segment
 ),
 findings AS (
     SELECT *,
@@ -99,36 +96,4 @@ SELECT
     CASE WHEN len(problems) = 0 THEN 'No problem found.' ELSE array_to_string(problems, ' ') END AS verdict,
     nullif(array_to_string(unchecked, '; '), '') AS not_checked
 FROM findings
-ORDER BY period, region_code, statement_id;
-
-COMMENT ON TABLE marts.statement_checks IS 'Published coverage statements checked: one row per statement, recomputed and compared with the warehouse and BPS, with a plain-language verdict naming every problem found.';
-COMMENT ON COLUMN marts.statement_checks.statement_id IS 'Identifier given in the file, or <file>:<sheet>:<row>';
-COMMENT ON COLUMN marts.statement_checks.region_code IS 'Kemendagri code of the region the statement is about';
-COMMENT ON COLUMN marts.statement_checks.region_name IS 'Official region name';
-COMMENT ON COLUMN marts.statement_checks.period IS 'First day of the month the statement speaks of';
-COMMENT ON COLUMN marts.statement_checks.stated_as_of IS 'The as-of date or month as the statement wrote it';
-COMMENT ON COLUMN marts.statement_checks.segment IS 'ALL | PU | BPU | JAKON | PMI: what the stated figures cover';
-COMMENT ON COLUMN marts.statement_checks.source IS 'Who said it, where and when';
-COMMENT ON COLUMN marts.statement_checks.url IS 'Where the statement was published';
-COMMENT ON COLUMN marts.statement_checks.stated_participants IS 'Participants as stated';
-COMMENT ON COLUMN marts.statement_checks.stated_denominator IS 'Denominator as stated';
-COMMENT ON COLUMN marts.statement_checks.denominator_kind IS 'What the statement divided by: bps_employed | potential | other; NULL when it does not say';
-COMMENT ON COLUMN marts.statement_checks.stated_coverage_pct IS 'Coverage percentage as stated';
-COMMENT ON COLUMN marts.statement_checks.recomputed_pct IS 'stated_participants / stated_denominator x 100; NULL unless both are stated';
-COMMENT ON COLUMN marts.statement_checks.arithmetic_ok IS 'True when the stated percentage is within 0.05 points of recomputed_pct; NULL when it cannot be recomputed';
-COMMENT ON COLUMN marts.statement_checks.stated_segments_sum IS 'Sum of the segment figures the statement gives (PU, BPU, Jakon, PMI); NULL when it gives none';
-COMMENT ON COLUMN marts.statement_checks.segments_add_up IS 'True when stated_segments_sum equals stated_participants; NULL when either is missing';
-COMMENT ON COLUMN marts.statement_checks.warehouse_participants IS 'Active participants in marts.coverage for the same region, month and segment';
-COMMENT ON COLUMN marts.statement_checks.warehouse_segments IS 'Segments that warehouse figure is made of (marts.coverage.segments_reported)';
-COMMENT ON COLUMN marts.statement_checks.participants_difference IS 'stated_participants - warehouse_participants';
-COMMENT ON COLUMN marts.statement_checks.participants_difference_pct IS 'participants_difference as a percentage of warehouse_participants (a problem beyond 1%)';
-COMMENT ON COLUMN marts.statement_checks.warehouse_coverage_pct IS 'coverage_pct in marts.coverage (BPS denominator) for the same region, month and segment';
-COMMENT ON COLUMN marts.statement_checks.coverage_difference_pp IS 'stated_coverage_pct - warehouse_coverage_pct in percentage points; a problem beyond 0.5 points for an all-segment statement over BPS employed persons (or one that does not say), the basis the warehouse uses';
-COMMENT ON COLUMN marts.statement_checks.bps_employed IS 'BPS employed persons in the region, latest year at or before the statement';
-COMMENT ON COLUMN marts.statement_checks.bps_year IS 'BPS year of bps_employed';
-COMMENT ON COLUMN marts.statement_checks.denominator_vs_bps_pct IS '(stated_denominator - bps_employed) / bps_employed x 100; a problem beyond 1% when the statement says it divided by BPS employed persons';
-COMMENT ON COLUMN marts.statement_checks.target_value IS 'A target the statement announces, as stated';
-COMMENT ON COLUMN marts.statement_checks.target_deadline IS 'First day of the month of that target''s deadline';
-COMMENT ON COLUMN marts.statement_checks.problem_count IS 'Number of problems found (0 = the statement holds up as far as it could be checked)';
-COMMENT ON COLUMN marts.statement_checks.verdict IS 'One plain-language sentence per problem found: arithmetic, segments, participants, coverage, denominator; "No problem found." otherwise';
-COMMENT ON COLUMN marts.statement_checks.not_checked IS 'What could not be checked and why (no warehouse or BPS figure, nothing to recompute)';
+ORDER BY period, region_code, statement_id

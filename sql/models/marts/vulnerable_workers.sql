@@ -1,9 +1,6 @@
 -- marts.vulnerable_workers: insured vulnerable workers per period x region x funding source x occupation,
 -- with ALL rows that count a person once however many rosters list them, rolled up to province and national.
 -- Computed from spells (start and stop events), not worker-months: a national roster has millions of workers.
-CREATE SCHEMA IF NOT EXISTS marts;
-
-CREATE OR REPLACE TABLE marts.vulnerable_workers AS
 WITH cells AS (
     -- Every spell counts in 12 cells: kab/kota, province and national, each by (funding source or ALL) x
     -- (occupation or ALL).
@@ -11,7 +8,7 @@ WITH cells AS (
                   (VALUES (false, false), (false, true), (true, false), (true, true)) AS g(all_funding, all_occupation)
 ),
 several AS (
-    SELECT worker_key FROM core.vulnerable_spells GROUP BY worker_key HAVING count(*) > 1
+    SELECT worker_key FROM {{ ref('vulnerable_spells') }} GROUP BY worker_key HAVING count(*) > 1
 ),
 single_spell_changes AS (
     -- Most people have one spell: count their starts and stops per kab/kota, funder, occupation and month, never
@@ -19,10 +16,10 @@ single_spell_changes AS (
     SELECT region_code, province_code, funding_source, occupation, period, sum(starting) AS starting, sum(stopping) AS stopping
     FROM (
         SELECT region_code, province_code, funding_source, occupation, start_period AS period, 1 AS starting, 0 AS stopping
-        FROM core.vulnerable_spells ANTI JOIN several USING (worker_key)
+        FROM {{ ref('vulnerable_spells') }} ANTI JOIN several USING (worker_key)
         UNION ALL
         SELECT region_code, province_code, funding_source, occupation, (end_period + INTERVAL 1 MONTH)::DATE, 0, 1
-        FROM core.vulnerable_spells ANTI JOIN several USING (worker_key)
+        FROM {{ ref('vulnerable_spells') }} ANTI JOIN several USING (worker_key)
     )
     GROUP BY ALL
 ),
@@ -32,7 +29,7 @@ several_in_cells AS (
            CASE WHEN c.all_funding THEN 'ALL' ELSE s.funding_source END AS funding_source,
            CASE WHEN c.all_occupation THEN 'ALL' ELSE s.occupation END AS occupation,
            s.start_period, s.end_period
-    FROM core.vulnerable_spells s SEMI JOIN several USING (worker_key)
+    FROM {{ ref('vulnerable_spells') }} s SEMI JOIN several USING (worker_key)
     CROSS JOIN cells c
 ),
 several_merged AS (
@@ -90,20 +87,7 @@ SELECT
     m.insured::BIGINT AS insured_workers,
     (CASE WHEN m.month = m.period THEN m.starting ELSE 0 END)::BIGINT AS new_workers,
     (CASE WHEN m.month + INTERVAL 1 MONTH = m.next_change THEN m.stopping_at_next_change ELSE 0 END)::BIGINT AS ended_workers,
-    m.insured::BIGINT * 16800 AS contribution_idr
+    m.insured::BIGINT * {{ var('bpu_contribution_idr') }} AS contribution_idr
 FROM monthly m
-JOIN ref.regions r ON r.region_code = m.area
-ORDER BY m.month, m.area = 'ID' DESC, m.area, m.funding_source, m.occupation;
-
-COMMENT ON TABLE marts.vulnerable_workers IS 'Vulnerable workers (pekerja rentan) whose BPU JKK+JKM contributions a government or CSR pays: one row per period x region_code x funding_source x occupation. ALL rows count a person once, however many rosters list them.';
-COMMENT ON COLUMN marts.vulnerable_workers.period IS 'First day of the month';
-COMMENT ON COLUMN marts.vulnerable_workers.region_code IS 'Kemendagri code of the roster''s kab/kota, its province, or ID';
-COMMENT ON COLUMN marts.vulnerable_workers.region_name IS 'Official region name';
-COMMENT ON COLUMN marts.vulnerable_workers.region_level IS 'national | province | regency | city';
-COMMENT ON COLUMN marts.vulnerable_workers.province_code IS 'Kemendagri code of the province (NULL for national)';
-COMMENT ON COLUMN marts.vulnerable_workers.funding_source IS 'APBD | DBHCHT | CSR | ALL';
-COMMENT ON COLUMN marts.vulnerable_workers.occupation IS 'Occupation on the roster, or ALL';
-COMMENT ON COLUMN marts.vulnerable_workers.insured_workers IS 'Distinct workers insured in the month';
-COMMENT ON COLUMN marts.vulnerable_workers.new_workers IS 'Insured this month but not the month before';
-COMMENT ON COLUMN marts.vulnerable_workers.ended_workers IS 'Insured this month but not the month after (their cover ends)';
-COMMENT ON COLUMN marts.vulnerable_workers.contribution_idr IS 'Contribution owed for the month: insured_workers x Rp16.800 (BPU JKK+JKM)';
+JOIN {{ source('ref', 'regions') }} r ON r.region_code = m.area
+ORDER BY m.month, m.area = 'ID' DESC, m.area, m.funding_source, m.occupation

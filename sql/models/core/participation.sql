@@ -1,12 +1,9 @@
 -- core.participation: one figure per period x region x segment (incl. ALL), kab/kota as reported,
 -- provinces as reported or rolled up from their kab/kota, and the national rollup of provinces.
-CREATE SCHEMA IF NOT EXISTS core;
-
-CREATE OR REPLACE TABLE core.participation AS
 WITH latest AS (
     -- When two files report the same month, region and segment, the file whose path sorts last (a revision) wins.
     SELECT period, region_code, segment, active_participants, new_participants, inactive_participants
-    FROM staging.participation
+    FROM {{ source('staging', 'participation') }}
     QUALIFY row_number() OVER (PARTITION BY period, region_code, segment ORDER BY file_path DESC, row_number DESC) = 1
 ),
 reported AS (
@@ -21,7 +18,7 @@ reported AS (
 ),
 kabkota AS (
     SELECT f.*, r.province_code
-    FROM reported f JOIN ref.regions r USING (region_code)
+    FROM reported f JOIN {{ source('ref', 'regions') }} r USING (region_code)
     WHERE r.region_level IN ('regency', 'city')
 ),
 rollup AS (
@@ -52,9 +49,9 @@ province AS (
         p.subregions AS regions_expected,
         -- A reported province figure covers the province; a rollup only when every kab/kota has a figure.
         rep.region_code IS NOT NULL OR coalesce(rol.regions_reporting, 0) = p.subregions AS is_complete
-    FROM (SELECT f.* FROM reported f JOIN ref.regions r USING (region_code) WHERE r.region_level = 'province') rep
+    FROM (SELECT f.* FROM reported f JOIN {{ source('ref', 'regions') }} r USING (region_code) WHERE r.region_level = 'province') rep
     FULL JOIN rollup rol ON rol.period = rep.period AND rol.region_code = rep.region_code AND rol.segment = rep.segment
-    JOIN ref.regions p ON p.region_code = coalesce(rep.region_code, rol.region_code)
+    JOIN {{ source('ref', 'regions') }} p ON p.region_code = coalesce(rep.region_code, rol.region_code)
 ),
 national AS (
     SELECT period, 'ID' AS region_code, segment,
@@ -64,8 +61,8 @@ national AS (
                lambda s: list_contains(flatten(list(string_split(segments_reported, ','))), s)), ','),
            NULL::BIGINT,
            count(*) FILTER (WHERE is_complete),
-           (SELECT subregions FROM ref.regions WHERE region_code = 'ID'),
-           count(*) FILTER (WHERE is_complete) = (SELECT subregions FROM ref.regions WHERE region_code = 'ID')
+           (SELECT subregions FROM {{ source('ref', 'regions') }} WHERE region_code = 'ID'),
+           count(*) FILTER (WHERE is_complete) = (SELECT subregions FROM {{ source('ref', 'regions') }} WHERE region_code = 'ID')
     FROM province
     GROUP BY period, segment
 )
@@ -75,18 +72,4 @@ SELECT period, region_code, segment, active_participants, new_participants, inac
 FROM kabkota
 UNION ALL SELECT * FROM province
 UNION ALL SELECT * FROM national
-ORDER BY period, region_code, segment;
-
-COMMENT ON TABLE core.participation IS 'Active participants per period x region x segment (PU, BPU, JAKON, PMI and ALL = the sum of the segments reported), at kab/kota, province and national level.';
-COMMENT ON COLUMN core.participation.period IS 'First day of the month';
-COMMENT ON COLUMN core.participation.region_code IS 'Kemendagri code (ID = national)';
-COMMENT ON COLUMN core.participation.segment IS 'PU | BPU | JAKON | PMI | ALL';
-COMMENT ON COLUMN core.participation.active_participants IS 'Active participants';
-COMMENT ON COLUMN core.participation.new_participants IS 'New participants in the month, where reported';
-COMMENT ON COLUMN core.participation.inactive_participants IS 'Non-active participants, where reported';
-COMMENT ON COLUMN core.participation.participants_source IS 'reported: the figure comes from a file for this region; rolled_up: summed from the level below';
-COMMENT ON COLUMN core.participation.segments_reported IS 'Segments the figure is made of, e.g. PU,BPU,JAKON: for ALL the segments reported for that region and month; for a rollup those any region below reported';
-COMMENT ON COLUMN core.participation.kabkota_sum IS 'For province rows: the sum of its kab/kota rows, to compare with a reported province figure';
-COMMENT ON COLUMN core.participation.regions_reporting IS 'For province and national rows: regions of the level below with a figure for this segment (complete provinces for national)';
-COMMENT ON COLUMN core.participation.regions_expected IS 'For province and national rows: how many regions the level below has';
-COMMENT ON COLUMN core.participation.is_complete IS 'True when the figure covers the whole region: reported for the region itself, or rolled up from every region below. ALL is complete whichever segments were reported (see segments_reported)';
+ORDER BY period, region_code, segment

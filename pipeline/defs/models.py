@@ -1,0 +1,79 @@
+"""dq.*, core.* and marts.*: the dbt project in sql/, one asset per model and one asset check per dbt test.
+
+Error-severity tests are blocking checks (dbt skips the models built on a failed one, and the publish waits for
+them); warn-severity tests flag figures without stopping anything. The code version of a model is the hash of its
+SQL (dagster-dbt's default), so an edited model shows as stale in the UI.
+"""
+
+import os
+import shutil
+from contextlib import contextmanager
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from pipeline.defs.automation import FOLLOW_INPUTS
+from pipeline.defs.resources import WarehouseResource
+from pipeline.manifest import DBT_ENVIRONMENT, dbt_executable, ensure_manifest
+from pipeline.settings import SQL_DIR
+from pipeline.warehouse import working_path
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """A model's asset key is its table (marts/coverage); a staging source maps to the ingest asset that writes it."""
+
+    def get_asset_key(self, dbt_resource_props) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "model":
+            return dg.AssetKey([dbt_resource_props["config"]["schema"], dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)  # sources: meta.dagster.asset_key in _sources.yml
+
+    def get_group_name(self, dbt_resource_props) -> str | None:
+        return dbt_resource_props["config"].get("schema")
+
+    def get_automation_condition(self, dbt_resource_props) -> dg.AutomationCondition | None:
+        return FOLLOW_INPUTS
+
+
+TRANSLATOR = WarehouseTranslator(DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_duplicate_source_asset_keys=True))
+
+
+@contextmanager
+def dbt_environment(warehouse: WarehouseResource):
+    """The working database dbt writes (profiles.yml reads it from the environment), for one invocation."""
+    saved = {k: os.environ.get(k) for k in ("JAMSOSTEK_WORKING_DATABASE", *DBT_ENVIRONMENT)}
+    os.environ.update({"JAMSOSTEK_WORKING_DATABASE": str(working_path(warehouse.warehouse_path())), **DBT_ENVIRONMENT})
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+
+
+LOCK_CONFLICT = "Could not set lock on file"
+
+
+@dbt_assets(manifest=ensure_manifest(), dagster_dbt_translator=TRANSLATOR, name="warehouse_models")
+def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    # dbt's artifacts go beside the working database, one folder per run, removed once the run has read them.
+    target = working_path(warehouse.warehouse_path()).parent / "dbt" / context.run.run_id[:8]
+    try:
+        for attempt in range(1, 11):
+            # Wait (and say so) while another build holds the working database. It may take it back between this
+            # wait and dbt's connect; dbt then stops before building anything, and this waits again.
+            with warehouse.lock_free(), dbt_environment(warehouse):
+                invocation = dbt.cli(["build"], context=context, target_path=target, raise_on_error=False)
+                built = False
+                for event in invocation.stream():
+                    built = True
+                    yield event
+            error = invocation.get_error()
+            if error is None:
+                return
+            if built or LOCK_CONFLICT not in str(error) or attempt == 10:
+                raise error
+            context.log.warning(f"another build took the working database before dbt could open it; waiting again (attempt {attempt})")
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
+
+
+dbt_resource = DbtCliResource(project_dir=os.fspath(SQL_DIR), profiles_dir=os.fspath(SQL_DIR), dbt_executable=dbt_executable())
