@@ -56,4 +56,4 @@ regions: setup
 	$(UV) run --frozen python scripts/build_region_table.py
 
 clean:
-	rm -rf data/warehouse/jamsostek.duckdb data/warehouse/.build data/warehouse/exports data/warehouse/report
+	rm -rf data/warehouse/jamsostek.duckdb data/warehouse/jamsostek_catalog.html data/warehouse/.build data/warehouse/exports data/warehouse/report sql/target sql/logs

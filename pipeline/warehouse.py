@@ -176,9 +176,13 @@ def prepare_staging(con: duckdb.DuckDBPyConnection, source: str, full_reload: bo
     if full_reload:
         for suffix in STAGING_SUFFIXES:
             con.execute(f"DROP TABLE IF EXISTS staging.{source}{suffix}")
-    run_sql_file(con, f"staging/{source}.sql")
-    for template in ("source_files", "source_quarantine", "source_totals"):
-        run_sql_file(con, f"staging/{template}.sql", source=source)
+    for relative in staging_sql_files(source):
+        run_sql_file(con, relative, source=source)
+
+
+def staging_sql_files(source: str) -> list[str]:
+    """The SQL that creates a source's staging tables: its own, then the ledger, quarantine and totals templates."""
+    return [f"staging/{source}.sql", *(f"staging/{template}.sql" for template in ("source_files", "source_quarantine", "source_totals"))]
 
 
 def store_ingest(

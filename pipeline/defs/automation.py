@@ -101,9 +101,12 @@ def raw_files_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseRe
         if state != entry.get("seen"):
             entry["seen"] = state  # still changing, or first seen: look again next tick
             continue
+        if state == entry.get("checked"):
+            continue  # nothing touched since its content was last hashed: no file is read again
+        entry["checked"] = state
         version = content_version(raw_dir, source)
         if version == entry.get("requested"):
-            continue
+            continue  # touched, not changed
         entry["requested"] = version
         affected = dg.AssetSelection.assets(dg.AssetKey(["staging", source])).downstream().resolve(asset_graph)
         run_requests.append(

@@ -9,16 +9,15 @@ import datetime as dt
 import dagster as dg
 import pandas as pd
 
-from pipeline.defs.metadata import code_version, table_metadata
+from pipeline.defs.metadata import code_version, python_closure, table_metadata
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.sources import raw_sources
 from pipeline.ingest import LEDGER_COLUMNS, REJECTION_COLUMNS, SOURCES, TOTAL_COLUMNS, SourceSpec, ingest_source
 from pipeline.readers import HeaderSynonyms
 from pipeline.regions import RegionMatcher
 from pipeline.settings import HEADER_SYNONYMS, REFERENCE_DIR
-from pipeline.warehouse import known_files, prepare_staging, store_ingest
+from pipeline.warehouse import known_files, prepare_staging, staging_sql_files, store_ingest
 
-INGEST_CODE = [f"pipeline/{m}.py" for m in ("ingest", "layouts", "readers", "numbers", "periods", "regions", "segments", "schemas")]
 
 
 def _markdown(frame: pd.DataFrame, columns: list[str]) -> dg.MetadataValue | str:
@@ -26,8 +25,7 @@ def _markdown(frame: pd.DataFrame, columns: list[str]) -> dg.MetadataValue | str
 
 
 def staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
-    version = code_version(f"sql/staging/{spec.name}.sql", "sql/staging/source_files.sql", "sql/staging/source_quarantine.sql",
-                           "sql/staging/source_totals.sql", "data/reference", *INGEST_CODE)  # fmt: skip
+    version = code_version(*(f"sql/{f}" for f in staging_sql_files(spec.name)), "data/reference", *python_closure("pipeline.ingest"))
 
     @dg.asset(
         key=["staging", spec.name],

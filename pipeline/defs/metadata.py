@@ -1,5 +1,6 @@
 """Asset metadata from the warehouse itself: row count, column descriptions (COMMENT ON) and a preview."""
 
+import ast
 import hashlib
 from pathlib import Path
 
@@ -21,6 +22,32 @@ def table_metadata(con: duckdb.DuckDBPyConnection, table: str) -> dict:
         "dagster/table_name": table,
         "preview": dg.MetadataValue.md(described["preview"].to_markdown(index=False)),
     }
+
+
+def python_closure(*modules: str) -> list[Path]:
+    """The files of these pipeline modules and of every pipeline module they import, however indirectly.
+
+    A Python asset's code version hashes what it runs; reading the imports keeps that list from going stale when a
+    helper starts importing another one (the report once imported segments.py unnoticed).
+    """
+    seen: dict[str, Path] = {}
+    pending = list(modules)
+    while pending:
+        module = pending.pop()
+        if module in seen:
+            continue
+        path = PROJECT_ROOT / (module.replace(".", "/") + ".py")
+        if not path.exists():
+            path = path.with_suffix("") / "__init__.py"
+        if not path.exists():
+            continue  # `from pipeline import x` where x is a name, not a module
+        seen[module] = path
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                pending += [a.name for a in node.names if a.name.startswith("pipeline.")]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "pipeline":
+                pending += [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+    return sorted(seen.values())
 
 
 def code_version(*paths: Path | str) -> str:

@@ -7,8 +7,7 @@ import dagster as dg
 import pandas as pd
 
 from pipeline import nik
-from pipeline.defs.ingest import INGEST_CODE
-from pipeline.defs.metadata import code_version, table_metadata
+from pipeline.defs.metadata import code_version, python_closure, table_metadata
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.sources import raw_sources
 from pipeline.ingest import LEDGER_COLUMNS, FileResult, outside_raw_dir, plan_files, version_of
@@ -16,10 +15,9 @@ from pipeline.readers import FileUnreadable, HeaderSynonyms
 from pipeline.regions import RegionMatcher
 from pipeline.rosters import SOURCE, RosterRules, kabkota_codes, process, read_chunks, record_key_check, recorded_key_check
 from pipeline.settings import HEADER_SYNONYMS, PROJECT_ROOT, REFERENCE_DIR
-from pipeline.warehouse import insert_frame, known_files, prepare_staging, store_ingest
+from pipeline.warehouse import insert_frame, known_files, prepare_staging, staging_sql_files, store_ingest
 
-VERSION = code_version("sql/staging/rentan.sql", "sql/staging/source_files.sql", "sql/staging/source_quarantine.sql",
-                       "pipeline/rosters.py", "pipeline/nik.py", "data/reference", *INGEST_CODE)  # fmt: skip
+VERSION = code_version(*(f"sql/{f}" for f in staging_sql_files(SOURCE)), "data/reference", *python_closure("pipeline.rosters", "pipeline.ingest"))
 DEMO_RAW = PROJECT_ROOT / "data" / "raw"
 
 

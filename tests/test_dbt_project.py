@@ -1,0 +1,40 @@
+"""The dbt project in sql/: one registry of raw sources, every model documented in its yml, nothing undeclared."""
+
+import json
+
+import yaml
+
+from pipeline.ingest import RAW_FOLDERS
+from pipeline.manifest import ensure_manifest
+from pipeline.settings import SQL_DIR
+
+
+def manifest() -> dict:
+    return json.loads(ensure_manifest().read_text(encoding="utf-8"))
+
+
+def test_the_dq_unions_read_every_raw_folder():
+    variables = yaml.safe_load((SQL_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+    assert variables["raw_sources"] == list(RAW_FOLDERS)
+    sources = {n["name"] for n in manifest()["sources"].values()}
+    assert {f"{s}{suffix}" for s in RAW_FOLDERS for suffix in ("", "_files", "_quarantine")} <= sources
+
+
+def test_every_model_and_column_an_analyst_sees_is_described_in_its_yml(demo):
+    con, _ = demo
+    for node in manifest()["nodes"].values():
+        if node["resource_type"] != "model":
+            continue
+        assert node["description"], node["name"]
+        built = {c for (c,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ?", [node["config"]["schema"], node["name"]]
+        ).fetchall()}  # fmt: skip
+        documented = {name for name, column in node["columns"].items() if column["description"]}
+        assert built and built == documented, (node["name"], built ^ documented)
+
+
+def test_a_model_is_one_sql_file_beside_its_folder_yml():
+    for node in manifest()["nodes"].values():
+        if node["resource_type"] == "model":
+            folder = SQL_DIR / "models" / node["config"]["schema"]
+            assert (folder / f"{node['name']}.sql").exists() and (folder / f"_{node['config']['schema']}.yml").exists()
