@@ -18,9 +18,22 @@ from pipeline.segments import SEGMENT_LABELS
 
 # The analyst-facing marts, in the order of the workbook's sheets.
 EXPORTED_TABLES = [
-    "marts.coverage", "marts.target_progress", "marts.statement_checks", "marts.participation_trend", "marts.coverage_potential",
+    "marts.coverage", "marts.target_progress", "marts.target_plan", "marts.statement_checks", "marts.participation_trend", "marts.coverage_potential",
     "marts.vulnerable_workers", "marts.funding_overlaps",
 ]  # fmt: skip
+# The planning sheet is for the people who budget the enrolment (Bappeda, Disnaker): its name and headings in Indonesian.
+SHEET_NAMES = {"marts.target_plan": "Rencana target"}
+HEADINGS = {
+    "marts.target_plan": {
+        "target_id": "ID target", "region_code": "Kode wilayah", "region_name": "Wilayah", "segment": "Segmen", "segment_label": "Nama segmen",
+        "metric": "Ukuran", "funding_source": "Sumber dana", "period": "Bulan", "months_to_deadline": "Sisa bulan sampai tenggat",
+        "required_participants": "Peserta yang dibutuhkan", "required_coverage_pct": "Cakupan yang dibutuhkan (%)",
+        "participants_at_run_rate": "Peserta menurut laju sekarang", "behind_run_rate": "Kekurangan terhadap laju sekarang",
+        "required_monthly_participants": "Tambahan peserta per bulan yang dibutuhkan", "recent_monthly_participants": "Tambahan peserta per bulan (3 bulan terakhir)",
+        "funded_workers": "Pekerja rentan yang didaftarkan rencana", "plan_contribution_idr": "Iuran JKK+JKM bulan ini (Rp)",
+        "plan_cumulative_idr": "Iuran kumulatif (Rp)",
+    },
+}
 STATUS_LABELS = {
     "achieved": "Tercapai",
     "missed": "Tidak tercapai",
@@ -71,12 +84,12 @@ def export_excel(analyst_file: Path, target: Path) -> Path:
             ).fetchall()  # fmt: skip
             layout = []  # (heading, column index, label mapping or None)
             for index, (name, _, _) in enumerate(columns):
-                layout.append((_heading(name), index, None))
+                layout.append((_heading(table, name), index, None))
                 if name in labels:
-                    layout.append((_heading(f"{name}_label"), index, labels[name]))
-            kinds = {_heading(name): _kind(data_type) for name, data_type, _ in columns} | {h: "text" for h, _, m in layout if m}
+                    layout.append((_heading(table, f"{name}_label"), index, labels[name]))
+            kinds = {_heading(table, name): _kind(data_type) for name, data_type, _ in columns} | {h: "text" for h, _, m in layout if m}
             [(rows,)] = con.execute(f"SELECT count(*) FROM {table}").fetchall()
-            base = table.split(".")[1][:27]
+            base = SHEET_NAMES.get(table, table.split(".")[1])[:27]
             for part, first in enumerate(range(0, max(rows, 1), EXCEL_MAX_ROWS - 1), start=1):
                 name = base if part == 1 else f"{base} ({part})"
                 query = f"SELECT * FROM {table} LIMIT {EXCEL_MAX_ROWS - 1} OFFSET {first}"
@@ -85,7 +98,7 @@ def export_excel(analyst_file: Path, target: Path) -> Path:
                 sheets.append((name, records))
                 column_formats[name] = {h: Format().set_num_format(formats[k]) for h, k in kinds.items() if k in formats}
                 column_widths[name] = {h: 22 if k == "text" else 14 for h, k in kinds.items()}
-                notes[name] = {_heading(c): {"text": text, "author": "jamsostek-coverage"} for c, _, text in columns if text}
+                notes[name] = {_heading(table, c): {"text": text, "author": "jamsostek-coverage"} for c, _, text in columns if text}
         write_worksheets(
             sheets, str(partial), header_format={"general": header}, column_formats=column_formats, column_widths=column_widths,
             notes=notes, freeze_panes={"general": {"row": 1, "col": 0}}, autofilter={"general": True}, datetime_format="yyyy-mm",
@@ -110,8 +123,8 @@ def _sql_text(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _heading(column: str) -> str:
-    return column.replace("_", " ").capitalize()
+def _heading(table: str, column: str) -> str:
+    return HEADINGS.get(table, {}).get(column) or column.replace("_", " ").capitalize()
 
 
 def _kind(data_type: str) -> str:

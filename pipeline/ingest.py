@@ -424,6 +424,7 @@ def convert_target(record: dict, context: RowContext) -> dict:
         "baseline_period": pd.Timestamp(_parsed(record, "baseline_period", parse_period, "period_format")) if baseline else pd.NaT,
         "funding_source": funding.upper() if funding else None,
         "denominator": text("denominator"),
+        "budget_idr": _parsed(record, "budget_idr", lambda v: parse_number(v, whole=True), "number_format"),
         "source": _required(record, "source", text("source"), "source (who set the target, where and when)"),
     }
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from pipeline.settings import SQL_DIR
 
 MANIFEST = SQL_DIR / "target" / "manifest.json"
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests")
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "tests")
 
 # dbt must not reach the network: no usage statistics, no version check.
 DBT_ENVIRONMENT = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_VERSION_CHECK": "false", "DO_NOT_TRACK": "1"}

@@ -68,6 +68,9 @@ def target_chart(con: duckdb.DuckDBPyConnection, target: dict) -> Chart:
         if target["projected_at_deadline"] == target["projected_at_deadline"] and target["months_remaining"] and target["as_of"] is not None:
             axis.plot([target["as_of"], deadline], [target["current_value"], target["projected_at_deadline"]], color="#1565c0",
                       linestyle="--", alpha=0.6, label="Proyeksi")  # fmt: skip
+        if _known(target["trend_low_80"]) and target["as_of"] is not None:
+            axis.fill_between([target["as_of"], deadline], [target["current_value"], target["trend_low_80"]],
+                              [target["current_value"], target["trend_high_80"]], color="#1565c0", alpha=0.12, label="Rentang tren 80%")  # fmt: skip
         status = target["status"]
         axis.set_title(
             f"{target['region_name']} · {SEGMENT_NAMES[target['segment']]} · {STATUS_LABELS[status]}", color=STATUS_COLOURS[status], fontsize=10
@@ -116,8 +119,19 @@ def target_section(target: dict, chart: Chart | None) -> str:
         ("Nilai terkini", f"{_number(target['current_value'], target['metric'])} ({_month(target['as_of'])})"),
         ("Proyeksi pada tenggat", _number(target["projected_at_deadline"], target["metric"])),
         ("Status", STATUS_LABELS[target["status"]]),
-        ("Sumber target", target["source"]),
+        ("Peluang tercapai (tren 12 bulan)", _percent(target["probability_reaching"])),
+        ("Rentang tren 80% pada tenggat", f"{_number(target['trend_low_80'], target['metric'])} sampai {_number(target['trend_high_80'], target['metric'])}"
+         if _known(target["trend_low_80"]) else "-"),
+        ("Peserta yang masih dibutuhkan", _number(target["participants_needed"], "count")),
+        ("Tambahan per bulan: dibutuhkan / laju sekarang",
+         f"{_number(target['required_monthly_participants'], 'count')} / {_number(target['recent_monthly_participants'], 'count')}"),
+        ("Iuran BPU JKK+JKM jika kekurangan ditutup sampai tenggat", _rupiah(target["cost_to_deadline_idr"])),
+        ("Iuran setahun setelah tenggat", _rupiah(target["cost_year_after_deadline_idr"])),
     ]
+    if target["funding_source"]:
+        rows += [("Iuran terutang sejauh ini", _rupiah(target["committed_idr"])), ("Anggaran", _rupiah(target["budget_idr"])),
+                 ("Sisa anggaran", _rupiah(target["budget_remaining_idr"]))]  # fmt: skip
+    rows.append(("Sumber target", target["source"]))
     table = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
     return f"<section><h3>{html.escape(target['target_id'])}</h3><table>{table}</table>{_img(chart) if chart else ''}</section>"
 
@@ -237,6 +251,18 @@ def _number(value, metric: str, decimals: int = 1) -> str:
     if metric == "coverage_pct":
         return f"{value:.{decimals}f}%".replace(".", ",")
     return f"{value:,.0f}".replace(",", ".")
+
+
+def _known(value) -> bool:
+    return value is not None and value == value
+
+
+def _percent(value) -> str:
+    return f"{100 * value:.0f}%" if _known(value) else "-"
+
+
+def _rupiah(value) -> str:
+    return "-" if not _known(value) else "Rp" + f"{value:,.0f}".replace(",", ".")
 
 
 def _month(value) -> str:

@@ -7,8 +7,10 @@ Runs are recorded in DAGSTER_HOME (default .dagster_home/), so they appear in `m
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import sys
+from contextlib import contextmanager
 
 import duckdb
 
@@ -38,6 +40,20 @@ def compact_console_logger(init_context):
     return logger
 
 
+@contextmanager
+def opened_instance():
+    """The Dagster instance in DAGSTER_HOME; two `make run` started together create its SQLite storage one at a time
+    (each would otherwise try to create the same tables and one would fail)."""
+    import dagster as dg
+
+    home = prepare_dagster_home()
+    with open(home / ".instance.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        instance = dg.DagsterInstance.get()
+    with instance:
+        yield instance
+
+
 def materialise(stale_only: bool = False) -> bool:
     prepare_dagster_home()
     import dagster as dg
@@ -48,7 +64,7 @@ def materialise(stale_only: bool = False) -> bool:
 
     job = defs.resolve_implicit_global_asset_job_def()
     job = job.with_logger_defs({"compact": dg.LoggerDefinition(compact_console_logger)})
-    with dg.DagsterInstance.get() as instance:
+    with opened_instance() as instance:
         selection = None
         if stale_only:
             stale = stale_or_missing(instance, defs.resolve_asset_graph(), raw_dir())

@@ -77,6 +77,7 @@ class TargetRows(pa.DataFrameModel):
     baseline_period: Series[pd.Timestamp] = pa.Field(nullable=True)
     funding_source: Series[str] = pa.Field(nullable=True)
     denominator: Series[str] = pa.Field(nullable=True)
+    budget_idr: Series[float] = pa.Field(gt=0, nullable=True)
     source: Series[str] = pa.Field(str_length={"min_value": 1})
 
     @pa.check(

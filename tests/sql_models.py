@@ -13,18 +13,30 @@ import yaml
 from pipeline.settings import SQL_DIR
 
 MODELS = {p.stem: p for p in (SQL_DIR / "models").rglob("*.sql")}
+SEEDS = {p.stem: p for p in (SQL_DIR / "seeds").glob("*.csv")}
+# The project's own macros (generic tests, which use dbt's {% test %} tag, aside).
+MACROS = "".join(p.read_text(encoding="utf-8") for p in sorted((SQL_DIR / "macros").glob("*.sql")) if "{% test" not in p.read_text(encoding="utf-8"))
 VARIABLES = yaml.safe_load((SQL_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
 
 
 def table_of(model: str) -> str:
-    return f"{MODELS[model].parent.name}.{model}"
+    return f"ref.{model}" if model in SEEDS else f"{MODELS[model].parent.name}.{model}"
 
 
 def render(model: str) -> str:
-    template = jinja2.Environment().from_string(MODELS[model].read_text(encoding="utf-8"))
+    template = jinja2.Environment().from_string(MACROS + MODELS[model].read_text(encoding="utf-8"))
     return template.render(
         ref=table_of, source=lambda schema, table: f"{schema}.{table}", var=lambda name: VARIABLES[name], config=lambda **_: ""
     )
+
+
+def load_seeds(con: duckdb.DuckDBPyConnection) -> None:
+    """The seed csv files, as dbt seed would load them, into ref."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS ref")
+    declared = {s["name"]: s["config"]["column_types"] for s in yaml.safe_load((SQL_DIR / "seeds" / "_seeds.yml").read_text(encoding="utf-8"))["seeds"]}
+    for name, path in SEEDS.items():
+        types = ", ".join(f"'{column}': '{kind}'" for column, kind in declared[name].items())
+        con.execute(f"CREATE OR REPLACE TABLE ref.{name} AS SELECT * FROM read_csv('{path}', header = true, types = {{{types}}})")
 
 
 def build_models(con: duckdb.DuckDBPyConnection, *models: str) -> None:

@@ -22,7 +22,7 @@ def test_parquet_files_hold_every_mart_row(demo_warehouse, demo):
 def test_excel_workbook_has_a_readable_sheet_per_mart(demo_warehouse):
     folder, _ = demo_warehouse
     book = CalamineWorkbook.from_path(str(folder / "exports" / "jamsostek_marts.xlsx"))
-    assert book.sheet_names == [t.split(".")[1] for t in EXPORTED_TABLES]
+    assert book.sheet_names == [exports.SHEET_NAMES.get(t, t.split(".")[1]) for t in EXPORTED_TABLES]
     progress = book.get_sheet_by_name("target_progress").to_python()
     header = progress[0]
     assert header[:3] == ["Target id", "Region code", "Region name"]

@@ -175,7 +175,7 @@ def test_asset_graph_checks_automation_and_materialize_unsynced_in_a_browser(ui)
         run = wait_for_new_run(url, known)
         assert run["status"] == "SUCCESS"
         assert {"/".join(k["path"]) for k in run["assetSelection"]} == {"marts/target_progress"}
-        wait_for(lambda: seen.append(stale_assets(url)) or seen[-1] == {"analyst_warehouse"}, 90, lambda: f"the next level stale (last: {seen[-1:]})")
+        wait_for(lambda: seen.append(stale_assets(url)) or seen[-1] == {"marts/target_plan", "analyst_warehouse"}, 90, lambda: f"the next level stale (last: {seen[-1:]})")
 
         # Change a raw file and observe the raw folders: exactly the staging asset that reads it turns stale.
         csv_file = raw / "participation" / "2021-10_kepesertaan_jatim.csv"
@@ -184,8 +184,8 @@ def test_asset_graph_checks_automation_and_materialize_unsynced_in_a_browser(ui)
         click_observe_all(page)
         assert wait_for_new_run(url, known)["status"] == "SUCCESS"
         seen = []
-        # (analyst_warehouse is still stale from the SQL edit above; the other raw folders did not change.)
-        expected = {"staging/participation", "analyst_warehouse"}
+        # (target_plan and analyst_warehouse are still stale from the SQL edit above; the other raw folders did not change.)
+        expected = {"staging/participation", "marts/target_plan", "analyst_warehouse"}
         wait_for(lambda: seen.append(stale_assets(url)) or seen[-1] == expected, 90, lambda: f"{expected} stale (last: {seen[-1:]})")
         page.goto(f"{url}/runs/{run['runId']}")
         page.get_by_text("Success", exact=False).first.wait_for(timeout=60_000)

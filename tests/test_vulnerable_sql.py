@@ -7,7 +7,7 @@ pin down what the worker-month definition means: overlapping and following-on ro
 import duckdb
 import pytest
 
-from tests.sql_models import build_models
+from tests.sql_models import build_models, load_seeds
 
 KAB, PROVINCE = "35.75", "35"  # Kota Pasuruan, Jawa Timur
 
@@ -26,6 +26,7 @@ def roster():
     def listed(*rows):
         for worker, funding, occupation, start, end in rows:
             con.execute("INSERT INTO staging.rentan VALUES (?, ?, ?, ?, ?, ?)", [worker, KAB, funding, occupation, f"{start}-01", f"{end}-01"])
+        load_seeds(con)
         build_models(con, "vulnerable_spells", "vulnerable_workers", "funding_overlaps")
         return con
 

@@ -23,12 +23,13 @@ class WarehouseTranslator(DagsterDbtTranslator):
     """A model's asset key is its table (marts/coverage); a staging source maps to the ingest asset that writes it."""
 
     def get_asset_key(self, dbt_resource_props) -> dg.AssetKey:
-        if dbt_resource_props["resource_type"] == "model":
+        if dbt_resource_props["resource_type"] in ("model", "seed"):
             return dg.AssetKey([dbt_resource_props["config"]["schema"], dbt_resource_props["name"]])
         return super().get_asset_key(dbt_resource_props)  # sources: meta.dagster.asset_key in _sources.yml
 
     def get_group_name(self, dbt_resource_props) -> str | None:
-        return dbt_resource_props["config"].get("schema")
+        schema = dbt_resource_props["config"].get("schema")
+        return "reference" if schema == "ref" else schema  # beside ref/regions
 
     def get_automation_condition(self, dbt_resource_props) -> dg.AutomationCondition | None:
         return FOLLOW_INPUTS

@@ -103,25 +103,31 @@ CATALOG_FILE = "jamsostek_catalog.html"
 def data_catalog(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
     build = warehouse.warehouse_path() / ".build" / "dbt" / f"catalog-{context.run.run_id[:8]}"
     target = warehouse.warehouse_path() / CATALOG_FILE
-    # The catalog shows the project and the tables' columns, not their rows: a build that changed neither keeps it.
-    fingerprint, recorded = catalog_fingerprint(analyst_path(warehouse.warehouse_path())), build.parent / "catalog.fingerprint"
-    if target.exists() and recorded.exists() and recorded.read_text() == fingerprint:
-        return dg.MaterializeResult(metadata={"catalog": dg.MetadataValue.path(str(target)), "rewritten": False})
-    try:
-        for attempt in range(1, 11):
-            with warehouse.lock_free(), dbt_environment(warehouse):
-                error = dbt.cli(["docs", "generate", "--static"], target_path=build, manifest=ensure_manifest(), raise_on_error=False).wait().get_error()
-            if error is None:
-                break
-            if LOCK_CONFLICT not in str(error) or attempt == 10:
-                raise error  # otherwise another build took the working database first: wait for it again
-        partial = target.with_name(f".{target.name}.tmp")
-        shutil.copyfile(build / "static_index.html", partial)
-        os.replace(partial, target)
-        recorded.write_text(fingerprint)
-    finally:
-        shutil.rmtree(build, ignore_errors=True)
-    return dg.MaterializeResult(metadata={"catalog": dg.MetadataValue.path(str(target)), "rewritten": True, "size_bytes": target.stat().st_size})
+    # The catalog shows the project and the tables' columns, not their rows: a build that changed neither reuses the
+    # catalog made for them (kept beside the manifest, sql/target/catalogs/), so dbt is not started again.
+    cached = ensure_manifest().parent / "catalogs" / f"{catalog_fingerprint(analyst_path(warehouse.warehouse_path()))}.html"
+    rewritten = not cached.exists()
+    if rewritten:
+        try:
+            for attempt in range(1, 11):
+                with warehouse.lock_free(), dbt_environment(warehouse):
+                    error = dbt.cli(["docs", "generate", "--static"], target_path=build, manifest=ensure_manifest(), raise_on_error=False).wait().get_error()
+                if error is None:
+                    break
+                if LOCK_CONFLICT not in str(error) or attempt == 10:
+                    raise error  # otherwise another build took the working database first: wait for it again
+            cached.parent.mkdir(exist_ok=True)
+            partial = cached.with_name(f".{cached.name}.tmp")
+            shutil.copyfile(build / "static_index.html", partial)
+            os.replace(partial, cached)
+            for old in sorted(cached.parent.glob("*.html"), key=lambda p: p.stat().st_mtime)[:-5]:
+                old.unlink(missing_ok=True)  # keep the last five schemas' catalogs
+        finally:
+            shutil.rmtree(build, ignore_errors=True)
+    partial = target.with_name(f".{target.name}.tmp")
+    shutil.copyfile(cached, partial)
+    os.replace(partial, target)
+    return dg.MaterializeResult(metadata={"catalog": dg.MetadataValue.path(str(target)), "generated": rewritten, "size_bytes": target.stat().st_size})
 
 
 def catalog_fingerprint(analyst_file) -> str:

@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS staging.targets (
     baseline_period DATE,
     funding_source VARCHAR,
     denominator VARCHAR,
+    budget_idr DOUBLE,
     source VARCHAR,
     file_path VARCHAR,
     sheet VARCHAR,
@@ -28,6 +29,7 @@ COMMENT ON COLUMN staging.targets.deadline IS 'First day of the deadline month';
 COMMENT ON COLUMN staging.targets.baseline_period IS 'Month the target starts from, when given';
 COMMENT ON COLUMN staging.targets.funding_source IS 'APBD | DBHCHT | CSR for funder targets, else NULL';
 COMMENT ON COLUMN staging.targets.denominator IS 'Denominator the target was stated against, as given';
+COMMENT ON COLUMN staging.targets.budget_idr IS 'Budget set aside for the target (Rp), when given';
 COMMENT ON COLUMN staging.targets.source IS 'Who set the target, where and when';
 COMMENT ON COLUMN staging.targets.file_path IS 'Raw file the row came from';
 COMMENT ON COLUMN staging.targets.sheet IS 'Sheet of that file (empty for csv)';

@@ -14,7 +14,7 @@ SELECT
     v.worker_key,
     string_agg(DISTINCT v.funding_source, ',' ORDER BY v.funding_source) AS funding_sources,
     count(DISTINCT v.funding_source)::INTEGER AS funders,
-    ((count(DISTINCT v.funding_source) - 1) * {{ var('bpu_contribution_idr') }})::BIGINT AS double_paid_idr
+    ((count(DISTINCT v.funding_source) - 1) * {{ bpu_contribution('v.period') }})::BIGINT AS double_paid_idr
 FROM insured_months v
 JOIN {{ source('ref', 'regions') }} r USING (region_code)
 GROUP BY v.period, v.region_code, r.region_name, v.worker_key

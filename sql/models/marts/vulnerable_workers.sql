@@ -87,7 +87,7 @@ SELECT
     m.insured::BIGINT AS insured_workers,
     (CASE WHEN m.month = m.period THEN m.starting ELSE 0 END)::BIGINT AS new_workers,
     (CASE WHEN m.month + INTERVAL 1 MONTH = m.next_change THEN m.stopping_at_next_change ELSE 0 END)::BIGINT AS ended_workers,
-    m.insured::BIGINT * {{ var('bpu_contribution_idr') }} AS contribution_idr
+    m.insured::BIGINT * {{ bpu_contribution('m.month') }} AS contribution_idr
 FROM monthly m
 JOIN {{ source('ref', 'regions') }} r ON r.region_code = m.area
 ORDER BY m.month, m.area = 'ID' DESC, m.area, m.funding_source, m.occupation

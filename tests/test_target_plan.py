@@ -1,0 +1,92 @@
+"""marts.target_progress (people, rupiah, trend range) and marts.target_plan on hand-made targets, worked out by hand.
+
+Kota Batu (35.79), 1,000 employed persons; coverage 35% in January 2024 rising one point a month to 40% in June.
+"""
+
+import duckdb
+import pytest
+
+from tests.sql_models import build_models, load_seeds
+
+RATE = 16_800
+MONTHS = [f"2024-{m:02d}-01" for m in range(1, 7)]
+
+
+@pytest.fixture(scope="module")
+def planned():
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA ref; CREATE SCHEMA core; CREATE SCHEMA marts")
+    load_seeds(con)
+    con.execute("CREATE TABLE ref.regions (region_code VARCHAR, region_name VARCHAR)")
+    con.execute("INSERT INTO ref.regions VALUES ('35.79', 'Kota Batu'), ('35.73', 'Kota Malang'), ('35.77', 'Kota Madiun')")
+    con.execute("CREATE TABLE marts.coverage (period DATE, region_code VARCHAR, segment VARCHAR, active_participants BIGINT, workforce BIGINT, coverage_pct DOUBLE)")
+    for i, month in enumerate(MONTHS):
+        con.execute("INSERT INTO marts.coverage VALUES (?, '35.79', 'ALL', ?, 1000, ?)", [month, 350 + 10 * i, 35.0 + i])
+        # Kota Madiun: a noisy series, so that the trend line has an error.
+        con.execute("INSERT INTO marts.coverage VALUES (?, '35.77', 'ALL', ?, 2000, ?)", [month, [600, 640, 610, 670, 650, 700][i], [30, 32, 30.5, 33.5, 32.5, 35][i]])
+    con.execute("CREATE TABLE marts.vulnerable_workers (period DATE, region_code VARCHAR, funding_source VARCHAR, occupation VARCHAR, "
+                "insured_workers BIGINT, contribution_idr BIGINT)")  # fmt: skip
+    for i, month in enumerate(MONTHS):
+        con.execute("INSERT INTO marts.vulnerable_workers VALUES (?, '35.79', 'DBHCHT', 'ALL', ?, ?)", [month, 100 + 10 * i, (100 + 10 * i) * RATE])
+    con.execute("""CREATE TABLE core.targets AS SELECT * FROM (VALUES
+        ('OPEN', '35.79', 'ALL', 'coverage_pct', 50.0, DATE '2024-12-01', NULL::DATE, NULL, 'bps_employed', NULL::DOUBLE, 'test', 'targets.csv'),
+        ('MET', '35.79', 'ALL', 'active_participants', 300.0, DATE '2024-12-01', NULL, NULL, NULL, NULL, 'test', 'targets.csv'),
+        ('PAST', '35.79', 'ALL', 'coverage_pct', 45.0, DATE '2024-03-01', NULL, NULL, NULL, NULL, 'test', 'targets.csv'),
+        ('NODATA', '35.73', 'ALL', 'coverage_pct', 45.0, DATE '2024-12-01', NULL, NULL, NULL, NULL, 'test', 'targets.csv'),
+        ('FUNDER', '35.79', 'BPU', 'active_participants', 200.0, DATE '2024-12-01', NULL, 'DBHCHT', NULL, 50000000.0, 'test', 'targets.csv'),
+        ('NOISY', '35.77', 'ALL', 'coverage_pct', 38.0, DATE '2024-12-01', NULL, NULL, NULL, NULL, 'test', 'targets.csv')
+    ) t(target_id, region_code, segment, metric, target_value, deadline, baseline_period, funding_source, denominator, budget_idr, source, file_path)""")
+    build_models(con, "target_progress", "target_plan")
+    yield con
+    con.close()
+
+
+def progress(con, target_id: str) -> dict:
+    cursor = con.execute("SELECT * FROM marts.target_progress WHERE target_id = ?", [target_id])
+    return dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+
+
+def test_an_open_coverage_target_in_people_and_rupiah(planned):
+    row = progress(planned, "OPEN")
+    assert (row["status"], row["months_remaining"], row["workforce_at_as_of"], row["current_participants"]) == ("at_risk", 6, 1000, 400)
+    assert row["participants_needed"] == 100  # 50% of 1,000 employed, less the 400 covered
+    assert row["required_monthly_participants"] == pytest.approx(100 / 6) and row["recent_monthly_participants"] == pytest.approx(10)
+    # Enrolled evenly over six months, each insured until December: 100 x (6 + 1) / 2 worker-months; then a year.
+    assert row["cost_to_deadline_idr"] == 100 * 7 // 2 * RATE == 5_880_000
+    assert row["cost_year_after_deadline_idr"] == 100 * 12 * RATE
+    # A straight line, one point a month: 46% at the deadline, no error around it, so no chance of 50%.
+    assert row["trend_at_deadline"] == pytest.approx(46) and row["trend_low_80"] == pytest.approx(46) and row["probability_reaching"] == 0
+
+
+def test_the_monthly_plan_follows_a_straight_path_and_adds_up_to_the_cost(planned):
+    plan = planned.execute(
+        "SELECT strftime(period, '%Y-%m'), months_to_deadline, required_participants, participants_at_run_rate, behind_run_rate, funded_workers, "
+        "plan_contribution_idr, plan_cumulative_idr, round(required_coverage_pct, 1) FROM marts.target_plan WHERE target_id = 'OPEN' ORDER BY period"
+    ).fetchall()
+    assert [p[0] for p in plan] == ["2024-07", "2024-08", "2024-09", "2024-10", "2024-11", "2024-12"]
+    assert plan[2] == ("2024-09", 3, 450, 430, 20, 50, 50 * RATE, (100 + 200 + 300) // 6 * RATE, 45.0)
+    assert plan[-1][1:3] == (0, 500) and plan[-1][7] == 5_880_000  # the cumulative plan is the cost to the deadline
+
+
+def test_a_met_target_a_missed_one_and_one_without_data(planned):
+    met, past, nodata = progress(planned, "MET"), progress(planned, "PAST"), progress(planned, "NODATA")
+    assert (met["status"], met["participants_needed"], met["probability_reaching"], met["cost_to_deadline_idr"]) == ("achieved", 0, 1.0, 0)
+    assert (past["status"], past["probability_reaching"], past["months_remaining"], past["cost_to_deadline_idr"]) == ("missed", 0.0, 0, None)
+    assert (nodata["status"], nodata["probability_reaching"], nodata["participants_needed"]) == ("no_data", None, None)
+    planned_ids = {t for (t,) in planned.execute("SELECT DISTINCT target_id FROM marts.target_plan").fetchall()}
+    assert planned_ids == {"OPEN", "FUNDER", "NOISY"}  # only targets still open get a plan
+
+
+def test_a_funder_target_shows_workers_to_enrol_and_the_budget_committed(planned):
+    row = progress(planned, "FUNDER")
+    assert (row["current_participants"], row["participants_needed"]) == (150, 50)
+    assert row["committed_idr"] == (100 + 110 + 120 + 130 + 140 + 150) * RATE == 12_600_000
+    assert (row["budget_idr"], row["budget_remaining_idr"]) == (50_000_000, 50_000_000 - 12_600_000)
+
+
+def test_a_noisy_history_gives_a_range_and_a_probability(planned):
+    row = progress(planned, "NOISY")
+    assert row["trend_low_80"] < row["trend_at_deadline"] < row["trend_high_80"]
+    assert 0 < row["probability_reaching"] < 1
+    # The chance agrees with where the range sits: a target inside the 80% range is neither near-certain nor hopeless.
+    assert row["trend_low_80"] < 38 < row["trend_high_80"] and 0.1 < row["probability_reaching"] < 0.9
