@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup browser run refresh test bench ui sql docs demo-data regions clean
+.PHONY: setup browser postgres run refresh test bench ui sql docs demo-data regions clean
 
 # uv is installed with pip into .tools/ when it is not on PATH; the environment itself is pinned by uv.lock.
 # Bytecode is compiled at install time: this machine sets PYTHONDONTWRITEBYTECODE, which otherwise makes every
@@ -34,7 +34,12 @@ browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 		|| echo "could not install chromium (not root?): the browser test will be skipped"
 
-test: setup browser
+# Debian's PostgreSQL server for the test of the office deployment's instance (tests/test_postgres_instance.py).
+postgres:
+	@test -x "$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -1)/initdb" || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } \
+		|| echo "could not install postgresql (not root?): the PostgreSQL instance test will be skipped"
+
+test: setup browser postgres
 	$(UV) run --frozen pytest
 
 # Webserver and daemon on 127.0.0.1:3000 (JAMSOSTEK_UI_PORT); Ctrl-C or SIGTERM stops both.

@@ -1,0 +1,87 @@
+"""The office deployment's instance (deploy/dagster.yaml) against a real PostgreSQL server.
+
+A throwaway cluster (Debian's postgresql: initdb + pg_ctl as the postgres user, on 127.0.0.1 and a free port) takes
+the run, event-log and schedule storage of a full `python -m pipeline.run`; the run is then read back from it.
+Skipped, with the reason, only where PostgreSQL is not installed (`.ci/run` installs it).
+"""
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from pipeline.settings import PROJECT_ROOT
+from tests.conftest import small_raw
+
+BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
+
+pytestmark = pytest.mark.skipif(
+    BIN is None or not (BIN / "initdb").exists() or os.geteuid() != 0,
+    reason="PostgreSQL server binaries (Debian package postgresql) not installed, or not root to run them as postgres",
+)
+
+
+def as_postgres(*command: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(["runuser", "-u", "postgres", "--", *command], check=True, capture_output=True, text=True, **kwargs)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def postgres():
+    # Outside pytest's tmp folders, which only root may enter: the server runs as postgres.
+    cluster = Path(tempfile.mkdtemp(prefix="jamsostek-pg-"))
+    postgres_user = pwd.getpwnam("postgres")
+    os.chown(cluster, postgres_user.pw_uid, postgres_user.pw_gid)
+    port = free_port()
+    as_postgres(str(BIN / "initdb"), "-D", str(cluster), "-A", "trust", "-U", "postgres")
+    as_postgres(str(BIN / "pg_ctl"), "-D", str(cluster), "-w", "-l", str(cluster / "server.log"),
+                "-o", f"-h 127.0.0.1 -p {port} -k {cluster}", "start")  # fmt: skip
+    pid = int((cluster / "postmaster.pid").read_text().split()[0])
+    try:
+        as_postgres(str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "jamsostek_dagster")
+        yield port
+    finally:
+        as_postgres(str(BIN / "pg_ctl"), "-D", str(cluster), "-m", "fast", "-w", "stop")
+        try:
+            os.kill(pid, 0)
+            os.kill(pid, 9)  # still there after the stop: make sure the test leaves no server behind
+        except ProcessLookupError:
+            pass
+        shutil.rmtree(cluster, ignore_errors=True)
+
+
+def test_a_full_materialisation_is_recorded_in_postgres(postgres, tmp_path):
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")
+    raw = small_raw(tmp_path / "raw", ("2021-09_kepesertaan_jatim.csv",), ("workforce", "targets"))
+    env = {
+        **os.environ, "DAGSTER_HOME": str(home), "JAMSOSTEK_RAW_DIR": str(raw), "JAMSOSTEK_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+        "DAGSTER_PG_USERNAME": "postgres", "DAGSTER_PG_PASSWORD": "", "DAGSTER_PG_HOST": "127.0.0.1", "DAGSTER_PG_PORT": str(postgres),
+        "DAGSTER_PG_DB": "jamsostek_dagster", "JAMSOSTEK_PII_KEY": "postgres-test-key",
+    }  # fmt: skip
+    run = subprocess.run([sys.executable, "-m", "pipeline.run"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert not list(home.rglob("*.db"))  # no SQLite storage: runs, events and schedules are in PostgreSQL (compute logs stay files)
+
+    read_back = subprocess.run([sys.executable, "-c", """
+import dagster as dg
+with dg.DagsterInstance.get() as instance:
+    assert type(instance.run_storage).__name__ == "PostgresRunStorage", type(instance.run_storage)
+    runs = instance.get_runs()
+    print(len(runs), runs[0].status.value)
+    print(instance.get_latest_materialization_event(dg.AssetKey(["marts", "coverage"])) is not None)
+"""], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert read_back.returncode == 0, read_back.stderr[-3000:]
+    assert read_back.stdout.split() == ["1", "SUCCESS", "True"]
