@@ -15,5 +15,9 @@ def raw_dir() -> Path:
     return Path(os.environ.get("JAMSOSTEK_RAW_DIR") or PROJECT_ROOT / "data" / "raw").resolve()
 
 
+def duckdb_memory() -> str:
+    return os.environ.get("JAMSOSTEK_DUCKDB_MEMORY") or "1GB"
+
+
 def warehouse_dir() -> Path:
     return Path(os.environ.get("JAMSOSTEK_WAREHOUSE_DIR") or PROJECT_ROOT / "data" / "warehouse").resolve()

@@ -19,16 +19,14 @@ from typing import Iterator
 import duckdb
 import pandas as pd
 
-from pipeline.settings import SQL_DIR
+from pipeline.settings import SQL_DIR, duckdb_memory
 
 log = logging.getLogger(__name__)
 
 ANALYST_FILE = "jamsostek.duckdb"
-# DuckDB spills to disk beyond this rather than grow the build past what the machine (and the 2 GB goal) allows.
 # duckdb 2.0's default storage cannot be opened by duckdb-cli 1.5 or older DBeaver drivers; v1.0.0 storage can.
 ANALYST_STORAGE_VERSION = "v1.0.0"
 CONNECTION_SETTINGS = {
-    "memory_limit": os.environ.get("JAMSOSTEK_DUCKDB_MEMORY", "1GB"),
     "preserve_insertion_order": False,
     # A new working database is written in the analysts' storage version, so publishing is a file copy.
     "storage_compatibility_version": ANALYST_STORAGE_VERSION,
@@ -58,7 +56,8 @@ def connect(warehouse_dir: Path, lock_wait_seconds: float | None = None) -> Iter
     delay, said = 0.2, False
     while True:
         try:
-            con = duckdb.connect(str(path), config=CONNECTION_SETTINGS)
+            # DuckDB spills to disk beyond the memory limit rather than grow the build past what the machine allows.
+            con = duckdb.connect(str(path), config=CONNECTION_SETTINGS | {"memory_limit": duckdb_memory()})
             break
         except duckdb.IOException as error:
             if "not a valid DuckDB database file" in str(error):

@@ -37,14 +37,11 @@ def scan_duckdb(path: Path, niks: set[str], names: set[str]) -> list[str]:
     try:
         con.execute("CREATE TEMP TABLE needles AS SELECT unnest(?) AS needle", [sorted(niks | names)])
         found = []
-        for schema, table, column in con.execute(
-            "SELECT schema_name, table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        for schema, table, column, data_type in con.execute(
+            "SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() "
             "AND schema_name NOT IN ('temp') AND (data_type = 'VARCHAR' OR data_type LIKE 'VARCHAR[]')"
         ).fetchall():
-            value = f'"{column}"' if not column.endswith("]") else f'"{column}"'
-            text = f"array_to_string({value}, ' ')" if con.execute(
-                "SELECT data_type FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? AND column_name = ?", [schema, table, column]
-            ).fetchone()[0].endswith("[]") else value  # fmt: skip
+            text = f"array_to_string(\"{column}\", ' ')" if data_type.endswith("[]") else f'"{column}"'
             hits = con.execute(f"SELECT count(*) FROM {schema}.{table} t, needles WHERE contains({text}, needles.needle)").fetchone()[0]
             if hits:
                 found.append(f"{schema}.{table}.{column}: {hits}")
