@@ -13,7 +13,7 @@ from pipeline.defs.automation import FOLLOW_INPUTS
 from pipeline.defs.ingest import staging_assets
 from pipeline.defs.metadata import code_version, python_closure
 from pipeline.defs.reference import regions
-from pipeline.defs.models import LOCK_CONFLICT, dbt_environment, warehouse_models
+from pipeline.defs.models import dbt_when_free, warehouse_models
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.rosters import rentan
 from pipeline.exports import export_excel, export_parquet
@@ -109,13 +109,11 @@ def data_catalog(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehou
     rewritten = not cached.exists()
     if rewritten:
         try:
-            for attempt in range(1, 11):
-                with warehouse.lock_free(), dbt_environment(warehouse):
-                    error = dbt.cli(["docs", "generate", "--static"], target_path=build, manifest=ensure_manifest(), raise_on_error=False).wait().get_error()
-                if error is None:
-                    break
-                if LOCK_CONFLICT not in str(error) or attempt == 10:
-                    raise error  # otherwise another build took the working database first: wait for it again
+            def generate():
+                return dbt.cli(["docs", "generate", "--static"], target_path=build, manifest=ensure_manifest(), raise_on_error=False)
+
+            for _ in dbt_when_free(warehouse, context.log, generate, events=_no_events):
+                pass
             cached.parent.mkdir(exist_ok=True)
             partial = cached.with_name(f".{cached.name}.tmp")
             shutil.copyfile(build / "static_index.html", partial)
@@ -128,6 +126,12 @@ def data_catalog(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehou
     shutil.copyfile(cached, partial)
     os.replace(partial, target)
     return dg.MaterializeResult(metadata={"catalog": dg.MetadataValue.path(str(target)), "generated": rewritten, "size_bytes": target.stat().st_size})
+
+
+def _no_events(invocation) -> tuple:
+    """`dbt docs generate` builds no asset: wait for it and report nothing."""
+    invocation.wait()
+    return ()
 
 
 def catalog_fingerprint(analyst_file) -> str:
