@@ -19,11 +19,11 @@ $(CURDIR)/.tools/bin/uv:
 setup: .venv/.synced
 
 run: setup
-	$(UV) run --frozen python -m pipeline.run
+	$(UV) run --frozen python -m pipeline.cli.run
 
 # Only what is missing or stale (new or changed raw files, changed code): what the nightly schedule would run.
 refresh: setup
-	$(UV) run --frozen python -m pipeline.run --stale
+	$(UV) run --frozen python -m pipeline.cli.run --stale
 
 # National-scale benchmark against bare calamine/csv/DuckDB (BENCH_SCALES, BENCH_ROSTER_ROWS); see docs/performance.md.
 bench: setup
@@ -44,7 +44,7 @@ test: setup browser postgres
 
 # Webserver and daemon on 127.0.0.1:3000 (JAMSOSTEK_UI_PORT); Ctrl-C or SIGTERM stops both.
 ui: setup
-	$(UV) run --frozen python -m pipeline.ui
+	$(UV) run --frozen python -m pipeline.cli.ui
 
 # A read-only SQL shell on the analyst file (the DuckDB CLI); it never blocks the nightly build.
 sql: setup
@@ -52,7 +52,7 @@ sql: setup
 
 # Regenerate docs/warehouse.md from the built warehouse's COMMENT ON metadata.
 docs: setup
-	$(UV) run --frozen python -m pipeline.dictionary
+	$(UV) run --frozen python -m pipeline.outputs.dictionary
 
 demo-data: setup
 	$(UV) run --frozen python scripts/generate_demo_data.py

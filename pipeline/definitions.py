@@ -5,15 +5,14 @@ import dagster as dg
 from pipeline.defs.automation import automation_sensor, nightly_build, raw_files_sensor
 from pipeline.defs.checks import asset_checks
 from pipeline.defs.ingest import staging_assets
+from pipeline.defs.models import dbt_resource, warehouse_models
 from pipeline.defs.publish import analyst_warehouse, coverage_report, data_catalog, exports
 from pipeline.defs.reference import regions
 from pipeline.defs.resources import WarehouseResource
-from pipeline.defs.rosters import rentan
 from pipeline.defs.sources import raw_sources
-from pipeline.defs.models import dbt_resource, warehouse_models
 
 defs = dg.Definitions(
-    assets=[*raw_sources.values(), regions, *staging_assets, rentan, warehouse_models, analyst_warehouse, exports, coverage_report, data_catalog],
+    assets=[*raw_sources.values(), regions, *staging_assets.values(), warehouse_models, analyst_warehouse, exports, coverage_report, data_catalog],
     asset_checks=asset_checks,
     schedules=[nightly_build],
     sensors=[raw_files_sensor, automation_sensor],

@@ -19,11 +19,12 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from pipeline import ingest as ingest_module
-from pipeline.ingest import PARTICIPATION, ingest_file
-from pipeline.readers import HeaderSynonyms
-from pipeline.regions import RegionMatcher
+from pipeline.ingest import tables as table_mode
+from pipeline.ingest.engine import ingest_file
+from pipeline.parse.regions import RegionMatcher
+from pipeline.read.headers import HeaderSynonyms
 from pipeline.settings import HEADER_SYNONYMS, PROJECT_ROOT, REFERENCE_DIR
+from pipeline.sources import SOURCES
 
 WORK = PROJECT_ROOT / "data" / "warehouse" / "bench"
 PYTHON = sys.executable
@@ -59,7 +60,7 @@ def build(raw: Path, name: str) -> tuple[float, float]:
     shutil.rmtree(warehouse, ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)
     env = {**os.environ, "JAMSOSTEK_RAW_DIR": str(raw), "JAMSOSTEK_WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(home), "JAMSOSTEK_PII_KEY": "bench"}
-    seconds, rss, _ = run_measured([PYTHON, "-m", "pipeline.run"], env)
+    seconds, rss, _ = run_measured([PYTHON, "-m", "pipeline.cli.run"], env)
     return seconds, rss
 
 
@@ -91,7 +92,7 @@ def incremental(raw: Path, name: str) -> float:
     try:
         env = {**os.environ, "JAMSOSTEK_RAW_DIR": str(raw), "JAMSOSTEK_WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(home), "JAMSOSTEK_PII_KEY": "bench"}
         # What the nightly schedule or `make refresh` runs: only what is missing or stale.
-        seconds, _, _ = run_measured([PYTHON, "-m", "pipeline.run", "--stale"], env)
+        seconds, _, _ = run_measured([PYTHON, "-m", "pipeline.cli.run", "--stale"], env)
     finally:
         added.unlink()
     return seconds
@@ -127,7 +128,7 @@ def xlsx_ingest(raw: Path) -> dict:
     bare = time.perf_counter() - started
     matcher, synonyms = RegionMatcher.from_reference(REFERENCE_DIR), HeaderSynonyms.from_file(HEADER_SYNONYMS)
     validating = 0.0
-    original = ingest_module._validate
+    original = table_mode._validate
 
     def timed(*args):
         nonlocal validating
@@ -137,13 +138,13 @@ def xlsx_ingest(raw: Path) -> dict:
         finally:
             validating += time.perf_counter() - t
 
-    ingest_module._validate = timed
+    table_mode._validate = timed
     try:
         started = time.perf_counter()
-        loaded = sum(ingest_file(p, raw, PARTICIPATION, synonyms, matcher).rows_loaded for p in files)
+        loaded = sum(ingest_file(p, raw, SOURCES["participation"], synonyms, matcher).rows_loaded for p in files)
         pipeline_seconds = time.perf_counter() - started
     finally:
-        ingest_module._validate = original
+        table_mode._validate = original
     return {
         "files": len(files),
         "rows": loaded,

@@ -10,7 +10,7 @@ import csv
 import sys
 from pathlib import Path
 
-from pipeline.regions import base_name
+from pipeline.parse.regions import base_name
 
 ROOT = Path(__file__).resolve().parents[1]
 # Papua was split after the 2018 BPS master list; regions of these old provinces may now sit in the new ones.

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pipeline.regions import load_regions
+from pipeline.parse.regions import load_regions
 
 ROOT = Path(__file__).resolve().parents[1]
 MONTHS = [dt.date(y, m, 1) for y in range(2021, 2025) for m in range(1, 13)]

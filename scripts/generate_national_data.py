@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from pipeline.regions import load_regions
+from pipeline.parse.regions import load_regions
 from pipeline.settings import REFERENCE_DIR
 
 SEGMENTS = ("PU", "BPU", "JAKON", "PMI")

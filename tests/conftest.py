@@ -4,8 +4,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.readers import HeaderSynonyms
-from pipeline.regions import RegionMatcher
+from pipeline.parse.regions import RegionMatcher
+from pipeline.read.headers import HeaderSynonyms
 from pipeline.settings import HEADER_SYNONYMS, PROJECT_ROOT, REFERENCE_DIR
 
 SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"

@@ -1,7 +1,8 @@
 """Build dbt models of sql/ on a hand-made DuckDB database, without dbt: for fast SQL unit tests.
 
 ref('coverage') becomes the table of that model (marts.coverage, from the folder the model lives in),
-source('staging', 'rentan') becomes staging.rentan and var() reads dbt_project.yml; the rest is plain Jinja.
+source('staging', 'rentan') becomes staging.rentan and env_var() reads the variables the pipeline gives dbt;
+the rest is plain Jinja.
 """
 
 from pathlib import Path
@@ -11,12 +12,12 @@ import jinja2
 import yaml
 
 from pipeline.settings import SQL_DIR
+from pipeline.warehouse.dbt import DBT_ENVIRONMENT
 
 MODELS = {p.stem: p for p in (SQL_DIR / "models").rglob("*.sql")}
 SEEDS = {p.stem: p for p in (SQL_DIR / "seeds").glob("*.csv")}
 # The project's own macros (generic tests, which use dbt's {% test %} tag, aside).
 MACROS = "".join(p.read_text(encoding="utf-8") for p in sorted((SQL_DIR / "macros").glob("*.sql")) if "{% test" not in p.read_text(encoding="utf-8"))
-VARIABLES = yaml.safe_load((SQL_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
 
 
 def table_of(model: str) -> str:
@@ -26,7 +27,7 @@ def table_of(model: str) -> str:
 def render(model: str) -> str:
     template = jinja2.Environment().from_string(MACROS + MODELS[model].read_text(encoding="utf-8"))
     return template.render(
-        ref=table_of, source=lambda schema, table: f"{schema}.{table}", var=lambda name: VARIABLES[name], config=lambda **_: ""
+        ref=table_of, source=lambda schema, table: f"{schema}.{table}", env_var=lambda name: DBT_ENVIRONMENT[name], config=lambda **_: ""
     )
 
 

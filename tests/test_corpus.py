@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from pipeline.ingest import SOURCES, ingest_file
+from pipeline.ingest.engine import ingest_file
+from pipeline.sources import SOURCES
 from tests.corpus.cases import CASES, CORPUS
 
 
@@ -17,7 +18,7 @@ def test_corpus_is_large_and_varied():
 def test_corpus_file(case, matcher, synonyms):
     path = CORPUS / case.path
     assert path.exists(), "run: python tests/corpus/cases.py"
-    result = ingest_file(path, CORPUS, SOURCES[case.path.split("/")[0]], synonyms, matcher)
+    result = ingest_file(path, CORPUS, SOURCES[case.path.split("/")[0]], synonyms, matcher, pii_key="corpus-test-key")
     skipped = sum(result.skipped.values())
     assert (result.status, result.rows_loaded, len(result.rejections), skipped) == (case.status, case.loaded, case.rejected, case.skipped), (
         result.error, result.rejections, result.skipped

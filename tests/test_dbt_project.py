@@ -2,22 +2,23 @@
 
 import json
 
-import yaml
-
-from pipeline.ingest import RAW_FOLDERS
-from pipeline.manifest import ensure_manifest
 from pipeline.settings import SQL_DIR
+from pipeline.sources import RAW_FOLDERS
+from pipeline.warehouse.dbt import ensure_manifest
 
 
 def manifest() -> dict:
     return json.loads(ensure_manifest().read_text(encoding="utf-8"))
 
 
-def test_the_dq_unions_read_every_raw_folder():
-    variables = yaml.safe_load((SQL_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
-    assert variables["raw_sources"] == list(RAW_FOLDERS)
+def test_the_dq_unions_read_every_source_of_the_registry():
     sources = {n["name"] for n in manifest()["sources"].values()}
     assert {f"{s}{suffix}" for s in RAW_FOLDERS for suffix in ("", "_files", "_quarantine")} <= sources
+    nodes = manifest()["nodes"]
+    for model, suffix in (("file_ledger", "_files"), ("rejected_rows", "_quarantine")):
+        [node] = [n for n in nodes.values() if n["name"] == model and n["resource_type"] == "model"]
+        read = {d.rsplit(".", 1)[-1] for d in node["depends_on"]["nodes"]}
+        assert read == {f"{s}{suffix}" for s in RAW_FOLDERS}, model
 
 
 def test_every_model_and_column_an_analyst_sees_is_described_in_its_yml(demo):

@@ -1,6 +1,6 @@
 """docs/warehouse.md is generated from COMMENT ON metadata, and stays in step with the warehouse."""
 
-from pipeline.dictionary import DOCUMENT, EXAMPLE_QUERIES, render, undocumented
+from pipeline.outputs.dictionary import DOCUMENT, EXAMPLE_QUERIES, render, undocumented
 
 
 def test_every_analyst_column_has_a_comment(demo):

@@ -6,8 +6,8 @@ import shutil
 import duckdb
 from python_calamine import CalamineWorkbook
 
-from pipeline import exports, report
-from pipeline.exports import EXPORTED_TABLES
+from pipeline.outputs import exports, report
+from pipeline.outputs.exports import EXPORTED_TABLES
 
 
 def test_parquet_files_hold_every_mart_row(demo_warehouse, demo):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.filenames import output_file, safe_name
+from pipeline.outputs.filenames import output_file, safe_name
 
 
 @pytest.mark.parametrize("text", ["PSR-2022-70PCT", "JATIM_2025.v2", "a"])

@@ -16,9 +16,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.ingest import PARTICIPATION, file_hash, ingest_file
-from pipeline.readers import FileUnreadable
-from pipeline.rosters import read_chunks
+from pipeline.ingest.engine import ingest_file
+from pipeline.read.chunks import read_chunks
+from pipeline.read.files import FileUnreadable
+from pipeline.read.folders import file_hash
+from pipeline.sources import SOURCES
+
+PARTICIPATION, ROSTERS = SOURCES["participation"], SOURCES["rentan"]
 from pipeline.settings import PROJECT_ROOT
 from tests.conftest import DEMO_RAW, build, small_raw
 from tests.corpus.cases import CORPUS
@@ -47,22 +51,25 @@ def test_a_zip_bomb_is_refused_before_it_is_opened(tmp_path, matcher, synonyms):
     result = ingest_file(bomb, tmp_path, PARTICIPATION, synonyms, matcher)
     assert result.status == "failed" and "2024-01_laporan.xlsx" in result.error and "zip bomb" in result.error
     with pytest.raises(FileUnreadable, match="zip bomb"):
-        next(read_chunks(bomb, synonyms))  # the roster path opens workbooks the same way
+        next(read_chunks(bomb, ROSTERS.table, synonyms))  # the roster path opens workbooks the same way
 
 
 PEAK_RSS = """
 import resource, sys
 from pathlib import Path
-from pipeline.ingest import PARTICIPATION, ingest_file
-from pipeline.readers import FileUnreadable, HeaderSynonyms
-from pipeline.regions import RegionMatcher
-from pipeline.rosters import read_chunks
+from pipeline.ingest.engine import ingest_file
+from pipeline.parse.regions import RegionMatcher
+from pipeline.read.chunks import read_chunks
+from pipeline.read.files import FileUnreadable
+from pipeline.read.headers import HeaderSynonyms
+from pipeline.sources import SOURCES
+PARTICIPATION, ROSTERS = SOURCES["participation"], SOURCES["rentan"]
 from pipeline.settings import HEADER_SYNONYMS, REFERENCE_DIR
 path, source = Path(sys.argv[1]), sys.argv[2]
 synonyms = HeaderSynonyms.from_file(HEADER_SYNONYMS)
 if source == "rentan":
     try:
-        next(read_chunks(path, synonyms))
+        next(read_chunks(path, ROSTERS.table, synonyms))
         print("READ")
     except FileUnreadable as error:
         print("REFUSED", error)
@@ -203,7 +210,7 @@ def test_two_runs_started_together_both_finish_and_the_second_says_it_waits(tmp_
     raw = small_raw(tmp_path / "raw", ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv"), ("workforce", "targets"))
     env = {**os.environ, "JAMSOSTEK_RAW_DIR": str(raw), "JAMSOSTEK_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
            "DAGSTER_HOME": str(tmp_path / "dagster_home")}  # fmt: skip
-    runs = [subprocess.Popen([sys.executable, "-m", "pipeline.run"], cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    runs = [subprocess.Popen([sys.executable, "-m", "pipeline.cli.run"], cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              text=True) for _ in range(2)]  # fmt: skip
     outputs = [run.communicate(timeout=600)[0] for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs

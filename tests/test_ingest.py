@@ -5,7 +5,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.ingest import PARTICIPATION, TARGETS, WORKFORCE, ingest_file
+from pipeline.ingest.engine import ingest_file
+from pipeline.sources import SOURCES
+
+PARTICIPATION, TARGETS, WORKFORCE = SOURCES["participation"], SOURCES["targets"], SOURCES["workforce"]
 
 
 def write(tmp_path: Path, source: str, name: str, text: str) -> Path:

@@ -3,10 +3,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from pipeline import nik
-from pipeline.readers import HeaderSynonyms
-from pipeline.rosters import RosterRules, kabkota_codes, process, read_chunks
+from pipeline.parse import nik
+from pipeline.read.chunks import read_chunks
+from pipeline.read.headers import HeaderSynonyms
 from pipeline.settings import HEADER_SYNONYMS, REFERENCE_DIR
+from pipeline.sources.rentan import SOURCE as ROSTERS
+from pipeline.sources.rentan import RosterRules, kabkota_codes, process
 
 KAB = {"3575", "3574", "1674", "9101"}
 TODAY = dt.date(2026, 11, 21)
@@ -77,8 +79,8 @@ def test_roster_chunk_drops_names_and_keeps_only_pseudonyms(tmp_path, matcher):
         "3575015203850002;Ani Utami;;Pasuruan;CSR PT Contoh;JKK+JKM;2024-01;2024-06\n",
         encoding="utf-8",
     )
-    rules = RosterRules(matcher, kabkota_codes(REFERENCE_DIR, matcher), "test-key")
-    [chunk] = list(read_chunks(path, HeaderSynonyms.from_file(HEADER_SYNONYMS)))
+    rules = RosterRules(matcher, kabkota_codes(REFERENCE_DIR), "test-key")
+    [chunk] = list(read_chunks(path, ROSTERS.table, HeaderSynonyms.from_file(HEADER_SYNONYMS)))
     assert "name" not in chunk.cells.columns
     staged, quarantine = process(chunk, rules, "rentan/roster.csv", "sha")
     assert staged["worker_key"].tolist() == nik.pseudonymise(pd.Series(["3575011203850001"]), "test-key").tolist()

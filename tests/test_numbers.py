@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.numbers import NumberError, parse_number
+from pipeline.parse.numbers import NumberError, parse_number
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.periods import PeriodError, find_period, parse_period
+from pipeline.parse.periods import PeriodError, find_period, parse_period
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """The office deployment's instance (deploy/dagster.yaml) against a real PostgreSQL server.
 
 A throwaway cluster (Debian's postgresql: initdb + pg_ctl as the postgres user, on 127.0.0.1 and a free port) takes
-the run, event-log and schedule storage of a full `python -m pipeline.run`; the run is then read back from it.
+the run, event-log and schedule storage of a full `python -m pipeline.cli.run`; the run is then read back from it.
 Skipped, with the reason, only where PostgreSQL is not installed (`.ci/run` installs it).
 """
 
@@ -71,7 +71,7 @@ def test_a_full_materialisation_is_recorded_in_postgres(postgres, tmp_path):
         "DAGSTER_PG_USERNAME": "postgres", "DAGSTER_PG_PASSWORD": "", "DAGSTER_PG_HOST": "127.0.0.1", "DAGSTER_PG_PORT": str(postgres),
         "DAGSTER_PG_DB": "jamsostek_dagster", "JAMSOSTEK_PII_KEY": "postgres-test-key",
     }  # fmt: skip
-    run = subprocess.run([sys.executable, "-m", "pipeline.run"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
+    run = subprocess.run([sys.executable, "-m", "pipeline.cli.run"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert not list(home.rglob("*.db"))  # no SQLite storage: runs, events and schedules are in PostgreSQL (compute logs stay files)
 

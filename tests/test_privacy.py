@@ -69,7 +69,7 @@ def test_no_nik_or_name_anywhere(tmp_path, secrets):
     shutil.copy(ROSTER, raw / "rentan")
     env = {**os.environ, "JAMSOSTEK_RAW_DIR": str(raw), "JAMSOSTEK_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
            "DAGSTER_HOME": str(tmp_path / "dagster_home"), "JAMSOSTEK_PII_KEY": "test-secret"}  # fmt: skip
-    build_run = subprocess.run([sys.executable, "-m", "pipeline.run"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
+    build_run = subprocess.run([sys.executable, "-m", "pipeline.cli.run"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert build_run.returncode == 0, build_run.stdout[-3000:]
     warehouse = tmp_path / "warehouse"
     con = duckdb.connect(str(warehouse / "jamsostek.duckdb"), read_only=True)

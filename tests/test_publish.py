@@ -1,6 +1,6 @@
 """Analysts on the warehouse while it is built, tested with real separate processes.
 
-A build is `python -m pipeline.run` in its own process; an analyst is another Python process holding a read-only
+A build is `python -m pipeline.cli.run` in its own process; an analyst is another Python process holding a read-only
 DuckDB connection to the analyst file.
 """
 
@@ -16,7 +16,8 @@ import duckdb
 import pytest
 
 from pipeline.settings import PROJECT_ROOT
-from pipeline.warehouse import connect, publish, working_path
+from pipeline.warehouse.connection import connect, working_path
+from pipeline.warehouse.publish import publish
 from tests.conftest import small_raw
 
 MONTHS = ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv", "2021-11_kepesertaan_jatim.csv")
@@ -36,7 +37,7 @@ def small_project(tmp_path):
 
 def start_build(env, *args, **extra) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "pipeline.run", *args], cwd=PROJECT_ROOT, env={**env, **extra},
+        [sys.executable, "-m", "pipeline.cli.run", *args], cwd=PROJECT_ROOT, env={**env, **extra},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )  # fmt: skip
 

@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from pipeline.readers import FileUnreadable, Sheet, header_key, read_sheets
+from pipeline.parse.text import header_key
+from pipeline.read.files import FileUnreadable, Sheet, read_sheets
 
 REQUIRED = [["region_code", "region_name", "province"], ["segment"], ["active_participants"]]
 
@@ -72,7 +73,7 @@ def test_unreadable_files_say_why(tmp_path: Path, name, content, words):
 
 
 def test_line_lengths_are_checked_across_blocks(tmp_path):
-    from pipeline.readers import check_line_lengths
+    from pipeline.read.files import check_line_lengths
 
     path = tmp_path / "x.csv"
     path.write_bytes(b"a,b\n" + b"x" * 100 + b"\n" + b"y" * 10_000_000 + b"\nz\n")  # the long line spans two 8 MB blocks
@@ -87,7 +88,7 @@ def test_line_lengths_are_checked_across_blocks(tmp_path):
 def test_error_cells_and_hidden_sheets(tmp_path):
     import xlsxwriter
 
-    from pipeline.readers import read_workbook
+    from pipeline.read.files import read_workbook
 
     path = tmp_path / "book.xlsx"
     book = xlsxwriter.Workbook(path)

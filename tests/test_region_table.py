@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from pipeline.regions import load_regions
+from pipeline.parse.regions import load_regions
 from pipeline.settings import REFERENCE_DIR
 from tests.conftest import SHARED_REFERENCE
 

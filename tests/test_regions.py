@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.regions import RegionMatchError, split_level
+from pipeline.parse.regions import RegionMatchError, split_level
 
 
 def test_dotted_kemendagri_codes(matcher):

@@ -6,7 +6,7 @@ The warehouse side is a minimal marts.coverage and core.workforce, so every expe
 import duckdb
 import pytest
 
-from pipeline.warehouse import run_sql_file
+from pipeline.warehouse.connection import run_sql_file
 from tests.sql_models import build_models
 
 BALI, BATU, JATIM = "51", "35.79", "35"

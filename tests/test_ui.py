@@ -77,6 +77,7 @@ def ui(tmp_path):
     project = tmp_path / "project"
     for part in ("pipeline", "sql", "data/reference"):
         shutil.copytree(PROJECT_ROOT / part, project / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(PROJECT_ROOT / "workspace.yaml", project / "workspace.yaml")
     raw = small_raw(tmp_path / "raw", ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv"))
     home = tmp_path / "dagster_home"
     home.mkdir()
@@ -87,7 +88,7 @@ def ui(tmp_path):
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(project), "DAGSTER_HOME": str(home), "JAMSOSTEK_RAW_DIR": str(raw), "JAMSOSTEK_WAREHOUSE_DIR": str(tmp_path / "warehouse")}
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(port), "-m", "pipeline.definitions"],
+        [str(Path(sys.executable).parent / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(port), "-w", str(project / "workspace.yaml")],
         cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -167,7 +168,7 @@ def test_asset_graph_checks_automation_and_materialize_unsynced_in_a_browser(ui)
         # level by level, exactly what is downstream of its new data (the automation sensor would follow by itself).
         sql = project / "sql" / "models" / "marts" / "target_progress.sql"
         sql.write_text(sql.read_text(encoding="utf-8") + "\n-- edited: a new code version\n", encoding="utf-8")
-        graphql(url, 'mutation { reloadRepositoryLocation(repositoryLocationName: "pipeline.definitions") { __typename } }')
+        graphql(url, 'mutation { reloadRepositoryLocation(repositoryLocationName: "jamsostek_coverage") { __typename } }')
         seen = []
         wait_for(lambda: seen.append(stale_assets(url)) or seen[-1] == {"marts/target_progress"}, 90, lambda: f"only marts/target_progress stale (last: {seen[-1:]})")
         known = {r["runId"] for r in runs(url)}
@@ -197,7 +198,7 @@ LAUNCH = """mutation($params: ExecutionParams!) {
   launchRun(executionParams: $params) { __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } }
 }"""
 FULL_BUILD = {
-    "selector": {"repositoryLocationName": "pipeline.definitions", "repositoryName": "__repository__", "jobName": "__ASSET_JOB"},
+    "selector": {"repositoryLocationName": "jamsostek_coverage", "repositoryName": "__repository__", "jobName": "__ASSET_JOB"},
     "mode": "default",
 }
 
@@ -207,7 +208,7 @@ def test_make_ui_runs_one_build_at_a_time_and_stops_on_sigterm(tmp_path):
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "home"), "JAMSOSTEK_RAW_DIR": str(tmp_path / "raw"), "JAMSOSTEK_WAREHOUSE_DIR": str(tmp_path / "warehouse")}
     # Started the way the trap bites: in the background, with SIGINT ignored.
     launcher = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.ui", "--port", str(port)], cwd=PROJECT_ROOT, env=env,
+        [sys.executable, "-m", "pipeline.cli.ui", "--port", str(port)], cwd=PROJECT_ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )  # fmt: skip

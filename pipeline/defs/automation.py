@@ -11,7 +11,8 @@ import json
 import dagster as dg
 
 from pipeline.defs.resources import WarehouseResource
-from pipeline.ingest import RAW_FOLDERS, content_version, folder_state
+from pipeline.read.folders import content_version, folder_state
+from pipeline.sources import RAW_FOLDERS
 
 NIGHTLY_CRON = "0 1 * * *"
 TIMEZONE = "Asia/Jakarta"

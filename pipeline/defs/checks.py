@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import dagster as dg
 
 from pipeline.defs.resources import WarehouseResource
-from pipeline.ingest import RAW_FOLDERS
-from pipeline.regions import USER_ALIASES, load_aliases
+from pipeline.parse.regions import USER_ALIASES, load_aliases
 from pipeline.settings import REFERENCE_DIR
+from pipeline.sources import RAW_FOLDERS
 
 EXAMPLES_SHOWN = 20
 

@@ -1,10 +1,12 @@
-"""staging.<source>: one ingest asset per raw source folder (participation, workforce, targets, potential).
+"""staging.<source>: one ingest asset per raw folder, all made by one factory over the source registry.
 
 Files whose content (sha256) and ingest code are unchanged since the last run are not read again; a changed file
-replaces exactly its own rows; a deleted file's rows leave the warehouse.
+replaces exactly its own rows; a deleted file's rows leave the warehouse. Each file is committed with its ledger
+row (and a roster chunk by chunk): a run cut short leaves finished files in place and reads the rest next time.
 """
 
 import datetime as dt
+import os
 
 import dagster as dg
 import pandas as pd
@@ -12,70 +14,123 @@ import pandas as pd
 from pipeline.defs.metadata import code_version, python_closure, table_metadata
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.sources import raw_sources
-from pipeline.ingest import LEDGER_COLUMNS, REJECTION_COLUMNS, SOURCES, TOTAL_COLUMNS, SourceSpec, ingest_source
-from pipeline.readers import HeaderSynonyms
-from pipeline.regions import RegionMatcher
-from pipeline.settings import HEADER_SYNONYMS, REFERENCE_DIR
-from pipeline.warehouse import known_files, prepare_staging, staging_sql_files, store_ingest
+from pipeline.ingest.engine import REJECTION_COLUMNS, Batch, Source, ingest_file, plan_files
+from pipeline.parse import nik
+from pipeline.parse.regions import RegionMatcher
+from pipeline.read.folders import version_of
+from pipeline.read.headers import HeaderSynonyms
+from pipeline.settings import HEADER_SYNONYMS, REFERENCE_DIR, uses_demo_data
+from pipeline.sources import SOURCES
+from pipeline.warehouse.staging import StagingTables, known_files, prepare_staging, record_key_check, recorded_key_check, staging_sql_files
 
+EXAMPLES = 20  # failed files and rejected rows shown in the asset's metadata
 
 
 def _markdown(frame: pd.DataFrame, columns: list[str]) -> dg.MetadataValue | str:
-    return dg.MetadataValue.md(frame.head(20)[columns].to_markdown(index=False)) if len(frame) else "none"
+    return dg.MetadataValue.md(frame.head(EXAMPLES)[columns].to_markdown(index=False)) if len(frame) else "none"
 
 
-def staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
-    version = code_version(*(f"sql/{f}" for f in staging_sql_files(spec.name)), "data/reference", *python_closure("pipeline.ingest"))
+def _pii_key(context: dg.AssetExecutionContext, raw_dir, recorded: str | None) -> tuple[str, bool]:
+    """(the key NIKs are pseudonymised with, whether every roster must be read again under a new one)."""
+    try:
+        key = nik.pii_key(os.environ, allow_demo=uses_demo_data(raw_dir))
+        rekey = nik.ensure_same_key(recorded, key, os.environ.get(nik.REKEY_VARIABLE) == "1")
+    except (nik.MissingKey, nik.KeyChanged) as error:
+        raise dg.Failure(description=str(error), allow_retries=False) from None
+    if key == nik.DEMO_KEY:
+        context.log.warning(f"{nik.PII_KEY_VARIABLE} is not set: using the documented demo key for the synthetic demo rosters")
+    if rekey:
+        context.log.warning(f"{nik.REKEY_VARIABLE}=1 and a new key: every roster is read again under it")
+    return key, rekey
+
+
+def staging_asset(source: Source) -> dg.AssetsDefinition:
+    version = code_version(
+        *(f"sql/{f}" for f in staging_sql_files(source.name)), "data/reference", *python_closure(f"pipeline.sources.{source.name}")
+    )
 
     @dg.asset(
-        key=["staging", spec.name],
-        deps=[raw_sources[spec.name]],
+        key=["staging", source.name],
+        deps=[raw_sources[source.name]],
         group_name="staging",
         # A file still being copied in or briefly unreadable (a network share) is worth another try.
         retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
         kinds={"duckdb", "pandas"},
         code_version=version,
-        description=f"Rows of every file in the raw '{spec.name}/' folder that pass the {spec.schema.__name__} contract, "
-        f"with staging.{spec.name}_files (ledger), _quarantine (rejected rows) and _totals (totals rows as cross-checks).",
+        description=f"{source.description} Rows of every file in the raw '{source.name}/' folder that pass its contract, with "
+        f"staging.{source.name}_files (ledger), _quarantine (rejected rows) and _totals (totals rows as cross-checks).",
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        raw_dir = warehouse.raw_path()
         matcher = RegionMatcher.from_reference(REFERENCE_DIR)
         synonyms = HeaderSynonyms.from_file(HEADER_SYNONYMS)
         with warehouse.connect() as con:
-            known = known_files(con, spec.name)
+            known = known_files(con, source.name)
             full_reload = any(v != version for _, v, _ in known.values())
-            run = ingest_source(warehouse.raw_path(), spec, synonyms, matcher, {} if full_reload else known, version, context.log)
+            plan = plan_files(raw_dir, source.name, {} if full_reload else known, version)
+            key = None
+            if source.holds_nik and plan.to_read:
+                key, rekey = _pii_key(context, raw_dir, None if full_reload else recorded_key_check(con))
+                if rekey:
+                    full_reload, plan = True, plan_files(raw_dir, source.name, {}, version)
+            if plan.unchanged or plan.deleted:
+                context.log.info(f"{source.name}: {len(plan.unchanged)} files unchanged since the last run, "
+                                 f"{len(plan.deleted)} deleted, {len(plan.to_read)} to read")  # fmt: skip
             loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-            frames = [r.rows for r in run.results if r.rows is not None and not r.rows.empty]
-            ledger = pd.DataFrame([r.ledger_row(loaded_at, version) for r in run.results], columns=LEDGER_COLUMNS)
-            rejections = pd.DataFrame([x for r in run.results for x in r.rejections], columns=REJECTION_COLUMNS)
-            totals = pd.DataFrame([x for r in run.results for x in r.totals], columns=TOTAL_COLUMNS)
+            staging = StagingTables(con, source.name)
+            ledger, rejection_examples = [], []
+
+            def store(batch: Batch) -> None:
+                staging.add(batch)
+                if len(rejection_examples) < EXAMPLES:
+                    rejection_examples.extend(batch.rejections.head(EXAMPLES).to_dict("records"))
+                # Commit batch by batch: one transaction over millions of roster rows would hold them all in memory.
+                con.commit()
+                con.begin()
+
             con.begin()
-            prepare_staging(con, spec.name, full_reload)
-            store_ingest(
-                con, spec.name, [r.file_path for r in run.results] + run.deleted,
-                pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(), ledger, rejections, totals, run.unchanged,
-            )  # fmt: skip
+            prepare_staging(con, source.name, full_reload)
+            staging.forget(plan.deleted)
             con.commit()
-            metadata = table_metadata(con, f"staging.{spec.name}")
-        statuses = ledger["status"].value_counts().to_dict()
+            for number, path in enumerate(plan.to_read, start=1):
+                con.begin()
+                staging.forget([path.relative_to(raw_dir).as_posix()])
+                result = ingest_file(path, raw_dir, source, synonyms, matcher, pii_key=key, sink=store)
+                staging.record(result.ledger_row(loaded_at, version))
+                con.commit()
+                ledger.append(result.ledger_row(loaded_at, version))
+                context.log.info(
+                    f"{source.name} {number}/{len(plan.to_read)} {result.file_path}: {result.status}, {result.rows_read} read, "
+                    f"{result.rows_loaded} loaded, {result.rows_rejected} rejected, {sum(result.skipped.values())} skipped"
+                    + (f" ({result.error})" if result.error else "")
+                )
+            con.begin()
+            staging.mark_unchanged(plan.unchanged)
+            if key:
+                record_key_check(con, nik.key_check(key), loaded_at)
+            con.commit()
+            metadata = table_metadata(con, f"staging.{source.name}")
+        files = pd.DataFrame(ledger, columns=["file_path", "status", "error", "rows_rejected"])
+        statuses = files["status"].value_counts().to_dict()
         return dg.MaterializeResult(
             metadata={
                 **metadata,
-                "raw_data_version": run.raw_data_version,
-                "files_read": len(run.results),
-                "files_unchanged": len(run.unchanged),
-                "files_deleted": len(run.deleted),
+                "raw_data_version": version_of(plan.hashes),
+                "files_read": len(plan.to_read),
+                "files_unchanged": len(plan.unchanged),
+                "files_deleted": len(plan.deleted),
                 "files_loaded": statuses.get("loaded", 0),
                 "files_partial": statuses.get("partial", 0),
                 "files_failed": statuses.get("failed", 0),
-                "rows_rejected": len(rejections),
-                "failed_files": _markdown(ledger[ledger["status"] == "failed"], ["file_path", "error"]),
-                "rejected_examples": _markdown(rejections, ["file_path", "sheet", "row_number", "column_name", "value", "reason"]),
+                "rows_rejected": int(files["rows_rejected"].sum()),
+                "failed_files": _markdown(files[files["status"] == "failed"], ["file_path", "error"]),
+                "rejected_examples": _markdown(
+                    pd.DataFrame(rejection_examples, columns=REJECTION_COLUMNS), ["file_path", "sheet", "row_number", "column_name", "value", "reason"]
+                ),
             }
         )
 
     return _ingest
 
 
-staging_assets = [staging_asset(spec) for spec in SOURCES.values()]
+staging_assets = {name: staging_asset(source) for name, source in SOURCES.items()}

@@ -7,12 +7,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipeline import warehouse
 from pipeline.settings import PROJECT_ROOT
+from pipeline.warehouse.connection import describe
 
 
 def table_metadata(con: duckdb.DuckDBPyConnection, table: str) -> dict:
-    described = warehouse.describe(con, table)
+    described = describe(con, table)
     schema = dg.TableSchema(
         columns=[dg.TableColumn(name, str(data_type), description=comment) for name, data_type, comment in described["columns"]]
     )

@@ -15,9 +15,9 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from pipeline.defs.automation import FOLLOW_INPUTS
 from pipeline.defs.resources import WarehouseResource
-from pipeline.manifest import DBT_ENVIRONMENT, dbt_executable, ensure_manifest
 from pipeline.settings import SQL_DIR
-from pipeline.warehouse import working_path
+from pipeline.warehouse.connection import working_path
+from pipeline.warehouse.dbt import DBT_ENVIRONMENT, dbt_executable, ensure_manifest
 
 
 class WarehouseTranslator(DagsterDbtTranslator):

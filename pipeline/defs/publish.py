@@ -12,14 +12,14 @@ from dagster_dbt import DbtCliResource
 from pipeline.defs.automation import FOLLOW_INPUTS
 from pipeline.defs.ingest import staging_assets
 from pipeline.defs.metadata import code_version, python_closure
-from pipeline.defs.reference import regions
 from pipeline.defs.models import dbt_when_free, warehouse_models
+from pipeline.defs.reference import regions
 from pipeline.defs.resources import WarehouseResource
-from pipeline.defs.rosters import rentan
-from pipeline.exports import export_excel, export_parquet
-from pipeline.manifest import ensure_manifest
-from pipeline.report import write_report
-from pipeline.warehouse import analyst_path, publish
+from pipeline.outputs.exports import export_excel, export_parquet
+from pipeline.outputs.report import write_report
+from pipeline.warehouse.connection import analyst_path
+from pipeline.warehouse.dbt import ensure_manifest
+from pipeline.warehouse.publish import publish
 
 
 @dg.asset(
@@ -28,7 +28,7 @@ from pipeline.warehouse import analyst_path, publish
     automation_condition=FOLLOW_INPUTS,
     code_version=code_version(*python_closure("pipeline.warehouse")),
     kinds={"duckdb"},
-    deps=[regions, *staging_assets, rentan, warehouse_models],
+    deps=[regions, *staging_assets.values(), warehouse_models],
     description="Publishes the working database to $JAMSOSTEK_WAREHOUSE_DIR/jamsostek.duckdb in one atomic rename, "
     "so analysts' open sessions keep their snapshot and a failed build leaves the last good file in place.",
 )
@@ -42,7 +42,7 @@ def analyst_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     key=["exports"],
     group_name="publish",
     automation_condition=FOLLOW_INPUTS,
-    code_version=code_version(*python_closure("pipeline.exports")),
+    code_version=code_version(*python_closure("pipeline.outputs.exports")),
     kinds={"parquet", "excel"},
     deps=[analyst_warehouse],
     description="The marts as Parquet files and one Excel workbook (one sheet per mart) in <warehouse>/exports/, "
@@ -64,7 +64,7 @@ def exports(warehouse: WarehouseResource) -> dg.MaterializeResult:
     key=["coverage_report"],
     group_name="publish",
     automation_condition=FOLLOW_INPUTS,
-    code_version=code_version(*python_closure("pipeline.report")),
+    code_version=code_version(*python_closure("pipeline.outputs.report")),
     kinds={"html", "matplotlib"},
     deps=[analyst_warehouse],
     description="Coverage against every target (trajectory, projection, deadline, status) and kab/kota side by side "
@@ -94,7 +94,7 @@ CATALOG_FILE = "jamsostek_catalog.html"
     key=["data_catalog"],
     group_name="publish",
     automation_condition=FOLLOW_INPUTS,
-    code_version=code_version(*python_closure("pipeline.manifest"), "pipeline/defs/publish.py"),
+    code_version=code_version(*python_closure("pipeline.warehouse.dbt"), "pipeline/defs/publish.py"),
     kinds={"dbt", "html"},
     deps=[analyst_warehouse],
     description=f"dbt's data catalog of every table and column, with lineage, as one self-contained HTML file "

@@ -5,9 +5,9 @@ import pandas as pd
 
 from pipeline.defs.metadata import code_version, table_metadata
 from pipeline.defs.resources import WarehouseResource
-from pipeline.regions import load_aliases
+from pipeline.parse.regions import load_aliases
 from pipeline.settings import REFERENCE_DIR
-from pipeline.warehouse import run_sql_file
+from pipeline.warehouse.connection import run_sql_file
 
 SQL_FILE = "ref/regions.sql"
 

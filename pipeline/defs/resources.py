@@ -7,7 +7,8 @@ from typing import Iterator
 import dagster as dg
 import duckdb
 
-from pipeline import settings, warehouse
+from pipeline import settings
+from pipeline.warehouse.connection import WarehouseLocked, connect
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -32,8 +33,8 @@ class WarehouseResource(dg.ConfigurableResource):
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         try:
-            with warehouse.connect(self.warehouse_path()) as con:
+            with connect(self.warehouse_path()) as con:
                 yield con
-        except warehouse.WarehouseLocked as error:
+        except WarehouseLocked as error:
             # connect() already waited for the lock: a retry would only wait again.
             raise dg.Failure(description=str(error), allow_retries=False) from None

@@ -9,7 +9,8 @@ import warnings
 import dagster as dg
 
 from pipeline.defs.resources import WarehouseResource
-from pipeline.ingest import RAW_FOLDERS, content_version, raw_files
+from pipeline.read.folders import content_version, raw_files
+from pipeline.sources import RAW_FOLDERS
 
 
 def raw_source(source: str) -> dg.SourceAsset:

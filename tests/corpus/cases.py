@@ -303,6 +303,29 @@ CASES = [
     Case("potential/potensi_sumsel.csv", csv_file([["Provinsi", "Tahun", "Segmen", "Potensi Pekerja", "Sumber"],
          ["Sumatera Selatan", "2024", "BPU", "30.200.000", "Pemprov Sumsel, Maret 2024"]]), "loaded", loaded=1,
          rows=[{"region_code": "16", "potential_workers": 30200000}]),
+    # --- rentan: rosters, read in chunked mode; names never read, NIKs keyed, masked in quarantine --------------
+    Case("rentan/daftar_campur.csv", csv_file([
+        ["Daftar Peserta Rentan DBHCHT 2024"],
+        ["NIK", "Nama", "Pekerjaan", "Kab/Kota", "Sumber Dana", "Program", "Mulai", "Selesai"],
+        ["3575011203850001", "Siti Contoh", "buruh tani", "Kota Pasuruan", "DBHCHT Kota Pasuruan", "JKK+JKM", "2024-01", "2024-12"],
+        ["357501120385001", "Budi Contoh", "nelayan", "Kota Pasuruan", "DBHCHT Kota Pasuruan", "JKK+JKM", "2024-01", "2024-12"],
+        ["3575015203850002", "Ani Contoh", "pedagang", "Kota Pasuruan", "Swasta", "JKK+JKM", "2024-01", "2024-12"],
+        ["", "", "", "", "", "", "", ""],
+        ["3575010101900003", "Joko Contoh", "ojek", "Kota Pasuruan", "APBD Kota Pasuruan", "JKK+JKM", "2024-06", "2024-01"]], delimiter=";"),
+        "partial", loaded=1, rejected=3, rows=[{"region_code": "35.75", "funding_source": "DBHCHT", "occupation": "Buruh Tani"}],
+        rejections=[{"row_number": 4, "check_name": "nik_valid"}, {"row_number": 5, "check_name": "funding_source"},
+                    {"row_number": 7, "check_name": "period_order"}]),
+    Case("rentan/daftar_rumus_dan_sheet_tersembunyi.xlsx", workbook({
+        "Peserta": [["NIK", "Nama", "Kabupaten/Kota", "Sumber Dana", "Mulai", "Selesai"],
+                    ["3575011203850001", "Siti Contoh", "Kota Pasuruan", "APBD Kota Pasuruan", "Januari 2024", "Desember 2024"],
+                    [Formula("=A9", "#REF!"), "Budi Contoh", "Kota Pasuruan", "APBD Kota Pasuruan", "Januari 2024", "Desember 2024"],
+                    ["3514015203850002", "Ani Contoh", "Kabupaten Pasuruan", "APBD Kabupaten Pasuruan", "Januari 2024", "Desember 2024"]],
+        "Lama": [["NIK", "Nama", "Kabupaten/Kota", "Sumber Dana", "Mulai", "Selesai"]]}, hidden=("Lama",)),
+        "partial", loaded=2, rejected=1, notes="hidden sheet 'Lama' not read",
+        rows=[{"region_code": "35.75", "funding_source": "APBD", "sheet": "Peserta"}, {"region_code": "35.14"}],
+        rejections=[{"row_number": 3, "check_name": "nik_valid"}]),
+    Case("rentan/daftar_tanpa_nik.csv", csv_file([["Nama", "Kab/Kota", "Sumber Dana", "Mulai", "Selesai"],
+         ["Siti Contoh", "Kota Pasuruan", "APBD", "2024-01", "2024-12"]]), "failed", error="missing 'nik'"),
 ]
 
 

@@ -1,7 +1,7 @@
--- dq.file_ledger: one row per raw file seen, for every source in the raw_sources registry (dbt_project.yml).
+-- dq.file_ledger: one row per raw file seen, for every source in the source registry (pipeline/sources, passed as JAMSOSTEK_RAW_SOURCES).
 SELECT file_path, sha256, source, rows_read, rows_loaded, rows_rejected, rows_skipped, skipped_detail, status, error, notes, loaded_at, aliases_used
 FROM (
-    {% for raw_source in var('raw_sources') %}
+    {% for raw_source in env_var('JAMSOSTEK_RAW_SOURCES').split(',') %}
     {{ 'UNION ALL BY NAME' if not loop.first }} SELECT * FROM {{ source('staging', raw_source ~ '_files') }}
     {% endfor %}
 )

@@ -13,9 +13,10 @@ import signal
 import sys
 from pathlib import Path
 
-from pipeline.settings import PROJECT_ROOT
+from pipeline.settings import PROJECT_ROOT, ui_port
 
 INSTANCE_TEMPLATE = PROJECT_ROOT / ".dagster_home" / "dagster.yaml"
+WORKSPACE = PROJECT_ROOT / "workspace.yaml"  # names the code location jamsostek_coverage
 
 
 def prepare_dagster_home() -> Path:
@@ -29,13 +30,13 @@ def prepare_dagster_home() -> Path:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("JAMSOSTEK_UI_PORT", 3000)))
+    parser.add_argument("--port", type=int, default=ui_port())
     args = parser.parse_args(argv)
     prepare_dagster_home()
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     dagster = str(Path(sys.executable).parent / "dagster")
-    os.execv(dagster, [dagster, "dev", "--host", "127.0.0.1", "--port", str(args.port), "-m", "pipeline.definitions"])
+    os.execv(dagster, [dagster, "dev", "--host", "127.0.0.1", "--port", str(args.port), "-w", str(WORKSPACE)])
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ Bappenas projection). A statement is checked differently for each, so the kind i
 
 from __future__ import annotations
 
-from pipeline.readers import header_key
+from pipeline.parse.text import header_key
 
 DENOMINATOR_KINDS = ("bps_employed", "potential", "other")
 _BY_KEY = {

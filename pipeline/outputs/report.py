@@ -21,9 +21,9 @@ import matplotlib
 matplotlib.use("Agg")  # render to files; no display, no browser
 import matplotlib.pyplot as plt  # noqa: E402
 
-from pipeline.exports import STATUS_LABELS  # noqa: E402
-from pipeline.filenames import output_file, safe_name  # noqa: E402
-from pipeline.segments import SEGMENT_LABELS  # noqa: E402
+from pipeline.outputs.exports import STATUS_LABELS  # noqa: E402
+from pipeline.outputs.filenames import output_file, safe_name  # noqa: E402
+from pipeline.parse.segments import SEGMENT_LABELS  # noqa: E402
 
 STATUS_COLOURS = {"achieved": "#2e7d32", "missed": "#c62828", "on_track": "#2e7d32", "at_risk": "#ef6c00", "off_track": "#c62828", "no_data": "#757575"}
 SEGMENT_NAMES = SEGMENT_LABELS | {"ALL": "Semua segmen"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.readers import header_key
+from pipeline.parse.text import header_key
 
 SEGMENTS = ("PU", "BPU", "JAKON", "PMI")
 SEGMENT_LABELS = {

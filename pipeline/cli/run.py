@@ -1,6 +1,6 @@
 """`make run`: materialise every asset in-process against the persistent Dagster instance, then print a summary.
 
-`python -m pipeline.run --stale` (`make refresh`) materialises only what is missing or stale, the selection the
+`python -m pipeline.cli.run --stale` (`make refresh`) materialises only what is missing or stale, the selection the
 nightly schedule makes: after one new month's file, the participation path and what reads it, not the rosters.
 Runs are recorded in DAGSTER_HOME (default .dagster_home/), so they appear in `make ui` afterwards.
 """
@@ -14,9 +14,9 @@ from contextlib import contextmanager
 
 import duckdb
 
+from pipeline.cli.ui import prepare_dagster_home
 from pipeline.settings import warehouse_dir
-from pipeline.ui import prepare_dagster_home
-from pipeline.warehouse import analyst_path
+from pipeline.warehouse.connection import analyst_path
 
 
 class CompactFormatter(logging.Formatter):

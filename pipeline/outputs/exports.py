@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 from rustpy_xlsxwriter import Format, write_worksheets
 
-from pipeline.segments import SEGMENT_LABELS
+from pipeline.parse.segments import SEGMENT_LABELS
 
 # The analyst-facing marts, in the order of the workbook's sheets.
 EXPORTED_TABLES = [

@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.periods import find_period
-from pipeline.readers import Column, Header
-from pipeline.regions import RegionMatcher, normalise
+from pipeline.parse.periods import find_period
+from pipeline.parse.regions import RegionMatcher, normalise
+from pipeline.read.headers import ANY_REGION_FIELD, Column, Header
 
 SECTION_WORDS = {"KABUPATEN": "regency", "KAB": "regency", "KOTA": "city", "KOTAMADYA": "city"}
 TOTAL_WORDS = ("JUMLAH", "TOTAL", "GRAND TOTAL", "SUB TOTAL", "SUBTOTAL", "TOTAL PROVINSI")
 FOOTNOTE_MARKERS = ("SUMBER", "KETERANGAN", "KET", "CATATAN", "NOTE", "NOTES", "DATA DIOLAH", "DIOLAH")
-REGION_FIELDS = ("region_name", "province", "region_code", "region")
 
 
 @dataclass
@@ -39,7 +38,7 @@ def classify_row(row: list[object], header: Header, matcher: RegionMatcher) -> R
         return RowKind("section", level=SECTION_WORDS[words])
     if len(filled) == 1 and not isinstance(filled[0][1], (int, float)):
         text = normalise(texts[0])
-        region_columns = {c.index for c in header.columns if c.field in REGION_FIELDS}
+        region_columns = {c.index for c in header.columns if c.field in ANY_REGION_FIELD}
         if text.startswith(FOOTNOTE_MARKERS) or texts[0].startswith("*") or filled[0][0] not in region_columns or len(text) > 40:
             return RowKind("footnote")
     label = _label_cell(row, header)

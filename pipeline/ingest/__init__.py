@@ -1,0 +1,1 @@
+"""The one ingest engine: a raw file -> typed rows, quarantined rows and a ledger row, in table or chunked mode."""

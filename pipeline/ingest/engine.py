@@ -1,0 +1,166 @@
+"""The one ingest engine: a raw file -> batches of typed rows with provenance, quarantined rows with reasons, totals
+rows kept as cross-checks, and one ledger row per file.
+
+Every file is ingested on its own: a file that cannot be read is recorded as failed and the others still load. A
+source reads its files in one of two modes (pipeline/ingest/tables.py, pipeline/ingest/chunked.py); both report to
+the same `FileResult`, so status, counts, notes and aliases mean the same for every source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pandas as pd
+
+from pipeline.parse.regions import RegionMatcher
+from pipeline.read.files import FileUnreadable
+from pipeline.read.folders import file_hash, outside_raw_dir, raw_files, relative_path
+from pipeline.read.headers import HeaderSynonyms
+
+PROVENANCE_COLUMNS = ["file_path", "sheet", "row_number", "file_sha256"]
+LEDGER_COLUMNS = [
+    "file_path", "sha256", "source", "rows_read", "rows_loaded", "rows_rejected", "rows_skipped", "skipped_detail",
+    "status", "error", "loaded_at", "ingest_version", "aliases_used", "notes",
+]  # fmt: skip
+REJECTION_COLUMNS = ["source", "file_path", "sheet", "row_number", "column_name", "value", "check_name", "reason"]
+TOTAL_COLUMNS = ["source", "file_path", "sheet", "row_number", "label", "scope", "period", "year", "segment", "stated_value"]
+
+
+@dataclass
+class Batch:
+    """Part of one file's outcome, ready for the staging tables: all of a table, or one chunk of a roster."""
+
+    rows: pd.DataFrame
+    rejections: pd.DataFrame
+    totals: pd.DataFrame
+
+
+@dataclass
+class ReadContext:
+    """What reading a file needs besides the file: built once per run, shared by every file of the run."""
+
+    matcher: RegionMatcher
+    synonyms: HeaderSynonyms
+    pii_key: str | None = None  # the key NIKs are pseudonymised with; only a source holding NIKs needs one
+
+
+@dataclass
+class FileResult:
+    source: str
+    file_path: str
+    sha256: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    skipped: Counter = field(default_factory=Counter)  # kind of non-data row -> count
+    error: str | None = None
+    aliases_used: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was deliberately left unread, e.g. a hidden sheet
+    # Kept only when no sink takes the batches (tests, benchmarks); a national roster never sits here.
+    rows: pd.DataFrame | None = None
+    rejections: list[dict] = field(default_factory=list)
+    totals: list[dict] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if self.error is not None:
+            return "failed"
+        return "partial" if self.rows_rejected else "loaded"
+
+    def ledger_row(self, loaded_at: dt.datetime, ingest_version: str = "") -> dict:
+        return {
+            "file_path": self.file_path,
+            "sha256": self.sha256,
+            "source": self.source,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_rejected": self.rows_rejected,
+            "rows_skipped": sum(self.skipped.values()),
+            "skipped_detail": ", ".join(f"{n} {kind}" for kind, n in sorted(self.skipped.items()) if n) or None,
+            "status": self.status,
+            "error": self.error,
+            "loaded_at": loaded_at,
+            "ingest_version": ingest_version,
+            "aliases_used": self.aliases_used,
+            "notes": "; ".join(self.notes) or None,
+        }
+
+    def _keep(self, batch: Batch) -> None:
+        if not batch.rows.empty:
+            self.rows = batch.rows if self.rows is None else pd.concat([self.rows, batch.rows], ignore_index=True)
+        self.rejections += batch.rejections.to_dict("records")
+        self.totals += batch.totals.to_dict("records")
+
+
+class Source:
+    """One raw folder: its name (folder, staging table, synonyms section), required header fields, and how to read it.
+
+    A subclass reads a file as a stream of batches, counting rows read and skipped on `result`; the engine counts
+    what was loaded and rejected.
+    """
+
+    name: str
+    required: list[list[str]]  # header fields: each inner list is alternatives, one of which must be present
+    description: str  # what the folder holds, for the asset, the docs and the data dictionary
+    holds_nik: bool = False  # its rows carry NIKs, so reading it needs JAMSOSTEK_PII_KEY
+
+    def read(self, path: Path, context: ReadContext, result: FileResult) -> Iterator[Batch]:
+        raise NotImplementedError
+
+
+def ingest_file(
+    path: Path,
+    raw_dir: Path,
+    source: Source,
+    synonyms: HeaderSynonyms,
+    matcher: RegionMatcher,
+    *,
+    pii_key: str | None = None,
+    sink: Callable[[Batch], None] | None = None,
+) -> FileResult:
+    """Read one file of `source`. Its batches go to `sink` as they come, or are kept on the result when there is none."""
+    raw_dir = Path(raw_dir)
+    result = FileResult(source.name, relative_path(path, raw_dir), file_hash(path, raw_dir))
+    context = ReadContext(matcher, synonyms, pii_key)
+    matcher.aliases_used.clear()
+    try:
+        if reason := outside_raw_dir(path, raw_dir):
+            raise FileUnreadable(reason)
+        for batch in source.read(path, context, result):
+            result.rows_loaded += len(batch.rows)
+            result.rows_rejected += len(batch.rejections)
+            if sink is None:
+                result._keep(batch)
+            else:
+                sink(batch)
+    except FileUnreadable as error:
+        result.error = str(error)
+    result.aliases_used = sorted(matcher.aliases_used)
+    return result
+
+
+@dataclass
+class FilePlan:
+    hashes: dict[str, str]  # file -> sha256 of every file present
+    unchanged: list[str]  # same content and ingest version as last run: keep its rows
+    deleted: list[str]  # gone since last run: remove its rows
+    to_read: list[Path]
+
+
+def plan_files(raw_dir: Path, source: str, known: dict[str, tuple[str, str, str]], ingest_version: str) -> FilePlan:
+    """Which files of a source to read again, given the last run's ledger (file -> sha256, version, status)."""
+    present = {relative_path(p, raw_dir): p for p in raw_files(raw_dir, source)}
+    hashes = {rel: file_hash(p, raw_dir) for rel, p in present.items()}
+    unchanged = sorted(
+        rel for rel in present
+        if rel in known and known[rel][0] == hashes[rel] and known[rel][1] == ingest_version and known[rel][2] != "failed"
+    )  # fmt: skip
+    return FilePlan(hashes, unchanged, sorted(set(known) - set(present)), [p for rel, p in present.items() if rel not in unchanged])
+
+
+def rejection_frame(rejections: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rejections, columns=REJECTION_COLUMNS)

@@ -1,0 +1,247 @@
+"""Table mode: a report, BPS table, target list or statement list, read whole and row by row.
+
+Rows below the header are classified (data, totals, section, footnote, pipeline/read/layouts.py); a wide row (one
+column per segment or year) becomes one record per value cell. Each record is converted by the source's own
+function, then the whole file goes through the source's pandera contract. For every file, rows read = rows loaded
++ rows rejected + rows skipped (totals, sections, footnotes, empty value cells).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pandas as pd
+import pandera.errors
+import pandera.pandas as pa
+
+from pipeline.ingest.engine import PROVENANCE_COLUMNS, TOTAL_COLUMNS, Batch, FileResult, ReadContext, Source, rejection_frame
+from pipeline.parse.numbers import parse_number
+from pipeline.parse.periods import parse_period, parse_year
+from pipeline.parse.regions import RegionMatcher
+from pipeline.parse.segments import SegmentError, parse_segment
+from pipeline.read.files import FileUnreadable, Sheet, is_blank, read_workbook
+from pipeline.read.headers import Header, HeaderSynonyms, WideColumn, missing_header
+from pipeline.read.layouts import classify_row, expand, period_from_title
+
+
+class RowRejected(Exception):
+    """One row that breaks the contract: which field, what value, which check, and why in plain words."""
+
+    def __init__(self, field_name: str, value: object, check: str, reason: str):
+        super().__init__(reason)
+        self.field_name, self.value, self.check, self.reason = field_name, value, check, reason
+
+
+@dataclass
+class RowContext:
+    """What a row's conversion may need beyond its own cells."""
+
+    matcher: RegionMatcher
+    period: dt.date | None  # from a title cell or the file name, when the table has no period column
+    level: str | None = None  # regency | city, from the section row ("KABUPATEN", "KOTA") above the row
+
+
+
+@dataclass
+class TableSource(Source):
+    name: str
+    required: list[list[str]]
+    description: str
+    schema: type[pa.DataFrameModel]  # the pandera contract every row must pass
+    convert: Callable[[dict[str, object], RowContext], dict[str, object]]  # raw cells -> typed fields, or RowRejected
+    needs_period: bool = False  # the file must say which month it reports
+    wide: WideColumn | None = None  # headers that name a segment or a year instead of a field
+    total_value: str | None = None  # the field a totals row states (kept as a cross-check)
+
+    def read(self, path: Path, context: ReadContext, result: FileResult) -> Iterator[Batch]:
+        workbook = read_workbook(path)
+        result.notes += [f"hidden sheet '{name}' not read" for name in workbook.hidden]
+        tables = _locate_tables(path, workbook.sheets, self, context.synonyms)
+        converted: list[dict] = []
+        rejections: list[dict] = []
+        totals: list[dict] = []
+        headers: dict[tuple[str, str], str] = {}  # (sheet, field) -> header text in the file
+        for sheet, header in tables:
+            row_context = RowContext(context.matcher, period_from_title(header.title_text, path.stem))
+            if self.needs_period and "period" not in header.fields and row_context.period is None:
+                raise FileUnreadable(
+                    f"{path.name}{_sheet_label(sheet)}: no period found; add a 'Periode' column, a title such as "
+                    "'Periode: September 2021', or YYYY-MM in the file name"
+                )
+            for index in range(header.row_index + 1, len(sheet.rows)):
+                row = sheet.rows[index]
+                if is_blank(row):
+                    continue
+                provenance = {"file_path": result.file_path, "sheet": sheet.name, "row_number": index + 1, "file_sha256": result.sha256}
+                kind = classify_row(row, header, context.matcher)
+                if kind.kind != "data":
+                    result.rows_read += 1
+                    result.skipped[kind.kind] += 1
+                    if kind.kind == "section":
+                        row_context.level = kind.level
+                    elif kind.kind == "total":
+                        totals += _stated_totals(self, row, header, row_context, kind, provenance)
+                    continue
+                records = expand(row, header)
+                result.rows_read += len(records)
+                if header.is_wide:
+                    # "-" or an empty cell under a year or segment column is no figure, not a broken one (BPS
+                    # published no kab/kota figures for 2016, for example): counted as skipped, not quarantined.
+                    wide_fields = {c.field for c in header.columns if c.key_field}
+                    blank = [r for r in records if all(str(r[0].get(f) or "").strip() in ("", "-") for f in wide_fields)]
+                    result.skipped["empty cell"] += len(blank)
+                    records = [r for r in records if r not in blank]
+                failure = _row_total_mismatch(records, self)
+                for record, texts in records:
+                    headers.update({(sheet.name, f): t for f, t in texts.items()})
+                    try:
+                        if failure is not None:
+                            raise failure
+                        converted.append({**self.convert(record, row_context), **provenance})
+                    except RowRejected as rejected:
+                        column = texts.get(rejected.field_name, rejected.field_name)
+                        rejections.append(_rejection(self.name, provenance, column, rejected.value, rejected.check, rejected.reason))
+        rows = _validate(self, converted, rejections, headers, result.file_path)
+        yield Batch(rows, rejection_frame(rejections), pd.DataFrame(totals, columns=TOTAL_COLUMNS))
+
+
+def _locate_tables(path: Path, sheets: list[Sheet], spec: TableSource, synonyms: HeaderSynonyms) -> list[tuple[Sheet, Header]]:
+    tables = [(sheet, header) for sheet in sheets if (header := synonyms.locate(spec.name, sheet, spec.required, spec.wide))]
+    if tables:
+        return tables
+    if not sheets:
+        raise FileUnreadable(f"{path.name}: the workbook has no visible sheet (hidden sheets are not read)")
+    if all(not any(not is_blank(r) for r in sheet.rows) for sheet in sheets):
+        raise FileUnreadable(f"{path.name}: the file has no rows")
+    missing = synonyms.missing(spec.name, max(sheets, key=lambda s: len(s.rows)), spec.required, spec.wide)
+    raise missing_header(path, spec.name, missing)
+
+
+def _sheet_label(sheet: Sheet) -> str:
+    return f", sheet '{sheet.name}'" if sheet.name else ""
+
+
+def _row_total_mismatch(records: list[tuple[dict, dict]], spec: TableSource) -> RowRejected | None:
+    """In a wide row, a Total column must equal the sum of the segment columns; it is never loaded itself."""
+    if len(records) < 2 or "row_total" not in records[0][0] or spec.total_value is None:
+        return None
+    try:
+        stated = parse_number(records[0][0]["row_total"], whole=True)
+        parts = [parse_number(r[spec.total_value], whole=True) for r, _ in records]
+    except ValueError:
+        return None  # the unreadable cell itself is reported by the conversion
+    if stated is None or any(p is None for p in parts) or sum(parts) == stated:
+        return None
+    return RowRejected(
+        "row_total", records[0][0]["row_total"], "row_total_matches",
+        f"the segment columns add up to {sum(parts):,.0f} but the Total column says {stated:,.0f}; one of them is wrong",
+    )  # fmt: skip
+
+
+def _stated_totals(spec: TableSource, row: list, header: Header, context: RowContext, kind, provenance: dict) -> list[dict]:
+    """A totals row becomes cross-check figures: what the file says the sum is, per period/segment or year."""
+    if spec.total_value is None:
+        return []
+    totals = []
+    for record, _ in expand(row, header):
+        try:
+            value = parse_number(record.get(spec.total_value), whole=True)
+            period = parse_period(record["period"], record.get("year")) if record.get("period") else context.period
+            year = parse_year(record["year"]) if record.get("year") not in (None, "") and "period" not in record else None
+            segment = parse_segment(record["segment"]) if record.get("segment") not in (None, "") else "ALL"
+        except (ValueError, SegmentError):
+            continue  # an unreadable total cannot cross-check anything; the row is still counted as skipped
+        if value is None:
+            continue
+        totals.append({
+            "source": spec.name, "file_path": provenance["file_path"], "sheet": provenance["sheet"],
+            "row_number": provenance["row_number"], "label": kind.label, "scope": kind.scope,
+            "period": pd.Timestamp(period) if period and spec.needs_period else pd.NaT, "year": year,
+            "segment": segment if spec.needs_period else None, "stated_value": value,
+        })  # fmt: skip
+    if "row_total" in header.fields and spec.needs_period and totals:
+        try:
+            grand = parse_number(row[next(c.index for c in header.columns if c.field == "row_total")], whole=True)
+        except ValueError:
+            grand = None
+        if grand is not None:
+            totals.append({**totals[0], "segment": "ALL", "stated_value": grand})
+    return totals
+
+
+def _rejection(source: str, provenance: dict, column: str | None, value: object, check: str, reason: str) -> dict:
+    return {
+        "source": source,
+        "file_path": provenance["file_path"],
+        "sheet": provenance["sheet"],
+        "row_number": provenance["row_number"],
+        "column_name": column,
+        "value": None if value is None else str(value),
+        "check_name": check,
+        "reason": reason,
+    }
+
+
+def _validate(spec: TableSource, converted: list[dict], rejections: list[dict], headers: dict, file_path: str) -> pd.DataFrame:
+    """Run the source's pandera contract; failing rows move to quarantine, the rest are returned typed."""
+    frame = pd.DataFrame(converted)
+    if frame.empty:
+        return frame
+    frame = frame.reset_index(drop=True)
+    try:
+        valid = spec.schema.validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        bad = cases[cases["index"].notna()]
+        # One quarantine entry per row: a dataframe-wide check reports every column of a failing row.
+        for index, row_cases in bad.groupby(bad["index"].astype(int), sort=True):
+            row = frame.loc[index]
+            reasons = list(dict.fromkeys(_check_reason(spec, case) for _, case in row_cases.iterrows()))
+            first = row_cases.iloc[0]
+            field_name = first["column"] if isinstance(first["column"], str) and first["column"] in frame.columns else None
+            column = headers.get((row["sheet"], field_name), field_name)
+            value = first["failure_case"] if field_name else None
+            check = _check_name(spec, first["check"])
+            rejections.append(_rejection(spec.name, row, column, value, check, "; ".join(reasons)))
+        if len(bad) < len(cases):
+            unexplained = cases[cases["index"].isna()].iloc[0]
+            raise RuntimeError(f"{file_path}: contract {spec.schema.__name__} failed as a whole: {unexplained['check']}")
+        frame = frame.drop(index=sorted({int(i) for i in bad["index"]}))
+        valid = spec.schema.validate(frame, lazy=True)
+    provenance = frame.loc[valid.index, PROVENANCE_COLUMNS]
+    return pd.concat([valid, provenance], axis=1).reset_index(drop=True)
+
+
+def _custom_checks(spec: TableSource) -> dict[str, str]:
+    """error text -> check name for the contract's own checks (pandera reports a check by its error text)."""
+    schema = spec.schema.to_schema()
+    checks = [*schema.checks, *(c for column in schema.columns.values() for c in column.checks)]
+    return {c.error: c.name for c in checks if c.error}
+
+
+def _check_name(spec: TableSource, check: object) -> str:
+    text = str(check)
+    return _custom_checks(spec).get(text) or re.sub(r"\(.*\)$", "", text) or text
+
+
+def _check_reason(spec: TableSource, case: pd.Series) -> str:
+    check, value, column = str(case["check"]), case["failure_case"], case["column"]
+    readable = {
+        "greater_than_or_equal_to": "must be at least",
+        "greater_than": "must be more than",
+        "less_than_or_equal_to": "must be at most",
+        "isin": "must be one of",
+        "str_matches": "must look like",
+    }
+    for name, words in readable.items():
+        if check.startswith(name + "("):
+            return f"{column} = {value!r} {words} {check[len(name) + 1:-1]}"
+    if check == "coerce_dtype" or check.startswith("coerce_dtype"):
+        return f"{column} = {value!r} cannot be read as {check.split('(')[-1].rstrip(')')}"
+    if check in _custom_checks(spec):
+        return check  # the contract's own error text is already written for a person
+    return f"{column} = {value!r} fails {check}"

@@ -1,0 +1,1 @@
+"""Parsers for one cell's text: numbers, periods, segments, regions, NIKs, denominator kinds. No files, no Dagster."""

@@ -1,0 +1,68 @@
+"""What every source's conversion and contract share: parsing a cell or rejecting the row, the one region lookup,
+and the checks common to several contracts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Callable
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pipeline.ingest.tables import RowContext, RowRejected
+from pipeline.parse.numbers import parse_number
+from pipeline.read.headers import ANY_REGION_FIELD
+
+REGION_CODE = r"^\d{2}(\.\d{2})?$"  # a Kemendagri province (35) or kab/kota (35.75) code
+FIRST_PERIOD = pd.Timestamp("2000-01-01")
+
+
+class Contract(pa.DataFrameModel):
+    """A source's pandera contract: columns not in it are dropped, values are coerced to its types."""
+
+    class Config:
+        strict = "filter"
+        coerce = True
+
+
+def not_in_future(period: pd.Series) -> pd.Series:
+    return period <= pd.Timestamp(dt.date.today())
+
+
+def parsed(record: dict, name: str, parser: Callable[[object], object], check: str) -> object:
+    """`parser` applied to the cell, or the row rejected under `check` with the parser's own words."""
+    try:
+        return parser(record.get(name))
+    except ValueError as error:
+        raise RowRejected(name, record.get(name), check, str(error)) from None
+
+
+def required(record: dict, name: str, value: object, what: str) -> object:
+    if value is None:
+        raise RowRejected(name, record.get(name), "required_value", f"{what} is empty")
+    return value
+
+
+def count(record: dict, name: str) -> float | None:
+    return parsed(record, name, lambda v: parse_number(v, whole=True), "number_format")
+
+
+def text(record: dict, name: str) -> str | None:
+    """A text cell, stripped; empty or '-' is no value."""
+    value = record.get(name)
+    return None if value is None or str(value).strip() in ("", "-") else str(value).strip()
+
+
+def region(record: dict, context: RowContext, level: str | None) -> str:
+    """The one way every source turns its region cells into a Kemendagri code."""
+    column = next((f for f in ANY_REGION_FIELD if record.get(f) not in (None, "")), "region_name")
+    code, name = record.get("region_code"), record.get("region_name")
+    if "region" in record:  # one column holding either a code or a name (targets)
+        cell = str(record["region"] or "").strip()
+        code, name = (cell, None) if re.fullmatch(r"[\d.]+", cell) else (None, cell)
+    level = context.level or level  # a "KOTA" section row above says which Pasuruan is meant
+    try:
+        return context.matcher.match(code=code, name=name, province=record.get("province"), level=level if name else None)
+    except ValueError as error:
+        raise RowRejected(column, record.get(column), "region_match", str(error)) from None

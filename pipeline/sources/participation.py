@@ -1,0 +1,71 @@
+"""participation/: monthly BPJAMSOSTEK participation reports per region and segment (long or wide layouts)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from pipeline.ingest.tables import RowContext, TableSource
+from pipeline.parse.periods import parse_period
+from pipeline.parse.segments import SEGMENTS, SegmentError, parse_segment
+from pipeline.read.headers import REGION_FIELDS
+from pipeline.sources.fields import FIRST_PERIOD, REGION_CODE, Contract, count, not_in_future, parsed, region, required
+
+
+class ParticipationRows(Contract):
+    period: Series[pd.Timestamp] = pa.Field(ge=FIRST_PERIOD, description="first day of the reported month")
+    region_code: Series[str] = pa.Field(str_matches=REGION_CODE)
+    segment: Series[str] = pa.Field(isin=list(SEGMENTS))
+    active_participants: Series[int] = pa.Field(ge=0)
+    new_participants: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+    inactive_participants: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+
+    @pa.check("period", name="period_not_in_future", error="the period lies in the future")
+    def periodnot_in_future(cls, period: Series[pd.Timestamp]) -> Series[bool]:
+        return not_in_future(period)
+
+    @pa.dataframe_check(name="duplicate_key", error="repeats the key period, region_code, segment of an earlier row in this file; the first one is kept")
+    def first_of_each_key(cls, frame: pd.DataFrame) -> Series[bool]:
+        return ~frame.duplicated(subset=["period", "region_code", "segment"], keep="first")
+
+
+def convert_participation(record: dict, context: RowContext) -> dict:
+    if "period" in record:
+        period = parsed(record, "period", lambda v: parse_period(v, record.get("year")), "period_format")
+    else:
+        period = context.period
+    active = required(record, "active_participants", count(record, "active_participants"), "active participants")
+    return {
+        "period": pd.Timestamp(period),
+        "region_code": region(record, context, "kabkota"),
+        "segment": parsed(record, "segment", parse_segment, "segment_value"),
+        "active_participants": int(active),
+        "new_participants": count(record, "new_participants"),
+        "inactive_participants": count(record, "inactive_participants"),
+    }
+
+
+def segment_column(text: str, field_for: Callable[[str], str | None]) -> tuple[str, str | None, object] | None:
+    """Wide participation headers: 'PU', 'Bukan Penerima Upah', 'Peserta Aktif BPU'; 'Total' is a cross-check."""
+    words = text.split()
+    for split in range(len(words)):
+        prefix, rest = " ".join(words[:split]), " ".join(words[split:])
+        if prefix and field_for(prefix) != "active_participants":
+            continue
+        if field_for(rest) == "row_total":
+            return ("row_total", None, None)
+        try:
+            return ("active_participants", "segment", parse_segment(rest))
+        except SegmentError:
+            continue
+    return None
+
+
+SOURCE = TableSource(
+    "participation", [list(REGION_FIELDS), ["segment"], ["active_participants"]],
+    "Monthly participation reports from BPJAMSOSTEK offices: active (new, inactive) participants per region, segment and month.",
+    ParticipationRows, convert_participation, needs_period=True, wide=segment_column, total_value="active_participants",
+)  # fmt: skip

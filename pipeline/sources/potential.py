@@ -1,0 +1,44 @@
+"""potential/: potential or eligible workers per region, segment and year from planning documents (RPJMD, UCJ)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from pipeline.ingest.tables import RowContext, TableSource
+from pipeline.parse.periods import parse_year
+from pipeline.parse.segments import SEGMENTS, parse_segment
+from pipeline.read.headers import REGION_FIELDS
+from pipeline.sources.fields import REGION_CODE, Contract, count, parsed, region, required
+
+
+class PotentialRows(Contract):
+    year: Series[int] = pa.Field(ge=2000, le=2100)
+    region_code: Series[str] = pa.Field(str_matches=REGION_CODE)
+    segment: Series[str] = pa.Field(isin=["ALL", *SEGMENTS])
+    potential_workers: Series[int] = pa.Field(gt=0)
+    source: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    @pa.dataframe_check(name="duplicate_key", error="repeats the key region_code, year, segment of an earlier row in this file; the first one is kept")
+    def first_of_each_key(cls, frame: pd.DataFrame) -> Series[bool]:
+        return ~frame.duplicated(subset=["region_code", "year", "segment"], keep="first")
+
+
+def convert_potential(record: dict, context: RowContext) -> dict:
+    potential = required(record, "potential_workers", count(record, "potential_workers"), "potential workers")
+    source = record.get("source")
+    return {
+        "year": parsed(record, "year", parse_year, "year_format"),
+        "region_code": region(record, context, None),
+        "segment": parsed(record, "segment", lambda v: parse_segment(v, allow_all=True), "segment_value"),
+        "potential_workers": int(potential),
+        "source": required(record, "source", None if source in (None, "") else str(source).strip(), "source (who published the figure)"),
+    }
+
+
+SOURCE = TableSource(
+    "potential", [list(REGION_FIELDS), ["year"], ["segment"], ["potential_workers"], ["source"]],
+    "Potential or eligible workers from planning documents: the denominator official UCJ statements often use.",
+    PotentialRows, convert_potential,
+)  # fmt: skip

@@ -1,0 +1,141 @@
+"""The working database the build writes: opening it (waiting for another writer), SQL files, table metadata.
+
+The build never writes the analyst file directly (pipeline/warehouse/publish.py). It writes
+`.build/jamsostek_build.duckdb`, in the analysts' storage version so that publishing is a file copy.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+from pipeline import settings
+from pipeline.settings import SQL_DIR, duckdb_memory
+
+log = logging.getLogger(__name__)
+
+ANALYST_FILE = "jamsostek.duckdb"
+# duckdb 2.0's default storage cannot be opened by duckdb-cli 1.5 or older DBeaver drivers; v1.0.0 storage can.
+ANALYST_STORAGE_VERSION = "v1.0.0"
+CONNECTION_SETTINGS = {
+    "preserve_insertion_order": False,
+    # A new working database is written in the analysts' storage version, so publishing is a file copy.
+    "storage_compatibility_version": ANALYST_STORAGE_VERSION,
+}
+WORKING_FILE = Path(".build") / "jamsostek_build.duckdb"
+
+
+def working_path(warehouse_dir: Path) -> Path:
+    return Path(warehouse_dir) / WORKING_FILE
+
+
+def analyst_path(warehouse_dir: Path) -> Path:
+    return Path(warehouse_dir) / ANALYST_FILE
+
+
+class WarehouseLocked(RuntimeError):
+    """Another process holds the working database; the message names it."""
+
+
+@contextmanager
+def connect(warehouse_dir: Path, lock_wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the working database, waiting for another writer to finish and rebuilding a file that is not DuckDB's."""
+    path = working_path(warehouse_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wait = settings.lock_wait_seconds() if lock_wait_seconds is None else lock_wait_seconds
+    deadline = time.monotonic() + wait
+    delay, said = 0.2, False
+    while True:
+        try:
+            # DuckDB spills to disk beyond the memory limit rather than grow the build past what the machine allows.
+            con = duckdb.connect(str(path), config=CONNECTION_SETTINGS | {"memory_limit": duckdb_memory()})
+            version = _storage_version(con)
+            if version.startswith(ANALYST_STORAGE_VERSION):
+                break
+            # Written before the build used the analysts' storage version: publishing could not copy it, so it is
+            # rebuilt like a damaged one (the working file is a cache of the raw folder).
+            con.close()
+            _set_aside(path, f"storage version {version or 'unknown'} is not {ANALYST_STORAGE_VERSION}")
+            continue
+        except duckdb.IOException as error:
+            if "not a valid DuckDB database file" in str(error):
+                _set_aside(path, f"not readable: {error}")
+                continue
+            if "lock" not in str(error).lower():
+                raise
+            if not said:  # say who holds it, once, so that a second `make run` does not look hung
+                said = True
+                log.warning("the working database is in use by another build (%s); waiting up to %.0fs for it to finish", _holder(error), wait)
+            if time.monotonic() >= deadline:
+                raise WarehouseLocked(f"the working database {path} is locked by another process after waiting {wait:.0f}s: {error}") from None
+            time.sleep(delay)
+            delay = min(delay * 2, 5)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _storage_version(con: duckdb.DuckDBPyConnection) -> str:
+    [(tags,)] = con.execute("SELECT tags FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    return dict(tags or {}).get("storage_version", "")
+
+
+def _set_aside(path: Path, why: str) -> None:
+    """The working file is a cache of the raw folder: one that cannot serve is moved aside and rebuilt from scratch."""
+    aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+    path.rename(aside)
+    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+    log.warning("working database %s %s; moved to %s and rebuilt", path, why, aside.name)
+
+
+def _holder(error: Exception) -> str:
+    """'PID 1234' from DuckDB's lock error, or the error itself."""
+    found = re.search(r"PID \d+", str(error))
+    return found.group(0) if found else str(error)
+
+
+def sql_path(relative: str) -> Path:
+    return SQL_DIR / relative
+
+
+def run_sql_file(con: duckdb.DuckDBPyConnection, relative: str, **names: str) -> None:
+    """Run one SQL file; `names` fill {placeholders} in the shared per-source templates (sql/staging/source_*.sql)."""
+    text = sql_path(relative).read_text(encoding="utf-8")
+    for name, value in names.items():
+        text = text.replace("{" + name + "}", value)
+    con.execute(text)
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    con.register("incoming_frame", frame)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_frame")
+    finally:
+        con.unregister("incoming_frame")
+
+
+def describe(con: duckdb.DuckDBPyConnection, table: str) -> dict:
+    """Row count, columns with their COMMENT ON text, and a small preview, for asset metadata."""
+    schema, name = table.split(".")
+    row_count = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    columns = con.execute(
+        "SELECT column_name, data_type, comment FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index",
+        [schema, name],
+    ).fetchall()
+    comment = con.execute(
+        "SELECT comment FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ? AND table_name = ?",
+        [schema, name],
+    ).fetchone()
+    preview = con.execute(f"SELECT * FROM {table} LIMIT 10").fetchdf()
+    return {"row_count": row_count, "columns": columns, "comment": comment[0] if comment else None, "preview": preview}
