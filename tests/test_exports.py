@@ -7,7 +7,7 @@ import duckdb
 from python_calamine import CalamineWorkbook
 
 from pipeline.outputs import exports, report
-from pipeline.outputs.exports import EXPORTED_TABLES
+from pipeline.outputs.exports import EXPORTED_TABLES, WORKBOOK_SHEETS
 
 
 def test_parquet_files_hold_every_mart_row(demo_warehouse, demo):
@@ -19,10 +19,11 @@ def test_parquet_files_hold_every_mart_row(demo_warehouse, demo):
         assert exported == con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
-def test_excel_workbook_has_a_readable_sheet_per_mart(demo_warehouse):
+def test_excel_workbook_has_a_readable_sheet_per_mart_an_analyst_opens(demo_warehouse):
     folder, _ = demo_warehouse
     book = CalamineWorkbook.from_path(str(folder / "exports" / "jamsostek_marts.xlsx"))
-    assert book.sheet_names == [exports.SHEET_NAMES.get(t, t.split(".")[1]) for t in EXPORTED_TABLES]
+    assert book.sheet_names == [exports.SHEET_NAMES.get(s.table, s.table.split(".")[1]) for s in WORKBOOK_SHEETS]
+    assert "funding_overlaps" not in book.sheet_names  # worker-level rows are for the funders' csv files, not Excel
     progress = book.get_sheet_by_name("target_progress").to_python()
     header = progress[0]
     assert header[:3] == ["Target id", "Region code", "Region name"]
@@ -43,22 +44,94 @@ def test_report_shows_every_target_in_indonesian(demo_warehouse, demo):
     assert (folder / "report" / "province_35.png").read_bytes().startswith(b"\x89PNG")
 
 
-def test_a_mart_longer_than_a_sheet_continues_and_an_empty_mart_keeps_its_header(demo_warehouse, demo, tmp_path, monkeypatch):
+def test_a_sheet_longer_than_excel_allows_continues_and_an_empty_mart_keeps_its_header(demo_warehouse, demo, tmp_path, monkeypatch):
     folder, _ = demo_warehouse
     con, _ = demo
     copy = tmp_path / "jamsostek.duckdb"
     shutil.copy(folder / "jamsostek.duckdb", copy)
     with duckdb.connect(str(copy)) as edited:
-        edited.execute("DELETE FROM marts.funding_overlaps")
-    monkeypatch.setattr(exports, "EXCEL_MAX_ROWS", 4001)  # 4,000 rows and the header on a sheet
-    book = CalamineWorkbook.from_path(str(exports.export_excel(copy, tmp_path / "marts.xlsx")))
+        edited.execute("DELETE FROM marts.vulnerable_workers")
+    monkeypatch.setattr(exports, "EXCEL_MAX_ROWS", 2001)  # 2,000 rows and the header on a sheet
+    with duckdb.connect(str(copy), read_only=True) as copied:
+        book = CalamineWorkbook.from_path(str(exports.export_excel(copied, tmp_path / "marts.xlsx")))
     parts = [n for n in book.sheet_names if n.startswith("coverage") and not n.startswith("coverage_potential")]
     assert parts == ["coverage", "coverage (2)", "coverage (3)"]
     sheets = [book.get_sheet_by_name(n).to_python() for n in parts]
     assert all(sheet[0][:2] == ["Period", "Region code"] for sheet in sheets)
-    [(expected,)] = con.execute("SELECT count(*) FROM marts.coverage").fetchall()
-    assert [len(s) - 1 for s in sheets] == [4000, 4000, expected - 8000]
-    assert book.get_sheet_by_name("funding_overlaps").to_python()[0][:2] == ["Period", "Region code"]
+    # The latest 25 months at every level: what an analyst compares month on month and year on year.
+    [(expected, months)] = con.execute(
+        "SELECT count(*), count(DISTINCT period) FROM marts.coverage WHERE period >= (SELECT max(period) FROM marts.coverage) - INTERVAL 24 MONTH"
+    ).fetchall()
+    assert months == 25 and [len(s) - 1 for s in sheets] == [2000, 2000, expected - 4000]
+    assert book.get_sheet_by_name("vulnerable_workers").to_python()[0][:2] == ["Period", "Region code"]
+
+
+def test_vulnerable_workers_sheet_is_by_region_and_funding_source(demo_warehouse, demo):
+    folder, _ = demo_warehouse
+    con, _ = demo
+    sheet = CalamineWorkbook.from_path(str(folder / "exports" / "jamsostek_marts.xlsx")).get_sheet_by_name("vulnerable_workers").to_python()
+    header = sheet[0]
+    assert "Occupation" not in header and "Worker key" not in header
+    [(latest,)] = con.execute("SELECT max(period) FROM marts.vulnerable_workers").fetchall()
+    [(insured,)] = con.execute("SELECT sum(insured_workers) FROM marts.vulnerable_workers WHERE period = ?", [latest]).fetchall()
+    period = header.index("Period")
+    rows = [r for r in sheet[1:] if r[period] == latest]
+    assert rows and sum(r[header.index("Insured workers")] for r in rows) == insured
+
+
+def test_each_funding_source_gets_its_double_payments_as_csv(demo_warehouse, demo):
+    folder, _ = demo_warehouse
+    con, _ = demo
+    for source in exports.FUNDING_SOURCES:
+        path = folder / "exports" / "funding_overlaps" / f"{source}.csv"
+        [(written,)] = duckdb.sql(f"SELECT count(*) FROM read_csv('{path}', header = true)").fetchall()
+        [(expected,)] = con.execute("SELECT count(*) FROM marts.funding_overlaps WHERE funding_sources LIKE '%' || ? || '%'", [source]).fetchall()
+        assert written == expected
+    [(overlaps,)] = con.execute("SELECT count(*) FROM marts.funding_overlaps").fetchall()
+    assert overlaps > 0
+
+
+def test_overlap_csv_text_never_runs_as_a_formula(demo_warehouse, tmp_path):
+    folder, _ = demo_warehouse
+    copy = tmp_path / "jamsostek.duckdb"
+    shutil.copy(folder / "jamsostek.duckdb", copy)
+    with duckdb.connect(str(copy)) as edited:
+        edited.execute("UPDATE marts.funding_overlaps SET region_name = '=HYPERLINK(\"http://x\")' WHERE funding_sources LIKE '%APBD%'")
+    with duckdb.connect(str(copy), read_only=True) as copied:
+        [apbd, *_] = exports.export_overlaps(copied, tmp_path / "overlaps")
+    text = apbd.read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+
+
+def test_outputs_whose_tables_did_not_change_are_not_written_again(demo_warehouse, tmp_path):
+    folder, _ = demo_warehouse
+    copy = tmp_path / "jamsostek.duckdb"
+    shutil.copy(folder / "jamsostek.duckdb", copy)
+    first = exports.export_all(copy, tmp_path / "exports")
+    assert first.written and not first.unchanged
+    again = exports.export_all(copy, tmp_path / "exports")
+    assert not again.written and sorted(again.unchanged) == sorted(first.written)
+    with duckdb.connect(str(copy)) as edited:
+        edited.execute("UPDATE marts.target_plan SET funded_workers = funded_workers + 1")
+    changed = exports.export_all(copy, tmp_path / "exports")
+    assert sorted(p.name for p in changed.written) == ["jamsostek_marts.xlsx", "marts_target_plan.parquet"]
+    (tmp_path / "exports" / "funding_overlaps" / "CSR.csv").unlink()  # a file gone is written again
+    assert [p.name for p in exports.export_all(copy, tmp_path / "exports").written] == ["APBD.csv", "DBHCHT.csv", "CSR.csv"]
+
+
+def test_report_draws_again_only_the_charts_whose_figures_changed(demo_warehouse, tmp_path):
+    folder, _ = demo_warehouse
+    copy = tmp_path / "jamsostek.duckdb"
+    shutil.copy(folder / "jamsostek.duckdb", copy)
+    first = report.write_report(copy, tmp_path / "report")
+    assert first.drawn == len(first.charts) > 2
+    assert report.write_report(copy, tmp_path / "report").drawn == 0
+    with duckdb.connect(str(copy)) as edited:
+        edited.execute("UPDATE marts.target_progress SET current_value = current_value + 1 WHERE target_id = 'PSR-2022-70PCT'")
+    again = report.write_report(copy, tmp_path / "report")
+    assert again.drawn == 1 and [c.file_name for c in again.charts if c.drawn] == ["target_PSR-2022-70PCT.png"]
+    page = (tmp_path / "report" / "laporan_cakupan.html").read_text(encoding="utf-8")
+    assert len(re.findall(r'src="data:image/png;base64,', page)) == len(first.charts)
 
 
 def test_report_checks_statements_and_sets_denominators_side_by_side(demo_warehouse):
@@ -83,10 +156,10 @@ def test_a_chart_that_fails_is_reported_and_the_rest_is_written(demo_warehouse, 
     folder, _ = demo_warehouse
     real_chart = report.target_chart
 
-    def fragile(con, target):
+    def fragile(con, target, cache):
         if target["target_id"] == "PSR-2022-70PCT":
             raise ValueError("odd data")
-        return real_chart(con, target)
+        return real_chart(con, target, cache)
 
     monkeypatch.setattr(report, "target_chart", fragile)
     written = report.write_report(folder / "jamsostek.duckdb", tmp_path / "report")

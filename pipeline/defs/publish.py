@@ -15,7 +15,7 @@ from pipeline.defs.metadata import code_version, python_closure
 from pipeline.defs.models import dbt_when_free, warehouse_models
 from pipeline.defs.reference import regions
 from pipeline.defs.resources import WarehouseResource
-from pipeline.outputs.exports import export_excel, export_parquet
+from pipeline.outputs.exports import export_all
 from pipeline.outputs.report import write_report
 from pipeline.warehouse.connection import analyst_path
 from pipeline.warehouse.dbt import ensure_manifest
@@ -45,17 +45,19 @@ def analyst_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     code_version=code_version(*python_closure("pipeline.outputs.exports")),
     kinds={"parquet", "excel"},
     deps=[analyst_warehouse],
-    description="The marts as Parquet files and one Excel workbook (one sheet per mart) in <warehouse>/exports/, "
-    "refreshed after every published build.",
+    description="Every mart as a Parquet file, one Excel workbook for people (targets, plan, statement checks, the latest "
+    "25 months of coverage and trend, vulnerable workers by region and funding source) and one csv of double payments per "
+    "funding source, in <warehouse>/exports/; an output whose tables did not change is not rewritten.",
 )
-def exports(warehouse: WarehouseResource) -> dg.MaterializeResult:
+def exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     folder = warehouse.warehouse_path() / "exports"
-    parquet = export_parquet(analyst_path(warehouse.warehouse_path()), folder / "parquet")
-    workbook = export_excel(analyst_path(warehouse.warehouse_path()), folder / "jamsostek_marts.xlsx")
+    exported = export_all(analyst_path(warehouse.warehouse_path()), folder)
+    context.log.info(f"exports: {len(exported.written)} files written, {len(exported.unchanged)} unchanged since the last build")
     return dg.MaterializeResult(
         metadata={
-            "workbook": dg.MetadataValue.path(str(workbook)),
-            "parquet_files": dg.MetadataValue.md("\n".join(f"- `{p}`" for p in parquet)),
+            "workbook": dg.MetadataValue.path(str(folder / "jamsostek_marts.xlsx")),
+            "written": dg.MetadataValue.md("\n".join(f"- `{p}`" for p in exported.written) or "none"),
+            "unchanged": len(exported.unchanged),
         }
     )
 
@@ -74,6 +76,7 @@ def coverage_report(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     report = write_report(analyst_path(warehouse.warehouse_path()), warehouse.warehouse_path() / "report")
     for failure in report.failures:
         context.log.warning(f"report: {failure}")
+    context.log.info(f"report: {report.drawn} charts drawn, {len(report.charts) - report.drawn} unchanged since the last build")
     # The charts are embedded so the UI shows them next to the run, not only in the HTML file.
     gallery = "\n\n".join(
         f"**{c.file_name}**\n\n![{c.file_name}](data:image/png;base64,{base64.b64encode(c.png).decode()})" for c in report.charts
@@ -83,6 +86,7 @@ def coverage_report(context: dg.AssetExecutionContext, warehouse: WarehouseResou
             "report": dg.MetadataValue.path(str(report.page)),
             "charts": dg.MetadataValue.md(gallery),
             "failures": dg.MetadataValue.md("\n".join(f"- {f}" for f in report.failures) or "none"),
+            "charts_drawn": report.drawn,
         }
     )
 

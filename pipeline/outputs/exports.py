@@ -1,12 +1,23 @@
-"""Exports of the published marts for people who do not use SQL: Parquet files and one Excel workbook.
+"""Exports of the published marts for people who do not use SQL: Parquet files, one Excel workbook, and one csv of
+double payments per funding source.
 
-Both are written from the analyst file, read-only, into `<warehouse>/exports/`, each to a temporary name first and
-then renamed, so a reader never opens a half-written export.
+- The Parquet files keep every mart whole.
+- The workbook is for people: what an analyst opens it for (targets and the plan, statement checks, coverage and
+  trend for the latest LATEST_MONTHS months at every level, vulnerable workers by region and funding source), never
+  worker-level rows: nobody reads two million rows in Excel.
+- `funding_overlaps/<source>.csv`: the double payments one funding source must resolve.
+
+Everything is written from the analyst file, read-only, into `<warehouse>/exports/`, each to a temporary name first
+and then renamed, so a reader never opens a half-written export. An output whose tables did not change since it
+was last written (same content fingerprint, same export code) is not written again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -14,13 +25,47 @@ import duckdb
 import pandas as pd
 from rustpy_xlsxwriter import Format, write_worksheets
 
+from pipeline.outputs.filenames import output_file
 from pipeline.parse.segments import SEGMENT_LABELS
 
-# The analyst-facing marts, in the order of the workbook's sheets.
+# The analyst-facing marts: one Parquet file each, whole.
 EXPORTED_TABLES = [
     "marts.coverage", "marts.target_progress", "marts.target_plan", "marts.statement_checks", "marts.participation_trend", "marts.coverage_potential",
     "marts.vulnerable_workers", "marts.funding_overlaps",
 ]  # fmt: skip
+LATEST_MONTHS = 25  # two years and the month a year before the first: month-on-month and year-on-year on every row
+
+
+def _latest(table: str) -> str:
+    return f"SELECT * FROM {table} WHERE period >= (SELECT max(period) FROM {table}) - INTERVAL {LATEST_MONTHS - 1} MONTH"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    table: str  # the mart the rows come from: its column descriptions become the header notes
+    query: str  # what of it goes on the sheet
+
+
+# The workbook's sheets, in order.
+WORKBOOK_SHEETS = [
+    Sheet("marts.target_progress", "SELECT * FROM marts.target_progress"),
+    Sheet("marts.target_plan", "SELECT * FROM marts.target_plan"),
+    Sheet("marts.statement_checks", "SELECT * FROM marts.statement_checks"),
+    Sheet("marts.coverage", _latest("marts.coverage")),
+    Sheet("marts.participation_trend", _latest("marts.participation_trend")),
+    Sheet("marts.coverage_potential", "SELECT * FROM marts.coverage_potential"),
+    # By region and funding source, occupations summed, the latest months.
+    Sheet("marts.vulnerable_workers", f"""
+        SELECT period, region_code, region_name, region_level, province_code, funding_source,
+               sum(insured_workers)::BIGINT AS insured_workers, sum(new_workers)::BIGINT AS new_workers,
+               sum(ended_workers)::BIGINT AS ended_workers, sum(contribution_idr)::BIGINT AS contribution_idr
+        FROM ({_latest("marts.vulnerable_workers")}) GROUP BY ALL ORDER BY period, region_code, funding_source"""),
+]  # fmt: skip
+OVERLAPS = "marts.funding_overlaps"
+FUNDING_SOURCES = ("APBD", "DBHCHT", "CSR")
+# A text cell starting with one of these runs as a formula when a csv is opened in Excel or LibreOffice.
+FORMULA_START = r"^[=+\-@\t\r]"
+EXPORT_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]  # new export code rewrites every output
 # The planning sheet is for the people who budget the enrolment (Bappeda, Disnaker): its name and headings in Indonesian.
 SHEET_NAMES = {"marts.target_plan": "Rencana target"}
 HEADINGS = {
@@ -44,31 +89,113 @@ STATUS_LABELS = {
 }
 
 
-def export_parquet(analyst_file: Path, folder: Path) -> list[Path]:
+class Fingerprints:
+    """What each output was last written from, kept in `<exports>/.fingerprints.json`: per output, the content
+    fingerprints of its tables and the export code. An output whose entry matches and whose files exist is current."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, folder: Path):
+        self.con, self.path = con, folder / ".fingerprints.json"
+        self.written = json.loads(self.path.read_text()) if self.path.exists() else {}
+        self.tables: dict[str, str] = {}
+
+    def of(self, tables: list[str]) -> str:
+        for table in tables:
+            if table not in self.tables:
+                # The row count and two order-independent sums of row hashes (xor alone cancels a repeated row).
+                [row] = self.con.execute(f"SELECT count(*), bit_xor(hash(t)), sum(hash(t)::HUGEINT) FROM {table} t").fetchall()
+                self.tables[table] = "/".join(str(v) for v in row)
+        return hashlib.sha256("|".join([EXPORT_CODE, *(self.tables[t] for t in tables)]).encode()).hexdigest()[:16]
+
+    def current(self, output: str, files: list[Path], tables: list[str]) -> bool:
+        return self.written.get(output) == self.of(tables) and all(f.exists() for f in files)
+
+    def record(self, output: str, tables: list[str]) -> None:
+        self.written[output] = self.of(tables)
+        partial = self.path.with_name(f".{self.path.name}.tmp")
+        partial.write_text(json.dumps(self.written, indent=1, sort_keys=True))
+        os.replace(partial, self.path)
+
+
+@dataclass
+class Exported:
+    written: list[Path]  # rewritten in this run
+    unchanged: list[Path]  # already current: their tables did not change
+
+
+def export_all(analyst_file: Path, folder: Path) -> Exported:
+    """Parquet files, the workbook and the per-funder overlap csvs in `folder`, each only if its tables changed."""
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    result = Exported([], [])
     con = duckdb.connect(str(analyst_file), read_only=True)
     try:
+        fingerprints = Fingerprints(con, folder)
+
+        def refresh(output: str, files: list[Path], tables: list[str], write) -> None:
+            if fingerprints.current(output, files, tables):
+                result.unchanged.extend(files)
+                return
+            write()
+            fingerprints.record(output, tables)
+            result.written.extend(files)
+
         for table in EXPORTED_TABLES:
-            target = folder / f"{table.replace('.', '_')}.parquet"
-            partial = target.with_name(f".{target.name}.tmp")
-            con.execute(f"COPY (SELECT * FROM {table}) TO '{_sql_text(partial)}' (FORMAT parquet)")
-            os.replace(partial, target)
-            written.append(target)
+            target = folder / "parquet" / f"{table.replace('.', '_')}.parquet"
+            refresh(f"parquet {table}", [target], [table], lambda: export_parquet(con, table, target))
+        workbook = folder / "jamsostek_marts.xlsx"
+        refresh("workbook", [workbook], sorted({s.table for s in WORKBOOK_SHEETS}), lambda: export_excel(con, workbook))
+        overlaps = folder / "funding_overlaps"
+        files = [output_file(overlaps, source, ".csv") for source in FUNDING_SOURCES]
+        refresh("funding_overlaps csv", files, [OVERLAPS], lambda: export_overlaps(con, overlaps))
     finally:
         con.close()
+    return result
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, table: str, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.tmp")
+    con.execute(f"COPY (SELECT * FROM {table}) TO '{_sql_text(partial)}' (FORMAT parquet)")
+    os.replace(partial, target)
+    return target
+
+
+def export_overlaps(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
+    """One csv per funding source: the months its workers were also paid for by another, what it must resolve.
+
+    Every file is written with its header, even when empty ("no double payment" is an answer too). Text that a
+    spreadsheet would run as a formula is written with a leading apostrophe.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    columns = con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name || '.' || table_name = ? ORDER BY column_index", [OVERLAPS]
+    ).fetchall()  # fmt: skip
+    cells = ", ".join(
+        f"CASE WHEN regexp_matches({name}, '{FORMULA_START}') THEN chr(39) || {name} ELSE {name} END AS {name}" if kind == "VARCHAR" else name
+        for name, kind in columns
+    )
+    written = []
+    for source in FUNDING_SOURCES:
+        target = output_file(folder, source, ".csv")
+        partial = target.with_name(f".{target.name}.tmp")
+        con.execute(
+            f"COPY (SELECT {cells} FROM {OVERLAPS} WHERE list_contains(string_split(funding_sources, ','), ?) "
+            f"ORDER BY period, region_code, worker_key) TO '{_sql_text(partial)}' (HEADER, DELIMITER ',')",
+            [source],
+        )
+        os.replace(partial, target)
+        written.append(target)
     return written
 
 
 EXCEL_MAX_ROWS = 1_048_576  # rows on one Excel sheet, header included
 
 
-def export_excel(analyst_file: Path, target: Path) -> Path:
-    """One sheet per mart; headers from the column names, number formats by type, Indonesian labels beside codes.
+def export_excel(con: duckdb.DuckDBPyConnection, target: Path, sheets_wanted: list[Sheet] = WORKBOOK_SHEETS) -> Path:
+    """One sheet per entry of `sheets_wanted`: headers from the column names, number formats by type, Indonesian
+    labels beside codes, each column's description as its header's note.
 
-    Written by rust_xlsxwriter (rustpy-xlsxwriter): a national build's marts are millions of rows, which the
-    pure-Python xlsxwriter took a minute to write. Rows stream from DuckDB in batches, so memory stays flat
-    however long a mart is; a mart longer than an Excel sheet goes on as 'name (2)'.
+    Written by rust_xlsxwriter (rustpy-xlsxwriter), rows streamed from DuckDB in batches so that memory stays flat;
+    a sheet longer than Excel allows goes on as 'name (2)'.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.tmp")
@@ -76,35 +203,33 @@ def export_excel(analyst_file: Path, target: Path) -> Path:
     formats = {"count": "#,##0", "decimal": "#,##0.00", "date": "yyyy-mm"}
     labels = {"segment": SEGMENT_LABELS | {"ALL": "Semua segmen"}, "status": STATUS_LABELS}
     sheets, column_formats, column_widths, notes = [], {}, {}, {}
-    con = duckdb.connect(str(analyst_file), read_only=True)
-    try:
-        for table in EXPORTED_TABLES:
-            columns = con.execute(
-                "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE schema_name || '.' || table_name = ? ORDER BY column_index", [table]
-            ).fetchall()  # fmt: skip
-            layout = []  # (heading, column index, label mapping or None)
-            for index, (name, _, _) in enumerate(columns):
-                layout.append((_heading(table, name), index, None))
-                if name in labels:
-                    layout.append((_heading(table, f"{name}_label"), index, labels[name]))
-            kinds = {_heading(table, name): _kind(data_type) for name, data_type, _ in columns} | {h: "text" for h, _, m in layout if m}
-            [(rows,)] = con.execute(f"SELECT count(*) FROM {table}").fetchall()
-            base = SHEET_NAMES.get(table, table.split(".")[1])[:27]
-            for part, first in enumerate(range(0, max(rows, 1), EXCEL_MAX_ROWS - 1), start=1):
-                name = base if part == 1 else f"{base} ({part})"
-                query = f"SELECT * FROM {table} LIMIT {EXCEL_MAX_ROWS - 1} OFFSET {first}"
-                # An empty mart still gets its header row: a DataFrame with the columns and no rows.
-                records = _records(con.cursor(), query, layout) if rows else pd.DataFrame(columns=[h for h, _, _ in layout])
-                sheets.append((name, records))
-                column_formats[name] = {h: Format().set_num_format(formats[k]) for h, k in kinds.items() if k in formats}
-                column_widths[name] = {h: 22 if k == "text" else 14 for h, k in kinds.items()}
-                notes[name] = {_heading(table, c): {"text": text, "author": "jamsostek-coverage"} for c, _, text in columns if text}
-        write_worksheets(
-            sheets, str(partial), header_format={"general": header}, column_formats=column_formats, column_widths=column_widths,
-            notes=notes, freeze_panes={"general": {"row": 1, "col": 0}}, autofilter={"general": True}, datetime_format="yyyy-mm",
-        )  # fmt: skip
-    finally:
-        con.close()
+    for sheet in sheets_wanted:
+        table, query = sheet.table, sheet.query
+        comments = dict(con.execute(
+            "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name || '.' || table_name = ?", [table]
+        ).fetchall())  # fmt: skip
+        columns = [(name, data_type, comments.get(name)) for name, data_type, *_ in con.execute(f"DESCRIBE {query}").fetchall()]
+        layout = []  # (heading, column index, label mapping or None)
+        for index, (name, _, _) in enumerate(columns):
+            layout.append((_heading(table, name), index, None))
+            if name in labels:
+                layout.append((_heading(table, f"{name}_label"), index, labels[name]))
+        kinds = {_heading(table, name): _kind(data_type) for name, data_type, _ in columns} | {h: "text" for h, _, m in layout if m}
+        [(rows,)] = con.execute(f"SELECT count(*) FROM ({query})").fetchall()
+        base = SHEET_NAMES.get(table, table.split(".")[1])[:27]
+        for part, first in enumerate(range(0, max(rows, 1), EXCEL_MAX_ROWS - 1), start=1):
+            name = base if part == 1 else f"{base} ({part})"
+            part_query = f"SELECT * FROM ({query}) LIMIT {EXCEL_MAX_ROWS - 1} OFFSET {first}"
+            # An empty sheet still gets its header row: a DataFrame with the columns and no rows.
+            records = _records(con.cursor(), part_query, layout) if rows else pd.DataFrame(columns=[h for h, _, _ in layout])
+            sheets.append((name, records))
+            column_formats[name] = {h: Format().set_num_format(formats[k]) for h, k in kinds.items() if k in formats}
+            column_widths[name] = {h: 22 if k == "text" else 14 for h, k in kinds.items()}
+            notes[name] = {_heading(table, c): {"text": text, "author": "jamsostek-coverage"} for c, _, text in columns if text}
+    write_worksheets(
+        sheets, str(partial), header_format={"general": header}, column_formats=column_formats, column_widths=column_widths,
+        notes=notes, freeze_panes={"general": {"row": 1, "col": 0}}, autofilter={"general": True}, datetime_format="yyyy-mm",
+    )  # fmt: skip
     os.replace(partial, target)
     return target
 

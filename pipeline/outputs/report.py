@@ -2,14 +2,19 @@
 
 For each target: its trajectory, the target line, the deadline, the projection from the latest month, and its
 status. For each province: its kab/kota side by side. Labels are in Indonesian, as analysts read them.
+
+A chart is drawn again only when the figures it shows changed (or the report code did): each PNG's inputs are
+fingerprinted in `<report>/.charts.json`, and an unchanged chart is taken from its file.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import html
 import io
+import json
 import logging
 import os
 from dataclasses import dataclass, field
@@ -29,6 +34,33 @@ STATUS_COLOURS = {"achieved": "#2e7d32", "missed": "#c62828", "on_track": "#2e7d
 SEGMENT_NAMES = SEGMENT_LABELS | {"ALL": "Semua segmen"}
 DENOMINATOR_NAMES = {"bps_employed": "penduduk bekerja (BPS)", "potential": "pekerja potensial", "other": "lainnya"}
 log = logging.getLogger(__name__)
+REPORT_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
+class ChartCache:
+    """PNG files of the last report with the fingerprint of what each one showed."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.path = folder, folder / ".charts.json"
+        self.known = json.loads(self.path.read_text()) if self.path.exists() else {}
+        self.drawn, self.reused = 0, 0
+
+    def chart(self, title: str, file_name: str, inputs: object, draw) -> "Chart":
+        """The chart `draw()` makes from `inputs`, or the file already made from the same inputs."""
+        fingerprint = hashlib.sha256(f"{REPORT_CODE}|{inputs!r}".encode()).hexdigest()[:16]
+        path = output_file(self.folder, file_name, "")
+        if self.known.get(file_name) == fingerprint and path.exists():
+            self.reused += 1
+            return Chart(title, file_name, path.read_bytes(), drawn=False)
+        self.drawn += 1
+        chart = Chart(title, file_name, _png(draw()))
+        self.known[file_name] = fingerprint
+        return chart
+
+    def save(self) -> None:
+        partial = self.path.with_name(f".{self.path.name}.tmp")
+        partial.write_text(json.dumps(self.known, indent=1, sort_keys=True))
+        os.replace(partial, self.path)
 
 
 @dataclass
@@ -36,6 +68,7 @@ class Chart:
     title: str
     file_name: str  # built with filenames.safe_name: titles come from raw files (target_id)
     png: bytes
+    drawn: bool = True  # False: unchanged since the last report, taken from its file
 
 
 @dataclass
@@ -43,6 +76,7 @@ class Report:
     page: Path
     charts: list[Chart]
     failures: list[str] = field(default_factory=list)  # one line per chart or section that could not be made
+    drawn: int = 0  # charts drawn in this run; the others were unchanged
 
 
 def _png(figure) -> bytes:
@@ -52,12 +86,17 @@ def _png(figure) -> bytes:
     return buffer.getvalue()
 
 
-def target_chart(con: duckdb.DuckDBPyConnection, target: dict) -> Chart:
+def target_chart(con: duckdb.DuckDBPyConnection, target: dict, cache: ChartCache) -> Chart:
     column = "coverage_pct" if target["metric"] == "coverage_pct" else "active_participants"
     series = con.execute(
         f"SELECT period, {column} FROM marts.coverage WHERE region_code = ? AND segment = ? AND {column} IS NOT NULL ORDER BY period",
         [target["region_code"], target["segment"]],
     ).fetchall()
+    inputs = (sorted(target.items()), series)
+    return cache.chart(target["target_id"], f"target_{safe_name(target['target_id'])}.png", inputs, lambda: _target_figure(target, series))
+
+
+def _target_figure(target: dict, series: list[tuple]):
     figure, axis = plt.subplots(figsize=(7, 3.4))
     try:
         if series:
@@ -78,12 +117,13 @@ def target_chart(con: duckdb.DuckDBPyConnection, target: dict) -> Chart:
         axis.set_ylabel("Cakupan (%)" if target["metric"] == "coverage_pct" else "Peserta aktif")
         axis.legend(fontsize=7, loc="upper left")
         axis.grid(alpha=0.3)
-        return Chart(target["target_id"], f"target_{safe_name(target['target_id'])}.png", _png(figure))
-    finally:
+        return figure
+    except Exception:
         plt.close(figure)
+        raise
 
 
-def province_charts(con: duckdb.DuckDBPyConnection) -> list[Chart]:
+def province_charts(con: duckdb.DuckDBPyConnection, cache: ChartCache) -> list[Chart]:
     """Latest ALL-segment coverage of every kab/kota, side by side within each province that has any."""
     rows = con.execute(
         """
@@ -100,15 +140,20 @@ def province_charts(con: duckdb.DuckDBPyConnection) -> list[Chart]:
     charts = []
     for province_code in dict.fromkeys(r[0] for r in rows):
         regions = [r for r in rows if r[0] == province_code]
-        figure, axis = plt.subplots(figsize=(7, 0.25 * len(regions) + 1.2))
-        names = [r[3].replace("Kabupaten ", "Kab. ") for r in regions]
-        axis.barh(names[::-1], [r[4] for r in regions][::-1], color="#1565c0")
-        axis.set_xlabel("Cakupan semua segmen (% penduduk bekerja)")
-        axis.set_title(f"{regions[0][1]} · {regions[0][2]:%m/%Y}", fontsize=10)
-        axis.tick_params(axis="y", labelsize=7)
-        axis.grid(axis="x", alpha=0.3)
-        charts.append(Chart(f"province_{province_code}", f"province_{safe_name(province_code)}.png", _png(figure)))
+        charts.append(cache.chart(f"province_{province_code}", f"province_{safe_name(province_code)}.png", regions,
+                                  lambda: _province_figure(regions)))  # fmt: skip
     return charts
+
+
+def _province_figure(regions: list[tuple]):
+    figure, axis = plt.subplots(figsize=(7, 0.25 * len(regions) + 1.2))
+    names = [r[3].replace("Kabupaten ", "Kab. ") for r in regions]
+    axis.barh(names[::-1], [r[4] for r in regions][::-1], color="#1565c0")
+    axis.set_xlabel("Cakupan semua segmen (% penduduk bekerja)")
+    axis.set_title(f"{regions[0][1]} · {regions[0][2]:%m/%Y}", fontsize=10)
+    axis.tick_params(axis="y", labelsize=7)
+    axis.grid(axis="x", alpha=0.3)
+    return figure
 
 
 def target_section(target: dict, chart: Chart | None) -> str:
@@ -195,21 +240,24 @@ def write_report(analyst_file: Path, folder: Path) -> Report:
     folder.mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
     sections, charts = [], []
+    cache = ChartCache(folder)
     con = duckdb.connect(str(analyst_file), read_only=True)
     try:
         targets = con.execute("SELECT * FROM marts.target_progress ORDER BY target_id").fetchdf().to_dict("records")
         for target in targets:
-            chart = _attempt(failures, f"target {target['target_id']!r}: chart", lambda: target_chart(con, target))
+            chart = _attempt(failures, f"target {target['target_id']!r}: chart", lambda: target_chart(con, target, cache))
             section = _attempt(failures, f"target {target['target_id']!r}: section", lambda: target_section(target, chart))
             charts += [chart] if chart else []
             sections += [section] if section else []
-        provinces = _attempt(failures, "province charts", lambda: province_charts(con)) or []
+        provinces = _attempt(failures, "province charts", lambda: province_charts(con, cache)) or []
         statements = _attempt(failures, "statements section", lambda: statements_section(con)) or ""
         denominators = _attempt(failures, "denominators section", lambda: denominators_section(con)) or ""
     finally:
         con.close()
     for chart in charts + provinces:
-        _attempt(failures, f"{chart.file_name}: write", lambda: output_file(folder, chart.file_name, "").write_bytes(chart.png))
+        if chart.drawn:
+            _attempt(failures, f"{chart.file_name}: write", lambda: output_file(folder, chart.file_name, "").write_bytes(chart.png))
+    cache.save()
     comparison = "".join(_img(chart) for chart in provinces)
     page = f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><title>Laporan cakupan Jamsostek</title>
@@ -228,7 +276,7 @@ def write_report(analyst_file: Path, folder: Path) -> Report:
     partial = target.with_name(f".{target.name}.tmp")
     partial.write_text(page, encoding="utf-8")
     os.replace(partial, target)
-    return Report(target, charts + provinces, failures)
+    return Report(target, charts + provinces, failures, cache.drawn)
 
 
 def _attempt(failures: list[str], what: str, make):
