@@ -82,7 +82,7 @@ def test_roster_chunk_drops_names_and_keeps_only_pseudonyms(tmp_path, matcher):
     rules = RosterRules(matcher, kabkota_codes(REFERENCE_DIR), "test-key")
     [chunk] = list(read_chunks(path, ROSTERS.table, HeaderSynonyms.from_file(HEADER_SYNONYMS)))
     assert "name" not in chunk.cells.columns
-    staged, quarantine = process(chunk, rules, "rentan/roster.csv", "sha")
+    staged, quarantine = (t.to_pandas() for t in process(chunk, rules, "rentan/roster.csv", "sha"))
     assert staged["worker_key"].tolist() == nik.pseudonymise(pd.Series(["3575011203850001"]), "test-key").tolist()
     assert staged.iloc[0][["region_code", "funding_source", "funder", "occupation"]].tolist() == ["35.75", "DBHCHT", "Kota Pasuruan", "Petani"]
     assert quarantine["row_number"].tolist() == [4, 5]

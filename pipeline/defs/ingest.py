@@ -14,7 +14,7 @@ import pandas as pd
 from pipeline.defs.metadata import code_version, python_closure, table_metadata
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.sources import raw_sources
-from pipeline.ingest.engine import REJECTION_COLUMNS, Batch, Source, ingest_file, plan_files
+from pipeline.ingest.engine import REJECTION_COLUMNS, Batch, Source, as_pandas, ingest_file, plan_files
 from pipeline.parse import nik
 from pipeline.parse.regions import RegionMatcher
 from pipeline.read.folders import version_of
@@ -83,7 +83,7 @@ def staging_asset(source: Source) -> dg.AssetsDefinition:
             def store(batch: Batch) -> None:
                 staging.add(batch)
                 if len(rejection_examples) < EXAMPLES:
-                    rejection_examples.extend(batch.rejections.head(EXAMPLES).to_dict("records"))
+                    rejection_examples.extend(as_pandas(batch.rejections).head(EXAMPLES).to_dict("records"))
                 # Commit batch by batch: one transaction over millions of roster rows would hold them all in memory.
                 con.commit()
                 con.begin()

@@ -23,8 +23,9 @@ class ChunkedSource(Source):
     name: str
     required: list[list[str]]
     description: str
-    # (chunk, context, file_path, sha256) -> (staged rows with provenance, quarantined rows)
-    convert: Callable[[Chunk, ReadContext, str, str], tuple[pd.DataFrame, pd.DataFrame]]
+    prepare: Callable[[ReadContext], object]  # what every chunk of one file is checked against, made once per file
+    # (chunk, prepared, file_path, sha256) -> (staged rows with provenance, quarantined rows)
+    convert: Callable[[Chunk, object, str, str], tuple[object, object]]
     never_read: frozenset[str] = frozenset()  # fields dropped as soon as the header is read (a roster's names)
     holds_nik: bool = False
 
@@ -33,7 +34,8 @@ class ChunkedSource(Source):
         return ChunkedTable(self.name, self.required, self.never_read)
 
     def read(self, path: Path, context: ReadContext, result: FileResult) -> Iterator[Batch]:
+        prepared = self.prepare(context)
         for chunk in read_chunks(path, self.table, context.synonyms, result.notes):
-            staged, quarantine = self.convert(chunk, context, result.file_path, result.sha256)
+            staged, quarantine = self.convert(chunk, prepared, result.file_path, result.sha256)
             result.rows_read += len(chunk.cells)
             yield Batch(staged, quarantine, EMPTY_TOTALS)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pandas as pd
+import pyarrow
 
 from pipeline.parse.regions import RegionMatcher
 from pipeline.read.files import FileUnreadable
@@ -34,8 +35,8 @@ TOTAL_COLUMNS = ["source", "file_path", "sheet", "row_number", "label", "scope",
 class Batch:
     """Part of one file's outcome, ready for the staging tables: all of a table, or one chunk of a roster."""
 
-    rows: pd.DataFrame
-    rejections: pd.DataFrame
+    rows: pd.DataFrame | pyarrow.Table
+    rejections: pd.DataFrame | pyarrow.Table
     totals: pd.DataFrame
 
 
@@ -90,10 +91,16 @@ class FileResult:
         }
 
     def _keep(self, batch: Batch) -> None:
-        if not batch.rows.empty:
-            self.rows = batch.rows if self.rows is None else pd.concat([self.rows, batch.rows], ignore_index=True)
-        self.rejections += batch.rejections.to_dict("records")
-        self.totals += batch.totals.to_dict("records")
+        rows = as_pandas(batch.rows)
+        if not rows.empty:
+            self.rows = rows if self.rows is None else pd.concat([self.rows, rows], ignore_index=True)
+        self.rejections += as_pandas(batch.rejections).to_dict("records")
+        self.totals += as_pandas(batch.totals).to_dict("records")
+
+
+def as_pandas(frame) -> pd.DataFrame:
+    """A batch's frame as pandas: the table mode makes pandas, the chunked mode Arrow tables."""
+    return frame if isinstance(frame, pd.DataFrame) else frame.to_pandas()
 
 
 class Source:

@@ -19,6 +19,9 @@ import numpy as np
 import pandas as pd
 
 LARGEST_EXACT_FLOAT = 2**53  # a number cell above this cannot hold all 16 digits exactly
+# NIK digits and the separators people type are ASCII; both forms below (pandas and SQL) use exactly these classes.
+SPACE = " \t\n\r\f\v"
+SEPARATORS = f"[{SPACE}.'`-]"
 PII_KEY_VARIABLE = "JAMSOSTEK_PII_KEY"
 REKEY_VARIABLE = "JAMSOSTEK_PII_REKEY"
 
@@ -33,7 +36,7 @@ def recover(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     Text digits are kept. A number cell is recovered when it is exact (below 2^53); scientific notation in text
     ("3.57501E+15") has lost digits and is rejected, never padded.
     """
-    text = values.astype("string").str.strip()
+    text = values.astype("string").str.strip(SPACE)
     digits = pd.Series(pd.NA, index=values.index, dtype="string")
     reason = pd.Series(pd.NA, index=values.index, dtype="string")
 
@@ -48,12 +51,12 @@ def recover(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         reason[numeric & ~exact.reindex(values.index, fill_value=True)] = "stored as a number too large to keep all 16 digits exactly; store NIK as text"
 
     plain = ~numeric & text.notna()
-    ready = plain & text.str.isdigit().fillna(False).astype(bool)  # most cells: digits only, nothing to clean
+    ready = plain & text.str.fullmatch(r"[0-9]+").fillna(False).astype(bool)  # most cells: digits only, nothing to clean
     digits[ready] = text[ready]
     messy = plain & ~ready
     # A float written as text ('3575011203850001.0') loses its '.0' before separators (spaces, dots, dashes) go.
-    cleaned = text[messy].str.replace(r"\.0$", "", regex=True).str.replace(r"[\s.'`-]", "", regex=True)
-    scientific = cleaned.str.contains(r"[eE]\+?\d+$", regex=True, na=False)
+    cleaned = text[messy].str.replace(r"\.0$", "", regex=True).str.replace(SEPARATORS, "", regex=True)
+    scientific = cleaned.str.contains(r"[eE]\+?[0-9]+$", regex=True, na=False)
     digits[messy & ~scientific.reindex(values.index, fill_value=False)] = cleaned[~scientific]
     reason[messy & scientific.reindex(values.index, fill_value=False)] = "written in scientific notation (such as 3.5E+15): digits were lost"
     reason[values.isna() | (text == "")] = "NIK is empty"
@@ -66,8 +69,10 @@ def validate(digits: pd.Series, kabkota_codes: set[str], today: dt.date | None =
     today = today or dt.date.today()
     reason = pd.Series(pd.NA, index=digits.index, dtype="string")
     present = digits.notna()
-    wrong_length = present & ~digits.str.fullmatch(r"\d{16}", na=False)
-    reason[wrong_length] = digits[wrong_length].map(lambda d: f"has {len(d)} characters, not 16 digits" if d.isdigit() else "contains characters other than digits")
+    wrong_length = present & ~digits.str.fullmatch(r"[0-9]{16}", na=False)
+    reason[wrong_length] = digits[wrong_length].map(
+        lambda d: f"has {len(d)} characters, not 16 digits" if re.fullmatch(r"[0-9]+", d) else "contains characters other than digits"
+    )
     ok = present & ~wrong_length
     unknown = ok & ~digits.str[:4].isin(kabkota_codes)
     reason[unknown] = "digits 1-4 are not a kab/kota code"
@@ -97,7 +102,7 @@ def _is_birth_date(ddmmyy: str, today: dt.date) -> bool:
 
 def mask(nik: object) -> str:
     """What quarantine may show: the kab/kota digits and the length, never the person."""
-    text = re.sub(r"\s", "", str(nik))
+    text = re.sub(f"[{SPACE}]", "", str(nik))
     return (text[:4] + "*" * max(len(text) - 4, 0)) if text not in ("", "nan", "None", "<NA>") else ""
 
 
@@ -111,6 +116,75 @@ def pseudonymise(digits: pd.Series, key: str) -> pd.Series:
         return state.hexdigest()[:32]
 
     return digits.map(worker_key)
+
+
+# --- the same rules in DuckDB SQL, for rosters of millions of rows --------------------------------------------
+#
+# pipeline/sources/rentan.py runs these over a roster chunk; tests/test_nik.py holds them to the functions above:
+# identical digits, reasons, masks and worker_keys on the corpus and on generated NIKs. Input columns: `nik` (the
+# cell as text: a number cell as Python writes it) and `nik_number` (the number of a number cell, else NULL).
+
+_SPACE_SQL = "[ \\t\\n\\r\\f\\v]"
+NIK_TEXT_SQL = f"regexp_replace(nik, '^{_SPACE_SQL}+|{_SPACE_SQL}+$', '', 'g')"
+NIK_CLEANED_SQL = "regexp_replace(regexp_replace(nik_text, '\\.0$', ''), '[ \\t\\n\\r\\f\\v.''`-]', '', 'g')"
+NIK_RECOVER_REASON_SQL = f"""CASE
+    WHEN nik_number IS NOT NULL THEN CASE WHEN nik_number < {LARGEST_EXACT_FLOAT} AND nik_number = floor(nik_number) THEN NULL
+        ELSE 'stored as a number too large to keep all 16 digits exactly; store NIK as text' END
+    WHEN nik IS NULL OR nik_text = '' THEN 'NIK is empty'
+    WHEN regexp_full_match(nik_text, '[0-9]+') THEN NULL
+    WHEN regexp_matches(nik_cleaned, '[eE]\\+?[0-9]+$') THEN 'written in scientific notation (such as 3.5E+15): digits were lost'
+END"""
+NIK_DIGITS_SQL = """CASE WHEN recover_reason IS NULL THEN CASE
+    WHEN nik_number IS NOT NULL THEN CAST(CAST(nik_number AS HUGEINT) AS VARCHAR)
+    WHEN regexp_full_match(nik_text, '[0-9]+') THEN nik_text
+    ELSE nik_cleaned END END"""
+
+
+def nik_validate_sql(today: dt.date | None = None) -> str:
+    """`validate` over a column `digits`, with `kabkota_codes(code)` beside it; the birth date rule as _is_birth_date."""
+    today = today or dt.date.today()
+    day = "(CASE WHEN substr(digits, 7, 2)::INT > 40 THEN substr(digits, 7, 2)::INT - 40 ELSE substr(digits, 7, 2)::INT END)"
+    month, year = "substr(digits, 9, 2)::INT", "substr(digits, 11, 2)::INT"
+    born = {c: f"try(make_date({c} + {year}, {month}, {day}))" for c in (2000, 1900)}
+    birth_ok = f"""CASE WHEN {born[2000]} IS NULL THEN false
+        WHEN {born[2000]} <= DATE '{today}' THEN {today.year} - year({born[2000]}) <= 120
+        ELSE coalesce({born[1900]} <= DATE '{today}' AND {today.year} - year({born[1900]}) <= 120, false) END"""
+    return f"""CASE
+    WHEN digits IS NULL THEN NULL
+    WHEN NOT regexp_full_match(digits, '[0-9]{{16}}') THEN CASE WHEN regexp_full_match(digits, '[0-9]+')
+        THEN 'has ' || length(digits) || ' characters, not 16 digits' ELSE 'contains characters other than digits' END
+    WHEN substr(digits, 1, 4) NOT IN (SELECT code FROM kabkota_codes) THEN 'digits 1-4 are not a kab/kota code'
+    WHEN NOT ({birth_ok}) THEN 'digits 7-12 are not a birth date (DDMMYY, day + 40 for women)'
+    WHEN substr(digits, 13, 4) = '0000' THEN 'serial number (digits 13-16) is 0000'
+END"""
+
+
+NIK_MASK_SQL = f"""CASE WHEN regexp_replace(nik, '{_SPACE_SQL}', '', 'g') IN ('', 'nan', 'None', '<NA>') OR nik IS NULL THEN ''
+    ELSE left(regexp_replace(nik, '{_SPACE_SQL}', '', 'g'), 4) || repeat('*', greatest(length(regexp_replace(nik, '{_SPACE_SQL}', '', 'g')) - 4, 0)) END"""
+def worker_key_sql(key: str) -> str:
+    """HMAC-SHA256 of `digits` under `key` (RFC 2104, from DuckDB's sha256), the first 32 hex digits: `pseudonymise`."""
+    ipad, opad = hmac_pads(key)
+    return f"left(sha256(from_hex('{opad.hex()}') || unhex(sha256(from_hex('{ipad.hex()}') || encode(digits)))), 32)"
+
+
+def hmac_pads(key: str) -> tuple[bytes, bytes]:
+    """The inner and outer padded keys of HMAC-SHA256, so that SQL can compute what `pseudonymise` does."""
+    raw = key.encode()
+    if len(raw) > 64:
+        raw = hashlib.sha256(raw).digest()
+    raw = raw.ljust(64, b"\0")
+    return bytes(b ^ 0x36 for b in raw), bytes(b ^ 0x5C for b in raw)
+
+
+def nik_cells(values: pd.Series) -> pd.DataFrame:
+    """`nik` and `nik_number` for the SQL form: a number cell (xlsx) keeps its number; every cell its Python text."""
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):  # a csv column: text only
+        return pd.DataFrame({"nik": values.astype(object), "nik_number": np.nan})
+    numeric = values.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and v == v)
+    return pd.DataFrame({
+        "nik": values.map(lambda v: None if v is None or (isinstance(v, float) and v != v) else str(v)).astype(object),
+        "nik_number": values.where(numeric).astype("float64"),
+    })  # fmt: skip
 
 
 def key_check(key: str) -> str:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.ingest.chunked import ChunkedSource
 from pipeline.ingest.engine import ReadContext
@@ -24,10 +27,16 @@ FUNDING_SOURCES = ("APBD", "DBHCHT", "CSR")
 
 
 class RosterRules:
-    """Everything a chunk is checked against, built once per run. `process` calls the parsers once per distinct value."""
+    """Everything a chunk is checked against, built once per run, with the in-memory DuckDB that checks it.
 
-    def __init__(self, matcher: RegionMatcher, kabkota_codes: set[str], key: str):
-        self.matcher, self.kabkota_codes, self.key = matcher, kabkota_codes, key
+    The parsers (region matcher, period parser, funding, occupation) run once per distinct value and their answers
+    become lookup tables; the NIK checks and the HMAC run in SQL (pipeline/parse/nik.py).
+    """
+
+    def __init__(self, matcher: RegionMatcher, kabkota_codes: frozenset[str], key: str, today=None):
+        self.matcher, self.kabkota_codes, self.key, self.today = matcher, kabkota_codes, key, today
+        self.con = duckdb.connect()
+        self.con.execute("CREATE TABLE kabkota_codes AS SELECT unnest(?::VARCHAR[]) AS code", [sorted(kabkota_codes)])
 
     def region(self, code, name, province) -> tuple[str | None, str | None]:
         try:
@@ -37,80 +46,96 @@ class RosterRules:
 
     def period(self, value) -> tuple[object, str | None]:
         try:
-            return pd.Timestamp(parse_period(value)), None
+            return parse_period(value), None
         except ValueError as error:
-            return pd.NaT, str(error)
+            return None, str(error)
 
 
-def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(staged rows, rejected rows) of one chunk; a rejected row names its first broken column."""
+# Each roster field the checks read, and what stands in for it when the roster has no such column.
+FIELDS = ("nik", "region_code", "region_name", "province", "funding", "start", "end", "occupation", "kecamatan", "desa", "program")
+
+STAGED_COLUMNS = ["worker_key", "region_code", "nik_region_code", "kecamatan", "desa", "occupation", "funding_source", "funder",
+                  "program", "start_period", "end_period", "file_path", "sheet", "row_number", "file_sha256"]  # fmt: skip
+QUARANTINE_COLUMNS = ["source", "file_path", "sheet", "row_number", "column_name", "value", "check_name", "reason"]
+# The first broken field of a row decides its quarantine entry, in this order.
+PROBLEMS = [("nik", "nik_valid"), ("region", "region_match"), ("funding", "funding_source"), ("start", "period_format"),
+            ("end", "period_format"), ("order", "period_order")]  # fmt: skip
+
+
+def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tuple[pa.Table, pa.Table]:
+    """(staged rows, rejected rows) of one chunk, as Arrow tables; a rejected row names its first broken column."""
     cells = chunk.cells
-    n = len(cells)
-    column = lambda field: cells[field] if field in cells else pd.Series([None] * n, index=cells.index, dtype=object)  # noqa: E731
-    problems: list[tuple[pd.Series, str, str, pd.Series]] = []  # (reason or NA, field, check, value shown in quarantine)
-
-    digits, reason = nik.recover(column("nik"))
-    reason = reason.fillna(nik.validate(digits, rules.kabkota_codes))
-    problems.append((reason, "nik", "nik_valid", column("nik")))  # masked below, for the failing rows only
-
-    # The parsers run once per distinct value (a roster has millions of rows but few regions, funders, months).
-    keys = pd.Series(list(zip(column("region_code").fillna(""), column("region_name").fillna(""), column("province").fillna(""))), index=cells.index)
-    region_code, region_problem = _per_value(keys, lambda k: rules.region(*k))
-    region_field = "region_name" if "region_name" in cells else "region_code"
-    problems.append((region_problem, region_field, "region_match", column(region_field)))
-
-    funding_text, funding_source, funder, funding_problem = _per_value(column("funding").fillna(""), _funding)
-    problems.append((funding_problem, "funding", "funding_source", funding_text))
-
-    periods = {}
-    for field in ("start", "end"):
-        parsed, period_problem = _per_value(column(field), rules.period)
-        periods[field] = pd.to_datetime(parsed)
-        problems.append((period_problem, field, "period_format", column(field)))
-    start_period, end_period = periods["start"], periods["end"]
-    backwards = (end_period < start_period).map({True: "the last covered month is before the first", False: pd.NA})
-    problems.append((backwards, "end", "period_order", column("end")))
-
-    rejected = pd.Series(False, index=cells.index)
-    rejections = []
-    for reason, field, check, shown in problems:
-        failing = reason.notna() & ~rejected
-        if failing.any():
-            rejections.append(pd.DataFrame({
-                "source": "rentan", "file_path": file_path, "sheet": chunk.sheet, "row_number": cells.loc[failing, "row_number"],
-                "column_name": chunk.headers.get(field, field), "check_name": check,
-                "value": (shown[failing].map(nik.mask) if field == "nik" else shown[failing]).astype("string"),
-                "reason": reason[failing].astype(str),
-            }))  # fmt: skip
-        rejected |= failing
-
-    good = ~rejected
-    staged = pd.DataFrame({
-        "worker_key": nik.pseudonymise(digits[good], rules.key),
-        "region_code": region_code[good],
-        "nik_region_code": digits[good].str[:2] + "." + digits[good].str[2:4],
-        "kecamatan": column("kecamatan")[good],
-        "desa": column("desa")[good],
-        "occupation": _per_value(column("occupation")[good].fillna(""), lambda o: (str(o).strip().title() or "Tidak disebutkan",))[0],
-        "funding_source": funding_source[good],
-        "funder": funder[good],
-        "program": column("program")[good],
-        "start_period": start_period[good],
-        "end_period": end_period[good],
-        "file_path": file_path,
-        "sheet": chunk.sheet,
-        "row_number": cells.loc[good, "row_number"],
-        "file_sha256": sha256,
-    })  # fmt: skip
-    quarantine = pd.concat(rejections, ignore_index=True) if rejections else pd.DataFrame()
+    empty = pd.Series([None] * len(cells), index=cells.index, dtype=object)
+    fields = {f: (cells[f] if f in cells else empty) for f in FIELDS}
+    frame = pd.DataFrame({**{f: v.astype(object).where(v.notna(), None) for f, v in fields.items() if f != "nik"},
+                          "row_number": cells["row_number"]})  # fmt: skip
+    frame = pd.concat([frame.reset_index(drop=True), nik.nik_cells(fields["nik"]).reset_index(drop=True)], axis=1)
+    con = rules.con
+    con.register("roster", frame)
+    try:
+        region_field = "region_name" if "region_name" in cells else "region_code"
+        headers = {f: chunk.headers.get(f, f) for f in (*FIELDS, region_field)}
+        _lookups(con, rules)
+        first_problem = "CASE " + " ".join(f"WHEN {p}_problem IS NOT NULL THEN '{p}'" for p, _ in PROBLEMS) + " END"
+        shown = {"nik": nik.NIK_MASK_SQL, "region": f'"{region_field}"', "funding": "funding_text", "start": '"start"', "end": '"end"', "order": '"end"'}
+        column = {"nik": "nik", "region": region_field, "funding": "funding", "start": "start", "end": "end", "order": "end"}
+        cases = lambda values: "CASE problem " + " ".join(f"WHEN '{p}' THEN {values[p]}" for p, _ in PROBLEMS) + " END"  # noqa: E731
+        # One pass over the chunk: every row with its staged fields and, if it is broken, its quarantine fields.
+        checked = con.sql(f"""
+            WITH recovered AS (
+                SELECT *, {nik.NIK_DIGITS_SQL} AS digits FROM (
+                    SELECT *, {nik.NIK_RECOVER_REASON_SQL} AS recover_reason FROM (
+                        SELECT *, {nik.NIK_CLEANED_SQL} AS nik_cleaned FROM (SELECT *, {nik.NIK_TEXT_SQL} AS nik_text FROM roster)))
+            ), joined AS (
+                SELECT v.*, r.region_code AS matched_region, r.problem AS region_problem,
+                       f.funding_text, f.funding_source, f.funder, f.problem AS funding_problem,
+                       s.period AS start_period, s.problem AS start_problem, e.period AS end_period, e.problem AS end_problem,
+                       CASE WHEN e.period < s.period THEN 'the last covered month is before the first' END AS order_problem,
+                       o.occupation AS occupation_title
+                FROM (SELECT *, coalesce(recover_reason, {nik.nik_validate_sql(rules.today)}) AS nik_problem FROM recovered) v
+                LEFT JOIN region_lookup r ON r.code = coalesce(v.region_code, '') AND r.name = coalesce(v.region_name, '')
+                                         AND r.province = coalesce(v.province, '')
+                LEFT JOIN funding_lookup f ON f.cell = coalesce(v.funding, '')
+                LEFT JOIN period_lookup s ON s.cell IS NOT DISTINCT FROM v."start"
+                LEFT JOIN period_lookup e ON e.cell IS NOT DISTINCT FROM v."end"
+                LEFT JOIN occupation_lookup o ON o.cell = coalesce(v.occupation, '')
+            )
+            SELECT CASE WHEN problem IS NULL THEN {nik.worker_key_sql(rules.key)} END AS worker_key, matched_region AS region_code,
+                   substr(digits, 1, 2) || '.' || substr(digits, 3, 2) AS nik_region_code, kecamatan, desa,
+                   occupation_title AS occupation, funding_source, funder, program, start_period, end_period,
+                   $file_path AS file_path, $sheet AS sheet, row_number, $sha256 AS file_sha256,
+                   'rentan' AS source, problem,
+                   {cases({p: "'" + headers[column[p]].replace("'", "''") + "'" for p, _ in PROBLEMS})} AS column_name,
+                   {cases({p: f"'{check}'" for p, check in PROBLEMS})} AS check_name,
+                   CAST({cases(shown)} AS VARCHAR) AS value,
+                   {cases({p: f"{p}_problem" for p, _ in PROBLEMS})} AS reason
+            FROM (SELECT *, {first_problem} AS problem FROM joined)
+        """, params={"file_path": file_path, "sheet": chunk.sheet, "sha256": sha256}).to_arrow_table()  # fmt: skip
+        broken = pc.is_valid(checked["problem"])
+        staged = checked.filter(pc.invert(broken)).select(STAGED_COLUMNS)
+        quarantine = checked.filter(broken).select(QUARANTINE_COLUMNS)
+    finally:
+        con.unregister("roster")
     return staged, quarantine
 
 
-def _per_value(values: pd.Series, parse) -> tuple[pd.Series, ...]:
-    """`parse` (value -> tuple) applied once per distinct value, its fields spread back over the rows as Series."""
-    parsed = {value: parse(value) for value in values.unique()}
-    width = len(next(iter(parsed.values()))) if parsed else 1
-    return tuple(values.map({value: fields[i] for value, fields in parsed.items()}) for i in range(width))
+def _lookups(con: duckdb.DuckDBPyConnection, rules: RosterRules) -> None:
+    """The parsers' answers for every distinct value of this chunk, as lookup tables (the matcher records the aliases
+    each chunk uses)."""
+    regions = con.execute("SELECT DISTINCT coalesce(region_code, ''), coalesce(region_name, ''), coalesce(province, '') FROM roster").fetchall()
+    periods = [c for (c,) in con.execute('SELECT DISTINCT "start" FROM roster UNION SELECT DISTINCT "end" FROM roster').fetchall()]
+    funding = [c for (c,) in con.execute("SELECT DISTINCT coalesce(funding, '') FROM roster").fetchall()]
+    occupations = [c for (c,) in con.execute("SELECT DISTINCT coalesce(occupation, '') FROM roster").fetchall()]
+    _table(con, "region_lookup", pd.DataFrame([(*k, *rules.region(*k)) for k in regions], columns=["code", "name", "province", "region_code", "problem"]))
+    _table(con, "period_lookup", pd.DataFrame([(c, *rules.period(c)) for c in periods], columns=["cell", "period", "problem"]))
+    _table(con, "funding_lookup", pd.DataFrame([(c, *_funding(c)) for c in funding], columns=["cell", "funding_text", "funding_source", "funder", "problem"]))
+    _table(con, "occupation_lookup", pd.DataFrame([(c, str(c).strip().title() or "Tidak disebutkan") for c in occupations], columns=["cell", "occupation"]))
+
+
+def _table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    con.register(f"{name}_frame", frame.astype(object).where(frame.notna(), None))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")
+    con.unregister(f"{name}_frame")
 
 
 FUNDING_PROBLEM = "Sumber Dana must start with APBD, DBHCHT or CSR (e.g. 'DBHCHT Kota Pasuruan')"
@@ -132,14 +157,14 @@ def kabkota_codes(reference_dir: Path) -> frozenset[str]:
     return frozenset(codes | set(former["former_code"].str.replace(".", "", regex=False)))
 
 
-def convert_roster(chunk: Chunk, context: ReadContext, file_path: str, sha256: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def roster_rules(context: ReadContext) -> RosterRules:
     if not context.pii_key:
         raise nik.MissingKey(f"reading a roster needs {nik.PII_KEY_VARIABLE}: NIKs are never stored unkeyed")
-    return process(chunk, RosterRules(context.matcher, kabkota_codes(REFERENCE_DIR), context.pii_key), file_path, sha256)
+    return RosterRules(context.matcher, kabkota_codes(REFERENCE_DIR), context.pii_key)
 
 
 SOURCE = ChunkedSource(
     "rentan", [["nik"], ["region_code", "region_name"], ["funding"], ["start"], ["end"]],
     "Rosters of vulnerable workers whose contributions APBD, DBHCHT or CSR funds pay: one row per worker and funded period.",
-    convert_roster, never_read=frozenset({"name"}), holds_nik=True,
+    roster_rules, process, never_read=frozenset({"name"}), holds_nik=True,
 )  # fmt: skip

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Iterator
 
 import duckdb
-import pandas as pd
 
 from pipeline import settings
 from pipeline.settings import SQL_DIR, duckdb_memory
@@ -114,8 +113,9 @@ def run_sql_file(con: duckdb.DuckDBPyConnection, relative: str, **names: str) ->
     con.execute(text)
 
 
-def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    if frame.empty:
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame) -> None:
+    """Append a pandas DataFrame or an Arrow table to `table`, matching columns by name."""
+    if len(frame) == 0:
         return
     con.register("incoming_frame", frame)
     try:
