@@ -47,6 +47,9 @@ class ReadContext:
     matcher: RegionMatcher
     synonyms: HeaderSynonyms
     pii_key: str | None = None  # the key NIKs are pseudonymised with; only a source holding NIKs needs one
+    # Answers of the parsers within this file (a region name comes back on thousands of rows); per file, so that
+    # the matcher still records every alias each file uses.
+    memo: dict = field(default_factory=dict)
 
 
 @dataclass

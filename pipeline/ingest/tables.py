@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -43,6 +43,7 @@ class RowContext:
     matcher: RegionMatcher
     period: dt.date | None  # from a title cell or the file name, when the table has no period column
     level: str | None = None  # regency | city, from the section row ("KABUPATEN", "KOTA") above the row
+    memo: dict = field(default_factory=dict)  # the file's ReadContext.memo
 
 
 
@@ -66,7 +67,7 @@ class TableSource(Source):
         totals: list[dict] = []
         headers: dict[tuple[str, str], str] = {}  # (sheet, field) -> header text in the file
         for sheet, header in tables:
-            row_context = RowContext(context.matcher, period_from_title(header.title_text, path.stem))
+            row_context = RowContext(context.matcher, period_from_title(header.title_text, path.stem), memo=context.memo)
             if self.needs_period and "period" not in header.fields and row_context.period is None:
                 raise FileUnreadable(
                     f"{path.name}{_sheet_label(sheet)}: no period found; add a 'Periode' column, a title such as "

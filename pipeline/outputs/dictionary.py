@@ -66,9 +66,11 @@ from 1.0 on (including the duckdb CLI 1.5 and DBeaver's DuckDB driver) open it.
   ```
 - **DBeaver**: New connection → DuckDB → Path: the analyst file; in *Driver properties* set `duckdb.read_only`
   to `true` (or add `?access_mode=READ_ONLY` to the JDBC URL `jdbc:duckdb:/path/to/jamsostek.duckdb`).
-- **Excel**: open `data/warehouse/exports/jamsostek_marts.xlsx` (one sheet per mart, refreshed after every build),
-  or use the DuckDB ODBC driver with `access_mode=READ_ONLY`.
-- **Parquet**: `data/warehouse/exports/parquet/*.parquet`, one file per mart.
+- **Excel**: open `data/warehouse/exports/jamsostek_marts.xlsx` (targets, the plan, statement checks, the latest 25
+  months of coverage and trend, vulnerable workers by region and funding source; refreshed after every build), or
+  use the DuckDB ODBC driver with `access_mode=READ_ONLY`. Double payments per funding source:
+  `data/warehouse/exports/funding_overlaps/<APBD|DBHCHT|CSR>.csv`.
+- **Parquet**: `data/warehouse/exports/parquet/*.parquet`, one file per mart, every row.
 """
 
 

@@ -62,7 +62,13 @@ def region(record: dict, context: RowContext, level: str | None) -> str:
         cell = str(record["region"] or "").strip()
         code, name = (cell, None) if re.fullmatch(r"[\d.]+", cell) else (None, cell)
     level = context.level or level  # a "KOTA" section row above says which Pasuruan is meant
-    try:
-        return context.matcher.match(code=code, name=name, province=record.get("province"), level=level if name else None)
-    except ValueError as error:
-        raise RowRejected(column, record.get(column), "region_match", str(error)) from None
+    key = ("region", code, name, record.get("province"), level if name else None)
+    if key not in context.memo:
+        try:
+            context.memo[key] = (context.matcher.match(code=code, name=name, province=key[3], level=key[4]), None)
+        except ValueError as error:
+            context.memo[key] = (None, str(error))
+    matched, problem = context.memo[key]
+    if problem is not None:
+        raise RowRejected(column, record.get(column), "region_match", problem)
+    return matched
