@@ -30,6 +30,7 @@ def python_form(values: pd.Series) -> list[tuple]:
 def sql_form(values: pd.Series) -> list[tuple]:
     con = duckdb.connect()
     con.execute("CREATE TABLE kabkota_codes AS SELECT unnest(?::VARCHAR[]) AS code", [sorted(KABKOTA)])
+    con.execute("CREATE TABLE birth_dates AS SELECT unnest(?::VARCHAR[]) AS ddmmyy", [nik.plausible_birth_dates(TODAY)])
     cells = nik.nik_cells(values)
     cells["position"] = range(len(cells))
     con.register("roster", cells)
@@ -38,7 +39,7 @@ def sql_form(values: pd.Series) -> list[tuple]:
             SELECT *, {nik.NIK_DIGITS_SQL} AS digits FROM (
                 SELECT *, {nik.NIK_RECOVER_REASON_SQL} AS recover_reason FROM (
                     SELECT *, {nik.NIK_CLEANED_SQL} AS nik_cleaned FROM (SELECT *, {nik.NIK_TEXT_SQL} AS nik_text FROM roster)))
-        ), checked AS (SELECT *, coalesce(recover_reason, {nik.nik_validate_sql(TODAY)}) AS reason FROM recovered)
+        ), checked AS (SELECT *, coalesce(recover_reason, {nik.NIK_VALIDATE_SQL}) AS reason FROM recovered)
         SELECT reason, CASE WHEN reason IS NULL THEN {nik.worker_key_sql(KEY)} END, CASE WHEN reason IS NOT NULL THEN {nik.NIK_MASK_SQL} END
         FROM checked ORDER BY position
     """).fetchall()  # fmt: skip

@@ -140,23 +140,23 @@ NIK_DIGITS_SQL = """CASE WHEN recover_reason IS NULL THEN CASE
     ELSE nik_cleaned END END"""
 
 
-def nik_validate_sql(today: dt.date | None = None) -> str:
-    """`validate` over a column `digits`, with `kabkota_codes(code)` beside it; the birth date rule as _is_birth_date."""
-    today = today or dt.date.today()
-    day = "(CASE WHEN substr(digits, 7, 2)::INT > 40 THEN substr(digits, 7, 2)::INT - 40 ELSE substr(digits, 7, 2)::INT END)"
-    month, year = "substr(digits, 9, 2)::INT", "substr(digits, 11, 2)::INT"
-    born = {c: f"try(make_date({c} + {year}, {month}, {day}))" for c in (2000, 1900)}
-    birth_ok = f"""CASE WHEN {born[2000]} IS NULL THEN false
-        WHEN {born[2000]} <= DATE '{today}' THEN {today.year} - year({born[2000]}) <= 120
-        ELSE coalesce({born[1900]} <= DATE '{today}' AND {today.year} - year({born[1900]}) <= 120, false) END"""
-    return f"""CASE
+# Over a column `digits`, beside `kabkota_codes(code)` and `birth_dates(ddmmyy)`: every DDMMYY that _is_birth_date
+# accepts (see `plausible_birth_dates`), so the birth-date rule has one definition.
+NIK_VALIDATE_SQL = """CASE
     WHEN digits IS NULL THEN NULL
-    WHEN NOT regexp_full_match(digits, '[0-9]{{16}}') THEN CASE WHEN regexp_full_match(digits, '[0-9]+')
+    WHEN NOT regexp_full_match(digits, '[0-9]{16}') THEN CASE WHEN regexp_full_match(digits, '[0-9]+')
         THEN 'has ' || length(digits) || ' characters, not 16 digits' ELSE 'contains characters other than digits' END
     WHEN substr(digits, 1, 4) NOT IN (SELECT code FROM kabkota_codes) THEN 'digits 1-4 are not a kab/kota code'
-    WHEN NOT ({birth_ok}) THEN 'digits 7-12 are not a birth date (DDMMYY, day + 40 for women)'
+    WHEN substr(digits, 7, 6) NOT IN (SELECT ddmmyy FROM birth_dates) THEN 'digits 7-12 are not a birth date (DDMMYY, day + 40 for women)'
     WHEN substr(digits, 13, 4) = '0000' THEN 'serial number (digits 13-16) is 0000'
 END"""
+
+
+def plausible_birth_dates(today: dt.date | None = None) -> list[str]:
+    """Every DDMMYY (day + 40 for women) that _is_birth_date accepts today: 74,400 candidates, checked once."""
+    today = today or dt.date.today()
+    candidates = (f"{day:02d}{month:02d}{year:02d}" for day in (*range(1, 32), *range(41, 72)) for month in range(1, 13) for year in range(100))
+    return [c for c in candidates if _is_birth_date(c, today)]
 
 
 NIK_MASK_SQL = f"""CASE WHEN regexp_replace(nik, '{_SPACE_SQL}', '', 'g') IN ('', 'nan', 'None', '<NA>') OR nik IS NULL THEN ''
@@ -179,7 +179,7 @@ def hmac_pads(key: str) -> tuple[bytes, bytes]:
 def nik_cells(values: pd.Series) -> pd.DataFrame:
     """`nik` and `nik_number` for the SQL form: a number cell (xlsx) keeps its number; every cell its Python text."""
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):  # a csv column: text only
-        return pd.DataFrame({"nik": values.astype(object), "nik_number": np.nan})
+        return pd.DataFrame({"nik": values.astype(object), "nik_number": np.nan})  # DuckDB reads NaN in text as NULL
     numeric = values.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and v == v)
     return pd.DataFrame({
         "nik": values.map(lambda v: None if v is None or (isinstance(v, float) and v != v) else str(v)).astype(object),

@@ -76,17 +76,18 @@ def _csv_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms) -> It
     positions, texts = _fields(header, table)
     with open(path, "rb") as f:
         encoding, delimiter = csv_dialect(f.read(256 * 1024))
+    # Only an empty cell is missing (never "NA" or "null", which are text), and the C parser marks it itself.
     reader = pd.read_csv(
         path, sep=delimiter, encoding=encoding, header=None, skiprows=header.row_index + 1, dtype=str,
-        keep_default_na=False, chunksize=CHUNK_ROWS, usecols=sorted(positions), skip_blank_lines=False,
+        keep_default_na=False, na_values=[""], chunksize=CHUNK_ROWS, usecols=sorted(positions), skip_blank_lines=False,
     )  # fmt: skip
     first_row = header.row_index + 2
     for frame in reader:
         frame = frame.rename(columns=positions)
         frame["row_number"] = range(first_row, first_row + len(frame))
         first_row += len(frame)
-        blank = (frame.drop(columns="row_number") == "").all(axis=1)
-        yield Chunk("", texts, frame[~blank].replace("", None).reset_index(drop=True))
+        blank = frame.drop(columns="row_number").isna().all(axis=1)
+        yield Chunk("", texts, frame[~blank].reset_index(drop=True))
 
 
 def _rows_with_errors(sheet, errors: dict[tuple[int, int], str]) -> Iterator[list]:

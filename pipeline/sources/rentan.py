@@ -37,6 +37,7 @@ class RosterRules:
         self.matcher, self.kabkota_codes, self.key, self.today = matcher, kabkota_codes, key, today
         self.con = duckdb.connect()
         self.con.execute("CREATE TABLE kabkota_codes AS SELECT unnest(?::VARCHAR[]) AS code", [sorted(kabkota_codes)])
+        self.con.execute("CREATE TABLE birth_dates AS SELECT unnest(?::VARCHAR[]) AS ddmmyy", [nik.plausible_birth_dates(today)])
 
     def region(self, code, name, province) -> tuple[str | None, str | None]:
         try:
@@ -67,8 +68,8 @@ def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tu
     cells = chunk.cells
     empty = pd.Series([None] * len(cells), index=cells.index, dtype=object)
     fields = {f: (cells[f] if f in cells else empty) for f in FIELDS}
-    frame = pd.DataFrame({**{f: v.astype(object).where(v.notna(), None) for f, v in fields.items() if f != "nik"},
-                          "row_number": cells["row_number"]})  # fmt: skip
+    # DuckDB reads a missing cell (None or NaN in an object column) as NULL.
+    frame = pd.DataFrame({**{f: v for f, v in fields.items() if f != "nik"}, "row_number": cells["row_number"]})
     frame = pd.concat([frame.reset_index(drop=True), nik.nik_cells(fields["nik"]).reset_index(drop=True)], axis=1)
     con = rules.con
     con.register("roster", frame)
@@ -92,7 +93,7 @@ def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tu
                        s.period AS start_period, s.problem AS start_problem, e.period AS end_period, e.problem AS end_problem,
                        CASE WHEN e.period < s.period THEN 'the last covered month is before the first' END AS order_problem,
                        o.occupation AS occupation_title
-                FROM (SELECT *, coalesce(recover_reason, {nik.nik_validate_sql(rules.today)}) AS nik_problem FROM recovered) v
+                FROM (SELECT *, coalesce(recover_reason, {nik.NIK_VALIDATE_SQL}) AS nik_problem FROM recovered) v
                 LEFT JOIN region_lookup r ON r.code = coalesce(v.region_code, '') AND r.name = coalesce(v.region_name, '')
                                          AND r.province = coalesce(v.province, '')
                 LEFT JOIN funding_lookup f ON f.cell = coalesce(v.funding, '')
