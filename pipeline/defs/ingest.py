@@ -104,9 +104,9 @@ def staging_asset(source: Source) -> dg.AssetsDefinition:
                 con.begin()
                 staging.forget([path.relative_to(raw_dir).as_posix()])
                 result = ingest_file(path, raw_dir, source, synonyms, matcher, pii_key=key, sink=store)
-                staging.record(result.ledger_row(loaded_at, version))
-                con.commit()
                 ledger.append(result.ledger_row(loaded_at, version))
+                staging.record(ledger[-1])
+                con.commit()
                 context.log.info(
                     f"{source.name} {number}/{len(plan.to_read)} {result.file_path}: {result.status}, {result.rows_read} read, "
                     f"{result.rows_loaded} loaded, {result.rows_rejected} rejected, {sum(result.skipped.values())} skipped"

@@ -42,7 +42,7 @@ class Batch:
 
 @dataclass
 class ReadContext:
-    """What reading a file needs besides the file: built once per run, shared by every file of the run."""
+    """What reading one file needs besides the file (the matcher and synonyms are built once per run and shared)."""
 
     matcher: RegionMatcher
     synonyms: HeaderSynonyms

@@ -27,7 +27,7 @@ FUNDING_SOURCES = ("APBD", "DBHCHT", "CSR")
 
 
 class RosterRules:
-    """Everything a chunk is checked against, built once per run, with the in-memory DuckDB that checks it.
+    """Everything the chunks of one roster file are checked against, with the in-memory DuckDB that checks them.
 
     The parsers (region matcher, period parser, funding, occupation) run once per distinct value and their answers
     become lookup tables; the NIK checks and the HMAC run in SQL (pipeline/parse/nik.py).
@@ -52,7 +52,7 @@ class RosterRules:
             return None, str(error)
 
 
-# Each roster field the checks read, and what stands in for it when the roster has no such column.
+# Each roster field the checks read; a roster without one of these columns reads it as empty.
 FIELDS = ("nik", "region_code", "region_name", "province", "funding", "start", "end", "occupation", "kecamatan", "desa", "program")
 
 STAGED_COLUMNS = ["worker_key", "region_code", "nik_region_code", "kecamatan", "desa", "occupation", "funding_source", "funder",
