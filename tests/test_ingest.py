@@ -115,3 +115,10 @@ def test_targets(tmp_path, matcher, synonyms):
     assert rows.loc["B", "target_value"] == 28000 and rows.loc["B", "deadline"] == pd.Timestamp("2025-12-01")
     checks = {r["row_number"]: r["check_name"] for r in result.rejections}
     assert checks == {4: "coverage_target_at_most_100", 5: "required_value"}
+
+
+def test_a_zero_under_a_segment_column_is_a_figure(tmp_path, matcher, synonyms):
+    path = write(tmp_path, "participation", "2021-09_rekap.csv", "Kabupaten/Kota;PU;BPU\nKota Blitar;0;-\n")
+    result = ingest_file(path, tmp_path, PARTICIPATION, synonyms, matcher)
+    assert result.rows[["segment", "active_participants"]].values.tolist() == [["PU", 0]]
+    assert result.skipped["empty cell"] == 1

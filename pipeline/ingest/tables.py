@@ -9,6 +9,7 @@ function, then the whole file goes through the source's pandera contract. For ev
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ from pipeline.parse.regions import RegionMatcher
 from pipeline.parse.segments import SegmentError, parse_segment
 from pipeline.read.files import FileUnreadable, Sheet, is_blank, read_workbook
 from pipeline.read.headers import Header, HeaderSynonyms, WideColumn, missing_header
-from pipeline.read.layouts import classify_row, expand, period_from_title
+from pipeline.read.layouts import body_of, classify_rows, expand_rows, period_from_title
 
 
 class RowRejected(Exception):
@@ -73,27 +74,25 @@ class TableSource(Source):
                     f"{path.name}{_sheet_label(sheet)}: no period found; add a 'Periode' column, a title such as "
                     "'Periode: September 2021', or YYYY-MM in the file name"
                 )
-            for index in range(header.row_index + 1, len(sheet.rows)):
-                row = sheet.rows[index]
-                if is_blank(row):
-                    continue
-                provenance = {"file_path": result.file_path, "sheet": sheet.name, "row_number": index + 1, "file_sha256": result.sha256}
-                kind = classify_row(row, header, context.matcher)
-                if kind.kind != "data":
-                    result.rows_read += 1
-                    result.skipped[kind.kind] += 1
-                    if kind.kind == "section":
-                        row_context.level = kind.level
-                    elif kind.kind == "total":
-                        totals += _stated_totals(self, row, header, row_context, kind, provenance)
-                    continue
-                records = expand(row, header)
+            body = body_of(sheet.rows, header)
+            kinds = classify_rows(body, header, context.matcher)
+            skipped = kinds[kinds["kind"] != "data"]
+            result.rows_read += len(skipped)
+            result.skipped.update(skipped["kind"].value_counts().to_dict())
+            for row, records in _by_row(expand_rows(body.loc[skipped.index[skipped["kind"] == "total"]], header)):
+                provenance = {"file_path": result.file_path, "sheet": sheet.name, "row_number": row + 1}
+                totals += _stated_totals(self, records, sheet.rows[row], header, row_context, kinds.loc[row], provenance)
+            levels = kinds["level"].to_dict()
+            wide_fields = [c.field for c in header.columns if c.key_field]
+            for row, records in _by_row(expand_rows(body.loc[kinds.index[kinds["kind"] == "data"]], header)):
+                provenance = {"file_path": result.file_path, "sheet": sheet.name, "row_number": row + 1, "file_sha256": result.sha256}
+                row_context.level = levels[row] if isinstance(levels[row], str) else None
                 result.rows_read += len(records)
-                if header.is_wide:
+                if wide_fields:
                     # "-" or an empty cell under a year or segment column is no figure, not a broken one (BPS
                     # published no kab/kota figures for 2016, for example): counted as skipped, not quarantined.
-                    wide_fields = {c.field for c in header.columns if c.key_field}
-                    blank = [r for r in records if all(str(r[0].get(f) or "").strip() in ("", "-") for f in wide_fields)]
+                    # A 0 is a figure: no participants in that segment.
+                    blank = [r for r in records if all(_no_figure(r[0].get(f)) for f in wide_fields)]
                     result.skipped["empty cell"] += len(blank)
                     records = [r for r in records if r not in blank]
                 failure = _row_total_mismatch(records, self)
@@ -126,6 +125,16 @@ def _sheet_label(sheet: Sheet) -> str:
     return f", sheet '{sheet.name}'" if sheet.name else ""
 
 
+def _no_figure(cell: object) -> bool:
+    return cell is None or str(cell).strip() in ("", "-")
+
+
+def _by_row(records: list[tuple[int, dict, dict]]) -> Iterator[tuple[int, list[tuple[dict, dict]]]]:
+    """expand_rows' records grouped by the row they come from."""
+    for row, group in itertools.groupby(records, key=lambda record: record[0]):
+        yield row, [(record, texts) for _, record, texts in group]
+
+
 def _row_total_mismatch(records: list[tuple[dict, dict]], spec: TableSource) -> RowRejected | None:
     """In a wide row, a Total column must equal the sum of the segment columns; it is never loaded itself."""
     if len(records) < 2 or "row_total" not in records[0][0] or spec.total_value is None:
@@ -143,12 +152,12 @@ def _row_total_mismatch(records: list[tuple[dict, dict]], spec: TableSource) -> 
     )  # fmt: skip
 
 
-def _stated_totals(spec: TableSource, row: list, header: Header, context: RowContext, kind, provenance: dict) -> list[dict]:
+def _stated_totals(spec: TableSource, records: list, row: list, header: Header, context: RowContext, kind: pd.Series, provenance: dict) -> list[dict]:
     """A totals row becomes cross-check figures: what the file says the sum is, per period/segment or year."""
     if spec.total_value is None:
         return []
     totals = []
-    for record, _ in expand(row, header):
+    for record, _ in records:
         try:
             value = parse_number(record.get(spec.total_value), whole=True)
             period = parse_period(record["period"], record.get("year")) if record.get("period") else context.period
@@ -160,7 +169,7 @@ def _stated_totals(spec: TableSource, row: list, header: Header, context: RowCon
             continue
         totals.append({
             "source": spec.name, "file_path": provenance["file_path"], "sheet": provenance["sheet"],
-            "row_number": provenance["row_number"], "label": kind.label, "scope": kind.scope,
+            "row_number": provenance["row_number"], "label": kind["label"], "scope": kind["scope"],
             "period": pd.Timestamp(period) if period and spec.needs_period else pd.NaT, "year": year,
             "segment": segment if spec.needs_period else None, "stated_value": value,
         })  # fmt: skip

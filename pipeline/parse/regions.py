@@ -78,6 +78,7 @@ class RegionMatcher:
         for region in regions:
             self.by_key[_key(region.region_name)].add(region.region_code)
         self.aliases_used: set[str] = set()
+        self._province_names: dict[str, bool] = {}
         self.alias_by_key: dict[tuple[str, str], str] = {}
         for alias, code in aliases:
             if code not in self.regions:
@@ -129,8 +130,10 @@ class RegionMatcher:
 
     def is_province_name(self, name: str) -> bool:
         """True for a name that can only be a province (not also a kab/kota), e.g. 'Jawa Timur', 'Prov. Jambi'."""
-        candidates = self._candidates(name, None, None)
-        return bool(candidates) and all(self.regions[c].region_level == "province" for c in candidates)
+        if name not in self._province_names:  # asked of every distinct label of every table: remembered
+            candidates = self._candidates(name, None, None)
+            self._province_names[name] = bool(candidates) and all(self.regions[c].region_level == "province" for c in candidates)
+        return self._province_names[name]
 
     def _match_code(self, code: str) -> str:
         if re.fullmatch(r"\d{2}\.\d{2}", code) or re.fullmatch(r"\d{2}", code):
