@@ -24,6 +24,7 @@ from pipeline.parse.numbers import parse_number
 from pipeline.parse.periods import parse_period, parse_year
 from pipeline.parse.regions import RegionMatcher
 from pipeline.parse.segments import SegmentError, parse_segment
+from pipeline.parse.text import cell_text
 from pipeline.read.files import FileUnreadable, Sheet, is_blank, read_workbook
 from pipeline.read.headers import Header, HeaderSynonyms, WideColumn, missing_header
 from pipeline.read.layouts import body_of, classify_rows, expand_rows, period_from_title
@@ -92,7 +93,7 @@ class TableSource(Source):
                     # "-" or an empty cell under a year or segment column is no figure, not a broken one (BPS
                     # published no kab/kota figures for 2016, for example): counted as skipped, not quarantined.
                     # A 0 is a figure: no participants in that segment.
-                    blank = [r for r in records if all(_no_figure(r[0].get(f)) for f in wide_fields)]
+                    blank = [r for r in records if all(cell_text(r[0].get(f)) is None for f in wide_fields)]
                     result.skipped["empty cell"] += len(blank)
                     records = [r for r in records if r not in blank]
                 failure = _row_total_mismatch(records, self)
@@ -123,10 +124,6 @@ def _locate_tables(path: Path, sheets: list[Sheet], spec: TableSource, synonyms:
 
 def _sheet_label(sheet: Sheet) -> str:
     return f", sheet '{sheet.name}'" if sheet.name else ""
-
-
-def _no_figure(cell: object) -> bool:
-    return cell is None or str(cell).strip() in ("", "-")
 
 
 def _by_row(records: list[tuple[int, dict, dict]]) -> Iterator[tuple[int, list[tuple[dict, dict]]]]:

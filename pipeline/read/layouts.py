@@ -18,6 +18,7 @@ import pandas as pd
 
 from pipeline.parse.periods import find_period
 from pipeline.parse.regions import RegionMatcher, normalise
+from pipeline.parse.text import cell_text
 from pipeline.read.headers import ANY_REGION_FIELD, Header
 
 SECTION_WORDS = {"KABUPATEN": "regency", "KAB": "regency", "KOTA": "city", "KOTAMADYA": "city"}
@@ -76,12 +77,12 @@ def classify_rows(body: pd.DataFrame, header: Header, matcher: RegionMatcher) ->
     # Totals: "Jumlah", "Total Kabupaten", or a province's own name where the kab/kota name goes.
     candidates = _label(cells, header)
     candidates[kind != "data"] = None
-    distinct = {text: normalise(text) for text in pd.unique(candidates[pd.notna(candidates)])}
-    total = np.array([text is not None and distinct[text].startswith(TOTAL_WORDS) for text in candidates], dtype=bool)
+    plain = pd.Series(candidates, dtype=object).map(normalise, na_action="ignore")
+    total = plain.str.startswith(TOTAL_WORDS, na=False).to_numpy(dtype=bool)
     total |= _province_totals(cells, texts, candidates, header, matcher)
     label[total] = candidates[total]
     scope = np.full(len(index), None, dtype=object)
-    scope[total] = [_scope(distinct[text]) for text in candidates[total]]
+    scope[total] = [_scope(text) for text in plain[total]]
     kind[total] = "total"
 
     rows = pd.DataFrame({"kind": kind, "level": level, "label": label, "scope": scope}, index=index)
@@ -109,10 +110,9 @@ def _province_totals(cells: np.ndarray, texts: np.ndarray, label: np.ndarray, he
     found = np.zeros(len(label), dtype=bool)
     if name is None:
         return found
-    provinces = {text: matcher.is_province_name(text) for text in pd.unique(label[pd.notna(label)])}
-    for row in np.flatnonzero([text is not None and provinces[text] for text in label]):
-        no_code = code is None or str(cells[row, code.index] or "").strip() in ("", "-")
-        found[row] = no_code and texts[row, name.index] == label[row]
+    province = pd.Series(label, dtype=object).map(matcher.is_province_name, na_action="ignore").eq(True).to_numpy()
+    for row in np.flatnonzero(province & (texts[:, name.index] == label)):  # a handful per sheet
+        found[row] = code is None or not cells[row, code.index] or cell_text(cells[row, code.index]) is None
     return found
 
 

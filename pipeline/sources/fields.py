@@ -12,6 +12,7 @@ import pandera.pandas as pa
 
 from pipeline.ingest.tables import RowContext, RowRejected
 from pipeline.parse.numbers import parse_number
+from pipeline.parse.text import cell_text
 from pipeline.read.headers import ANY_REGION_FIELD
 
 REGION_CODE = r"^\d{2}(\.\d{2})?$"  # a Kemendagri province (35) or kab/kota (35.75) code
@@ -50,8 +51,7 @@ def count(record: dict, name: str) -> float | None:
 
 def text(record: dict, name: str) -> str | None:
     """A text cell, stripped; empty or '-' is no value."""
-    value = record.get(name)
-    return None if value is None or str(value).strip() in ("", "-") else str(value).strip()
+    return cell_text(record.get(name))
 
 
 def region(record: dict, context: RowContext, level: str | None) -> str:
