@@ -59,6 +59,7 @@ demo-data: setup
 
 regions: setup
 	$(UV) run --frozen python scripts/build_region_table.py
+	$(UV) run --frozen python scripts/build_bps_seed.py
 
 clean:
 	rm -rf data/warehouse/jamsostek.duckdb data/warehouse/jamsostek_catalog.html data/warehouse/.build data/warehouse/exports data/warehouse/report sql/target sql/logs

@@ -16,7 +16,7 @@ from tests.conftest import DEMO_RAW, small_raw
 MONTHS = ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv")
 PARTICIPATION_AND_DOWNSTREAM = {
     "staging/participation", "core/participation", "dq/file_ledger", "dq/rejected_rows", "dq/stated_totals",
-    "marts/coverage", "marts/coverage_potential", "marts/participation_trend", "marts/target_progress", "marts/target_plan", "marts/statement_checks",
+    "marts/coverage", "marts/coverage_potential", "marts/participation_trend", "marts/target_series", "marts/target_progress", "marts/target_plan", "marts/statement_checks",
     "analyst_warehouse", "exports", "coverage_report", "data_catalog",
 }  # fmt: skip
 
@@ -78,7 +78,7 @@ def test_nightly_schedule_builds_what_is_missing_then_only_what_is_stale(project
     # Changed SQL (a new code version) of marts/coverage: it and what is downstream of it, nothing upstream.
     stale = stale_or_missing(instance, EditedCode(defs.resolve_asset_graph(), dg.AssetKey(["marts", "coverage"])), raw)
     assert {k.to_user_string() for k in stale} == {
-        "marts/coverage", "marts/target_progress", "marts/target_plan", "marts/statement_checks", "marts/coverage_potential", "analyst_warehouse", "exports", "coverage_report", "data_catalog",
+        "marts/coverage", "marts/target_series", "marts/target_progress", "marts/target_plan", "marts/statement_checks", "marts/coverage_potential", "analyst_warehouse", "exports", "coverage_report", "data_catalog",
     }  # fmt: skip
     assert stale[dg.AssetKey(["marts", "coverage"])] == "code version changed"
 

@@ -4,6 +4,7 @@ import re
 import shutil
 
 import duckdb
+import pytest
 from python_calamine import CalamineWorkbook
 
 from pipeline.outputs import exports, report
@@ -22,15 +23,22 @@ def test_parquet_files_hold_every_mart_row(demo_warehouse, demo):
 def test_excel_workbook_has_a_readable_sheet_per_mart_an_analyst_opens(demo_warehouse):
     folder, _ = demo_warehouse
     book = CalamineWorkbook.from_path(str(folder / "exports" / "jamsostek_marts.xlsx"))
-    assert book.sheet_names == [exports.SHEET_NAMES.get(s.table, s.table.split(".")[1]) for s in WORKBOOK_SHEETS]
+    assert book.sheet_names == [exports.SHEET_NAMES[s.table] for s in WORKBOOK_SHEETS]
     assert "funding_overlaps" not in book.sheet_names  # worker-level rows are for the funders' csv files, not Excel
-    progress = book.get_sheet_by_name("target_progress").to_python()
+    progress = book.get_sheet_by_name("Target").to_python()
     header = progress[0]
-    assert header[:3] == ["Target id", "Region code", "Region name"]
-    labels = {row[header.index("Status label")] for row in progress[1:]}
+    assert header[:3] == ["ID target", "Kode wilayah", "Wilayah"]
+    labels = {row[header.index("Keterangan status")] for row in progress[1:]}
     assert {"Tercapai", "Tidak tercapai"} <= labels
-    coverage = book.get_sheet_by_name("coverage").to_python()
-    assert "Penerima Upah" in {row[coverage[0].index("Segment label")] for row in coverage[1:]}
+    coverage = book.get_sheet_by_name("Cakupan").to_python()
+    assert "Penerima Upah" in {row[coverage[0].index("Nama segmen")] for row in coverage[1:]}
+
+
+def test_every_workbook_heading_is_indonesian(demo):
+    """Every column of every sheet has its Indonesian heading: a new mart column without one fails here."""
+    con, _ = demo
+    missing = {name for sheet in WORKBOOK_SHEETS for name, *_ in con.execute(f"DESCRIBE {sheet.query}").fetchall() if name not in exports.HEADINGS}
+    assert not missing
 
 
 def test_report_shows_every_target_in_indonesian(demo_warehouse, demo):
@@ -40,8 +48,10 @@ def test_report_shows_every_target_in_indonesian(demo_warehouse, demo):
     targets = [t for (t,) in con.execute("SELECT target_id FROM marts.target_progress").fetchall()]
     assert all(f"<h3>{t}</h3>" in page for t in targets)
     assert "Tercapai" in page and "Tidak tercapai" in page and "Perbandingan kabupaten/kota" in page
-    assert len(re.findall(r'src="data:image/png;base64,', page)) == len(targets) + 1  # one province chart
-    assert (folder / "report" / "province_35.png").read_bytes().startswith(b"\x89PNG")
+    # One figure per target and one per province, drawn in the browser; no PNG and nothing loaded from the network.
+    assert len(re.findall(r'<figure id="chart-', page)) == len(targets) + 1
+    assert "data:image/png" not in page and not list((folder / "report").glob("*.png"))
+    assert not re.search(r'<script[^>]+src=|https://cdn', page)
 
 
 def test_a_sheet_longer_than_excel_allows_continues_and_an_empty_mart_keeps_its_header(demo_warehouse, demo, tmp_path, monkeypatch):
@@ -54,29 +64,29 @@ def test_a_sheet_longer_than_excel_allows_continues_and_an_empty_mart_keeps_its_
     monkeypatch.setattr(exports, "EXCEL_MAX_ROWS", 2001)  # 2,000 rows and the header on a sheet
     with duckdb.connect(str(copy), read_only=True) as copied:
         book = CalamineWorkbook.from_path(str(exports.export_excel(copied, tmp_path / "marts.xlsx")))
-    parts = [n for n in book.sheet_names if n.startswith("coverage") and not n.startswith("coverage_potential")]
-    assert parts == ["coverage", "coverage (2)", "coverage (3)"]
+    parts = [n for n in book.sheet_names if n.startswith("Cakupan") and not n.startswith("Cakupan thd")]
+    assert parts == ["Cakupan", "Cakupan (2)", "Cakupan (3)"]
     sheets = [book.get_sheet_by_name(n).to_python() for n in parts]
-    assert all(sheet[0][:2] == ["Period", "Region code"] for sheet in sheets)
+    assert all(sheet[0][:2] == ["Bulan", "Kode wilayah"] for sheet in sheets)
     # The latest 25 months at every level: what an analyst compares month on month and year on year.
     [(expected, months)] = con.execute(
         "SELECT count(*), count(DISTINCT period) FROM marts.coverage WHERE period >= (SELECT max(period) FROM marts.coverage) - INTERVAL 24 MONTH"
     ).fetchall()
     assert months == 25 and [len(s) - 1 for s in sheets] == [2000, 2000, expected - 4000]
-    assert book.get_sheet_by_name("vulnerable_workers").to_python()[0][:2] == ["Period", "Region code"]
+    assert book.get_sheet_by_name("Pekerja rentan").to_python()[0][:2] == ["Bulan", "Kode wilayah"]
 
 
 def test_vulnerable_workers_sheet_is_by_region_and_funding_source(demo_warehouse, demo):
     folder, _ = demo_warehouse
     con, _ = demo
-    sheet = CalamineWorkbook.from_path(str(folder / "exports" / "jamsostek_marts.xlsx")).get_sheet_by_name("vulnerable_workers").to_python()
+    sheet = CalamineWorkbook.from_path(str(folder / "exports" / "jamsostek_marts.xlsx")).get_sheet_by_name("Pekerja rentan").to_python()
     header = sheet[0]
-    assert "Occupation" not in header and "Worker key" not in header
+    assert "occupation" not in {exports.HEADINGS.get(h, h) for h in header} and "Worker key" not in header
     [(latest,)] = con.execute("SELECT max(period) FROM marts.vulnerable_workers").fetchall()
     [(insured,)] = con.execute("SELECT sum(insured_workers) FROM marts.vulnerable_workers WHERE period = ?", [latest]).fetchall()
-    period = header.index("Period")
+    period = header.index("Bulan")
     rows = [r for r in sheet[1:] if r[period] == latest]
-    assert rows and sum(r[header.index("Insured workers")] for r in rows) == insured
+    assert rows and sum(r[header.index("Pekerja dijamin")] for r in rows) == insured
 
 
 def test_each_funding_source_gets_its_double_payments_as_csv(demo_warehouse, demo):
@@ -119,51 +129,65 @@ def test_outputs_whose_tables_did_not_change_are_not_written_again(demo_warehous
     assert [p.name for p in exports.export_all(copy, tmp_path / "exports").written] == ["APBD.csv", "DBHCHT.csv", "CSR.csv"]
 
 
-def test_report_draws_again_only_the_charts_whose_figures_changed(demo_warehouse, tmp_path):
+def test_each_chart_shows_the_mart_rows_it_claims(demo_warehouse, tmp_path):
+    """The data of every chart equals the mart rows it names, and a target's chart ends at the value its table gives:
+    a funder's target is drawn from its insured workers, not the region's whole BPU participation."""
     folder, _ = demo_warehouse
-    copy = tmp_path / "jamsostek.duckdb"
-    shutil.copy(folder / "jamsostek.duckdb", copy)
-    first = report.write_report(copy, tmp_path / "report")
-    assert first.drawn == len(first.charts) > 2
-    assert report.write_report(copy, tmp_path / "report").drawn == 0
-    with duckdb.connect(str(copy)) as edited:
-        edited.execute("UPDATE marts.target_progress SET current_value = current_value + 1 WHERE target_id = 'PSR-2022-70PCT'")
-    again = report.write_report(copy, tmp_path / "report")
-    assert again.drawn == 1 and [c.file_name for c in again.charts if c.drawn] == ["target_PSR-2022-70PCT.png"]
-    page = (tmp_path / "report" / "laporan_cakupan.html").read_text(encoding="utf-8")
-    assert len(re.findall(r'src="data:image/png;base64,', page)) == len(first.charts)
+    written = report.write_report(folder / "jamsostek.duckdb", tmp_path / "report")
+    assert not written.failures and written.charts
+    with duckdb.connect(str(folder / "jamsostek.duckdb"), read_only=True) as con:
+        for chart in written.charts:
+            rows = con.execute(chart.query, chart.parameters).fetchdf()
+            name = "realisasi" if chart.key.startswith("target:") else "cakupan"
+            drawn = report.chart_rows(chart.spec, name)
+            assert len(drawn) == len(rows), chart.key
+            for column in ("value", "coverage_pct", "active_participants"):
+                if column in rows:
+                    assert [d[column] for d in drawn] == pytest.approx(rows[column].tolist()), (chart.key, column)
+            assert [d["period"] for d in drawn] == [f"{p:%Y-%m-%d}" for p in rows["period"]], chart.key
+            if chart.key.startswith("target:"):
+                target_id = chart.key.split(":", 1)[1]
+                [(current, as_of)] = con.execute("SELECT current_value, as_of FROM marts.target_progress WHERE target_id = ?", [target_id]).fetchall()
+                assert (drawn[-1]["value"], drawn[-1]["period"]) == (pytest.approx(current), f"{as_of:%Y-%m-%d}"), target_id
+        funder = {c.key: c for c in written.charts}["target:PSR-DBHCHT-2024"]
+        assert report.chart_rows(funder.spec, "realisasi")[-1]["value"] == 9_214
+
+
+def test_charts_are_valid_vega_lite_with_indonesian_formats(demo_warehouse, tmp_path):
+    import altair as alt
+
+    folder, _ = demo_warehouse
+    written = report.write_report(folder / "jamsostek.duckdb", tmp_path / "report")
+    for chart in written.charts:
+        alt.Chart.from_dict(chart.spec) if "layer" not in chart.spec else alt.LayerChart.from_dict(chart.spec)
+    page = written.page.read_text(encoding="utf-8")
+    assert '"decimal": ","' in page and '"thousands": "."' in page and '"Agustus"' in page
 
 
 def test_report_checks_statements_and_sets_denominators_side_by_side(demo_warehouse):
     folder, _ = demo_warehouse
     page = (folder / "report" / "laporan_cakupan.html").read_text(encoding="utf-8")
     assert "Pemeriksaan pernyataan publik" in page and "BALI-2025-03-31" in page
-    assert "Arithmetic: 935,079 of 1,873,899 is 49.90%, not the stated 50.88%" in page
+    assert "Aritmetika: 935.079 dari 1.873.899 adalah 49,90%, bukan 50,88% seperti disebut" in page
     assert "Penyebut berdampingan" in page and "86.788" in page and "38,90%" in page and "29,14%" in page
     book = CalamineWorkbook.from_path(str(folder / "exports" / "jamsostek_marts.xlsx"))
-    statements = book.get_sheet_by_name("statement_checks").to_python()
-    assert "Verdict" in statements[0] and len(statements) == 6
-
-
-def test_target_charts_are_named_by_a_safe_slug(demo_warehouse, demo):
-    folder, _ = demo_warehouse
-    con, _ = demo
-    for (target_id,) in con.execute("SELECT target_id FROM marts.target_progress").fetchall():
-        assert (folder / "report" / f"target_{target_id}.png").read_bytes().startswith(b"\x89PNG")
+    statements = book.get_sheet_by_name("Pemeriksaan pernyataan").to_python()
+    assert "Temuan" in statements[0] and len(statements) == 6
 
 
 def test_a_chart_that_fails_is_reported_and_the_rest_is_written(demo_warehouse, tmp_path, monkeypatch):
     folder, _ = demo_warehouse
     real_chart = report.target_chart
 
-    def fragile(con, target, cache):
+    def fragile(con, target):
         if target["target_id"] == "PSR-2022-70PCT":
             raise ValueError("odd data")
-        return real_chart(con, target, cache)
+        return real_chart(con, target)
 
     monkeypatch.setattr(report, "target_chart", fragile)
     written = report.write_report(folder / "jamsostek.duckdb", tmp_path / "report")
     assert written.failures == ["target 'PSR-2022-70PCT': chart failed: ValueError: odd data"]
     page = written.page.read_text(encoding="utf-8")
     assert "<h3>PSR-2022-70PCT</h3>" in page  # its figures are still shown, without the chart
-    assert (tmp_path / "report" / "target_PSR-2021-PLUS10.png").exists() and not (tmp_path / "report" / "target_PSR-2022-70PCT.png").exists()
+    keys = {c.key for c in written.charts}
+    assert "target:PSR-2021-PLUS10" in keys and "target:PSR-2022-70PCT" not in keys

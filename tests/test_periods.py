@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.parse.periods import PeriodError, find_period, parse_period
+from pipeline.parse.periods import PeriodError, find_period, parse_as_of, parse_deadline, parse_period
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,29 @@ def test_finds_the_period_in_titles_and_file_names():
 def test_rejects_non_months(value, words):
     with pytest.raises(PeriodError, match=words):
         parse_period(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "period", "grain", "stated_on"),
+    [
+        ("Tahun 2023", "2023-01-01", "year", "2023-12-31"),
+        ("2023", "2023-01-01", "year", "2023-12-31"),
+        (2023, "2023-01-01", "year", "2023-12-31"),
+        ("31 Maret 2025", "2025-03-01", "month", "2025-03-31"),
+        ("Maret 2025", "2025-03-01", "month", "2025-03-01"),
+        ("2025-03-31", "2025-03-01", "month", "2025-03-31"),
+        (dt.datetime(2025, 3, 31), "2025-03-01", "month", "2025-03-31"),
+    ],
+)
+def test_a_statement_speaks_of_a_month_a_day_or_a_year(value, period, grain, stated_on):
+    assert parse_as_of(value) == (dt.date.fromisoformat(period), grain, dt.date.fromisoformat(stated_on))
+
+
+@pytest.mark.parametrize(("value", "deadline"), [("2025", "2025-12-01"), ("akhir 2025", "2025-12-01"), (2025, "2025-12-01"), ("Juni 2025", "2025-06-01")])
+def test_a_deadline_given_as_a_year_is_its_december(value, deadline):
+    assert parse_deadline(value) == dt.date.fromisoformat(deadline)
+
+
+def test_a_day_that_does_not_exist_is_refused():
+    with pytest.raises(PeriodError, match="does not exist"):
+        parse_as_of("31 Februari 2025")

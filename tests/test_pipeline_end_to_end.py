@@ -284,12 +284,14 @@ def test_seed_statements_are_checked(demo):
         "FROM marts.statement_checks"
     ).fetchall()}  # fmt: skip
     assert set(checks) == {"PBL-2021-09", "PSR-2021-09", "PSR-2024-08-UCJ", "SUMSEL-2024-03", "BALI-2025-03-31"}
-    # Bali, 31 March 2025: 935,079 of 1,873,899 is 49.90%, not the 50.88% said.
+    # Bali, 31 March 2025: 935,079 of 1,873,899 is 49.90%, not the 50.88% said; and BPS had counted 2.67 million
+    # employed persons in Bali in August 2024 (the province seed), so 1,873,899 is not BPS's figure either.
     problems, arithmetic_ok, recomputed, _, _, verdict = checks["BALI-2025-03-31"]
-    assert (problems, arithmetic_ok, recomputed) == (1, False, 49.90) and verdict.startswith("Arithmetic: 935,079 of 1,873,899 is 49.90%")
+    assert (problems, arithmetic_ok, recomputed) == (2, False, 49.90) and verdict.startswith("Aritmetika: 935.079 dari 1.873.899 adalah 49,90%")
+    assert "2.670.000 (Sakernas Agustus 2024) untuk Bali" in verdict
     # Sumatera Selatan: the sum holds (2.97 million of 30.2 million is 9.83%), the denominator cannot.
     problems, arithmetic_ok, _, warehouse, _, verdict = checks["SUMSEL-2024-03"]
-    assert (problems, arithmetic_ok, warehouse) == (1, True, 2_968_660) and "more than all 4,400,000 employed persons" in verdict
+    assert (problems, arithmetic_ok, warehouse) == (1, True, 2_968_660) and "lebih banyak dari seluruh 4.400.000 penduduk bekerja" in verdict
     # Kota Probolinggo and Kota Pasuruan, September 2021: about 23% and 24%, as the warehouse has them.
     assert checks["PBL-2021-09"][0] == 0 and checks["PBL-2021-09"][4] == 23.0
     assert checks["PSR-2021-09"][0] == 0 and checks["PSR-2021-09"][4] == 24.0
@@ -326,3 +328,21 @@ def test_demo_denominators_are_the_published_bps_figures(demo):
         "SELECT region_code, year, employed FROM core.workforce WHERE year >= 2023 AND region_code LIKE '35.%'"
     ).fetchall()}  # fmt: skip
     assert loaded == expected
+
+
+def test_demo_targets_agree_with_themselves(demo):
+    """The contradictions analysts found: a target past its deadline with people "still needed" and a 100% chance, a
+    projection outside its own range, a funder target measured on the region's whole BPU participation."""
+    con, _ = demo
+    cursor = con.execute("SELECT * FROM marts.target_progress")
+    rows = {r[0]: dict(zip([d[0] for d in cursor.description], r)) for r in cursor.fetchall()}
+    plus10 = rows["PSR-2021-PLUS10"]
+    assert plus10["status"] == "achieved" and plus10["participants_needed"] is None and plus10["probability_reaching"] is None
+    assert plus10["below_target_participants"] > 0  # it has fallen below 34% since: said under its own name
+    for row in rows.values():
+        if row["trend_low_80"] is not None:
+            assert row["trend_low_80"] - 1e-9 <= row["projected_at_deadline"] <= row["trend_high_80"] + 1e-9, row["target_id"]
+            assert (row["status"] == "on_track") == (row["probability_reaching"] >= 0.5), row["target_id"]
+    assert rows["PSR-DBHCHT-2024"]["current_value"] == 9_214
+    [(last,)] = con.execute("SELECT value FROM marts.target_series WHERE target_id = 'PSR-DBHCHT-2024' ORDER BY period DESC LIMIT 1").fetchall()
+    assert last == 9_214 and con.execute("SELECT max(value) FROM marts.target_series WHERE target_id = 'SUMSEL-APBD-90K'").fetchone()[0] < 100_000

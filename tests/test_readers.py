@@ -4,6 +4,7 @@ import pytest
 import xlsxwriter
 
 from pipeline.parse.text import header_key
+from pipeline.parse.numbers import Percent
 from pipeline.read.files import FileUnreadable, Sheet, read_sheets
 
 REQUIRED = [["region_code", "region_name", "province"], ["segment"], ["active_participants"]]
@@ -101,3 +102,45 @@ def test_error_cells_and_hidden_sheets(tmp_path):
     workbook = read_workbook(path)
     assert workbook.hidden == ["Lama"] and [s.name for s in workbook.sheets] == ["Data"]
     assert workbook.sheets[0].rows[-1][-2:] == ["Kota Batu", "#DIV/0!"]
+
+
+def test_percentage_cells_are_read_as_the_percentage_they_show(tmp_path):
+    """0.2546 under '0.00%' (custom or Excel's built-in 0% / 0.00%) is 25.46, not 0.25; a plain 0.2546 stays 0.2546."""
+    path = tmp_path / "persen.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Data")
+    sheet.write_row(0, 0, ["Cakupan", "Target", "Builtin", "Polos", "Teks"])
+    sheet.write_number(1, 0, 0.2546, book.add_format({"num_format": "0.00%"}))
+    sheet.write_number(1, 1, 0.7, book.add_format({"num_format": 9}))  # built-in 0%
+    sheet.write_number(1, 2, 0.125, book.add_format({"num_format": 10}))  # built-in 0.00%
+    sheet.write_number(1, 3, 0.2546)
+    sheet.write_string(1, 4, "25,46%", book.add_format({"num_format": "0.00%"}))
+    book.close()
+    [read] = read_sheets(path)
+    cover, target, builtin, plain, text = read.rows[1]
+    assert isinstance(cover, Percent) and cover == pytest.approx(25.46) and cover.decimals == 2 and str(cover) == "25.46%"
+    assert isinstance(target, Percent) and target == 70 and target.decimals == 0
+    assert builtin == pytest.approx(12.5) and builtin.decimals == 2
+    assert plain == pytest.approx(0.2546) and not isinstance(plain, Percent)
+    assert text == "25,46%"
+
+
+def test_a_merged_label_over_cells_is_matched_on_the_lower_cells(synonyms):
+    """'Peserta Aktif' merged over Total | PU | BPU | Jakon: the joined labels match nothing, the lower cells do."""
+    sheet = Sheet("s", [["Wilayah", "Per", "Peserta Aktif", None, None, None, "Catatan Redaksi", "Sumber"],
+                        [None, None, "Total", "PU", "BPU", "Jakon"]])  # fmt: skip
+    header = synonyms.locate("statements", sheet, [["region"], ["as_of"], ["stated_participants"], ["source"]])
+    assert {c.field: c.index for c in header.columns} == {
+        "region": 0, "as_of": 1, "stated_participants": 2, "stated_pu": 3, "stated_bpu": 4, "stated_jakon": 5, "source": 7}
+    assert header.unused == ["Catatan Redaksi"]
+
+
+def test_a_title_row_is_not_taken_for_the_top_of_a_two_row_header(synonyms):
+    sheet = Sheet("s", [["Laporan Kepesertaan"], ["Posisi Agt 2024"], ["Kabupaten/Kota", "Segmen Peserta", "Jumlah Peserta Aktif"], ["Kab. Badung", "BPU", 1]])
+    header = synonyms.locate("participation", sheet, REQUIRED)
+    assert header.row_index == 2 and "Agt 2024" in header.title_text
+
+
+def test_a_row_number_column_is_not_worth_a_note(synonyms):
+    sheet = Sheet("s", [["No", "Kab/Kota", "Segmen", "Peserta Aktif", "Keterangan"]])
+    assert synonyms.locate("participation", sheet, REQUIRED).unused == ["Keterangan"]

@@ -36,7 +36,7 @@ def planned():
         ('FUNDER', '35.79', 'BPU', 'active_participants', 200.0, DATE '2024-12-01', NULL, 'DBHCHT', NULL, 50000000.0, 'test', 'targets.csv'),
         ('NOISY', '35.77', 'ALL', 'coverage_pct', 38.0, DATE '2024-12-01', NULL, NULL, NULL, NULL, 'test', 'targets.csv')
     ) t(target_id, region_code, segment, metric, target_value, deadline, baseline_period, funding_source, denominator, budget_idr, source, file_path)""")
-    build_models(con, "target_progress", "target_plan")
+    build_models(con, "target_series", "target_progress", "target_plan")
     yield con
     con.close()
 
@@ -70,8 +70,11 @@ def test_the_monthly_plan_follows_a_straight_path_and_adds_up_to_the_cost(planne
 
 def test_a_met_target_a_missed_one_and_one_without_data(planned):
     met, past, nodata = progress(planned, "MET"), progress(planned, "PAST"), progress(planned, "NODATA")
-    assert (met["status"], met["participants_needed"], met["probability_reaching"], met["cost_to_deadline_idr"]) == ("achieved", 0, 1.0, 0)
-    assert (past["status"], past["probability_reaching"], past["months_remaining"], past["cost_to_deadline_idr"]) == ("missed", 0.0, 0, None)
+    # A closed target shows no chance, no projection and no people "still needed": only how far below its level it is now.
+    assert (met["status"], met["participants_needed"], met["probability_reaching"], met["cost_to_deadline_idr"]) == ("achieved", None, None, None)
+    assert (met["projected_at_deadline"], met["below_target_participants"]) == (None, 0)
+    assert (past["status"], past["probability_reaching"], past["months_remaining"], past["cost_to_deadline_idr"]) == ("missed", None, 0, None)
+    assert (past["participants_needed"], past["below_target_participants"]) == (None, 50)  # 45% of 1,000 less 400
     assert (nodata["status"], nodata["probability_reaching"], nodata["participants_needed"]) == ("no_data", None, None)
     planned_ids = {t for (t,) in planned.execute("SELECT DISTINCT target_id FROM marts.target_plan").fetchall()}
     assert planned_ids == {"OPEN", "FUNDER", "NOISY"}  # only targets still open get a plan
@@ -90,3 +93,14 @@ def test_a_noisy_history_gives_a_range_and_a_probability(planned):
     assert 0 < row["probability_reaching"] < 1
     # The chance agrees with where the range sits: a target inside the 80% range is neither near-certain nor hopeless.
     assert row["trend_low_80"] < 38 < row["trend_high_80"] and 0.1 < row["probability_reaching"] < 0.9
+
+
+def test_status_projection_range_and_probability_come_from_one_model(planned):
+    """The projection is the trend line at the deadline, so it lies inside its own range, and the status agrees with
+    the probability: on track exactly when the chance is above one half."""
+    rows = planned.execute("SELECT * FROM marts.target_progress WHERE status IN ('on_track', 'at_risk', 'off_track')").fetchdf().to_dict("records")
+    assert rows
+    for row in rows:
+        assert row["projected_at_deadline"] == pytest.approx(row["trend_at_deadline"])
+        assert row["trend_low_80"] - 1e-9 <= row["projected_at_deadline"] <= row["trend_high_80"] + 1e-9
+        assert (row["status"] == "on_track") == (row["probability_reaching"] >= 0.5), row["target_id"]

@@ -105,6 +105,9 @@ def summary(path) -> str:
             lines.append(f"  {source:<14} {status:<9} {files:>4} files, {rejected:>5} rows rejected, {skipped:>4} skipped (totals, sections, notes)")
         for file_path, error in con.execute("SELECT file_path, error FROM dq.file_ledger WHERE status = 'failed' ORDER BY 1").fetchall():
             lines.append(f"  FAILED {file_path}: {error}")
+        # What was deliberately left unread (columns no synonym matched, hidden sheets): never dropped without a word.
+        for file_path, notes in con.execute("SELECT file_path, notes FROM dq.file_ledger WHERE notes IS NOT NULL ORDER BY 1").fetchall():
+            lines.append(f"  NOTE {file_path}: {notes}")
         rejected = con.execute("SELECT count(*) FROM dq.rejected_rows").fetchone()[0]
         if rejected:
             lines.append(f"  {rejected} rejected rows: SELECT * FROM dq.rejected_rows;")

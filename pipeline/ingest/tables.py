@@ -26,7 +26,7 @@ from pipeline.parse.regions import RegionMatcher
 from pipeline.parse.segments import SegmentError, parse_segment
 from pipeline.parse.text import cell_text
 from pipeline.read.files import FileUnreadable, Sheet, is_blank, read_workbook
-from pipeline.read.headers import Header, HeaderSynonyms, WideColumn, missing_header
+from pipeline.read.headers import Header, HeaderSynonyms, WideColumn, missing_header, unused_columns_note
 from pipeline.read.layouts import body_of, classify_rows, expand_rows, period_from_title
 
 
@@ -69,6 +69,7 @@ class TableSource(Source):
         totals: list[dict] = []
         headers: dict[tuple[str, str], str] = {}  # (sheet, field) -> header text in the file
         for sheet, header in tables:
+            result.notes += unused_columns_note(sheet.name, header, self.name)
             row_context = RowContext(context.matcher, period_from_title(header.title_text, path.stem), memo=context.memo)
             if self.needs_period and "period" not in header.fields and row_context.period is None:
                 raise FileUnreadable(

@@ -66,19 +66,53 @@ FUNDING_SOURCES = ("APBD", "DBHCHT", "CSR")
 # A text cell starting with one of these runs as a formula when a csv is opened in Excel or LibreOffice.
 FORMULA_START = r"^[=+\-@\t\r]"
 EXPORT_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]  # new export code rewrites every output
-# The planning sheet is for the people who budget the enrolment (Bappeda, Disnaker): its name and headings in Indonesian.
-SHEET_NAMES = {"marts.target_plan": "Rencana target"}
-HEADINGS = {
-    "marts.target_plan": {
-        "target_id": "ID target", "region_code": "Kode wilayah", "region_name": "Wilayah", "segment": "Segmen", "segment_label": "Nama segmen",
-        "metric": "Ukuran", "funding_source": "Sumber dana", "period": "Bulan", "months_to_deadline": "Sisa bulan sampai tenggat",
-        "required_participants": "Peserta yang dibutuhkan", "required_coverage_pct": "Cakupan yang dibutuhkan (%)",
-        "participants_at_run_rate": "Peserta menurut laju sekarang", "behind_run_rate": "Kekurangan terhadap laju sekarang",
-        "required_monthly_participants": "Tambahan peserta per bulan yang dibutuhkan", "recent_monthly_participants": "Tambahan peserta per bulan (3 bulan terakhir)",
-        "funded_workers": "Pekerja rentan yang didaftarkan rencana", "plan_contribution_idr": "Iuran JKK+JKM bulan ini (Rp)",
-        "plan_cumulative_idr": "Iuran kumulatif (Rp)",
-    },
+# The workbook is for people, who read Indonesian: sheet names and one heading per column name (a column means the
+# same on every sheet). A column missing here fails tests/test_exports.py, so no English heading slips through.
+SHEET_NAMES = {
+    "marts.target_progress": "Target", "marts.target_plan": "Rencana target", "marts.statement_checks": "Pemeriksaan pernyataan",
+    "marts.coverage": "Cakupan", "marts.participation_trend": "Tren kepesertaan", "marts.coverage_potential": "Cakupan thd potensi",
+    "marts.vulnerable_workers": "Pekerja rentan",
 }
+HEADINGS = {
+    "target_id": "ID target", "region_code": "Kode wilayah", "region_name": "Wilayah", "segment": "Segmen", "segment_label": "Nama segmen",
+    "metric": "Ukuran", "funding_source": "Sumber dana", "target_value": "Nilai target", "deadline": "Tenggat",
+    "baseline_period": "Bulan awal", "baseline_value": "Nilai awal", "as_of": "Bulan data terakhir", "current_value": "Nilai terkini",
+    "gap": "Selisih ke target", "months_remaining": "Sisa bulan", "required_monthly_change": "Perubahan per bulan yang dibutuhkan",
+    "recent_monthly_change": "Perubahan per bulan (3 bulan terakhir)", "projected_at_deadline": "Proyeksi pada tenggat (tren 12 bulan)",
+    "status": "Status", "status_label": "Keterangan status", "trend_at_deadline": "Tren pada tenggat", "trend_low_80": "Rentang 80% bawah",
+    "trend_high_80": "Rentang 80% atas", "probability_reaching": "Peluang tercapai", "workforce_at_as_of": "Penyebut pada bulan terakhir",
+    "current_participants": "Peserta terkini", "participants_needed": "Peserta yang masih dibutuhkan",
+    "below_target_participants": "Peserta di bawah tingkat target (target tertutup)",
+    "required_monthly_participants": "Tambahan peserta per bulan yang dibutuhkan", "recent_monthly_participants": "Tambahan peserta per bulan (3 bulan terakhir)",
+    "monthly_rate_idr": "Iuran per pekerja per bulan (Rp)", "cost_to_deadline_idr": "Iuran sampai tenggat (Rp)",
+    "cost_year_after_deadline_idr": "Iuran setahun setelah tenggat (Rp)", "committed_idr": "Iuran terutang sejauh ini (Rp)",
+    "budget_idr": "Anggaran (Rp)", "budget_remaining_idr": "Sisa anggaran (Rp)", "reached_period": "Bulan tercapai", "denominator": "Penyebut",
+    "source": "Sumber", "period": "Bulan", "months_to_deadline": "Sisa bulan sampai tenggat", "required_participants": "Peserta yang dibutuhkan",
+    "required_coverage_pct": "Cakupan yang dibutuhkan (%)", "participants_at_run_rate": "Peserta menurut laju sekarang",
+    "behind_run_rate": "Kekurangan terhadap laju sekarang", "funded_workers": "Pekerja rentan yang didaftarkan rencana",
+    "plan_contribution_idr": "Iuran JKK+JKM bulan ini (Rp)", "plan_cumulative_idr": "Iuran kumulatif (Rp)",
+    "statement_id": "ID pernyataan", "period_grain": "Bulan atau tahun", "stated_on": "Tanggal pernyataan", "stated_as_of": "Per (seperti ditulis)",
+    "url": "Tautan", "stated_participants": "Peserta disebut", "stated_participants_precision": "Ketelitian peserta (±)",
+    "stated_denominator": "Penyebut disebut", "stated_denominator_precision": "Ketelitian penyebut (±)", "denominator_kind": "Jenis penyebut",
+    "denominator_words": "Penyebut menurut pernyataan", "stated_coverage_pct": "Cakupan disebut (%)",
+    "stated_coverage_pct_precision": "Ketelitian cakupan (± poin)", "recomputed_pct": "Cakupan dihitung ulang (%)", "arithmetic_ok": "Aritmetika benar",
+    "stated_pu": "PU disebut", "stated_bpu": "BPU disebut", "stated_jakon": "Jakon disebut", "stated_pmi": "PMI disebut",
+    "stated_formal": "Formal disebut", "stated_informal": "Informal disebut", "stated_segments_sum": "Jumlah segmen disebut",
+    "segments_add_up": "Segmen sesuai total", "warehouse_period": "Bulan gudang data", "warehouse_participants": "Peserta (gudang data)",
+    "warehouse_segments": "Segmen (gudang data)", "participants_difference": "Selisih peserta", "participants_difference_pct": "Selisih peserta (%)",
+    "warehouse_coverage_pct": "Cakupan BPS (gudang data, %)", "coverage_difference_pp": "Selisih cakupan (poin)",
+    "bps_employed": "Penduduk bekerja BPS", "bps_year": "Tahun BPS", "bps_survey_month": "Bulan survei BPS", "bps_published_on": "Terbit BPS",
+    "bps_precision": "Ketelitian BPS (±)", "denominator_vs_bps_pct": "Penyebut thd BPS (%)", "denominator_matches_bps": "Penyebut sama dengan",
+    "potential_workers": "Pekerja potensial", "target_metric": "Ukuran target", "target_deadline": "Tenggat target", "stated_gap": "Kekurangan disebut",
+    "expected_gap": "Kekurangan menurut angkanya sendiri", "problem_count": "Jumlah masalah", "verdict": "Temuan", "not_checked": "Tidak diperiksa",
+    "not_parsed": "Sel tidak terbaca", "region_level": "Tingkat wilayah", "province_code": "Kode provinsi", "active_participants": "Peserta aktif",
+    "workforce": "Penyebut (penduduk bekerja)", "workforce_basis": "Dasar penyebut", "workforce_year": "Tahun penyebut", "coverage_pct": "Cakupan (%)",
+    "segments_reported": "Segmen yang dilaporkan", "participants_source": "Asal angka peserta", "regions_reporting": "Wilayah yang melapor",
+    "regions_expected": "Wilayah seharusnya", "is_complete": "Lengkap", "mom_change": "Perubahan bulanan", "yoy_change": "Perubahan tahunan",
+    "yoy_pct": "Perubahan tahunan (%)", "denominator_source": "Sumber penyebut", "exceeds_bps_employed": "Melebihi penduduk bekerja BPS",
+    "bps_coverage_pct": "Cakupan thd BPS (%)", "bps_basis": "Dasar BPS", "insured_workers": "Pekerja dijamin", "new_workers": "Pekerja baru",
+    "ended_workers": "Pekerja berakhir", "contribution_idr": "Iuran (Rp)",
+}  # fmt: skip
 STATUS_LABELS = {
     "achieved": "Tercapai",
     "missed": "Tidak tercapai",
@@ -200,7 +234,8 @@ def export_excel(con: duckdb.DuckDBPyConnection, target: Path, sheets_wanted: li
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.tmp")
     header = Format().set_bold().set_background_color("#DDEBF7").set_border("thin").set_text_wrap().set_align("top")
-    formats = {"count": "#,##0", "decimal": "#,##0.00", "date": "yyyy-mm"}
+    # Excel shows separators in the reader's locale; [$-421] makes month names Indonesian whatever Excel's language.
+    formats = {"count": "#,##0", "decimal": "#,##0.00", "date": "[$-421]mmm yyyy"}
     labels = {"segment": SEGMENT_LABELS | {"ALL": "Semua segmen"}, "status": STATUS_LABELS}
     sheets, column_formats, column_widths, notes = [], {}, {}, {}
     for sheet in sheets_wanted:
@@ -228,7 +263,7 @@ def export_excel(con: duckdb.DuckDBPyConnection, target: Path, sheets_wanted: li
             notes[name] = {_heading(table, c): {"text": text, "author": "jamsostek-coverage"} for c, _, text in columns if text}
     write_worksheets(
         sheets, str(partial), header_format={"general": header}, column_formats=column_formats, column_widths=column_widths,
-        notes=notes, freeze_panes={"general": {"row": 1, "col": 0}}, autofilter={"general": True}, datetime_format="yyyy-mm",
+        notes=notes, freeze_panes={"general": {"row": 1, "col": 0}}, autofilter={"general": True}, datetime_format="[$-421]mmm yyyy",
     )  # fmt: skip
     os.replace(partial, target)
     return target
@@ -249,7 +284,7 @@ def _sql_text(path: Path) -> str:
 
 
 def _heading(table: str, column: str) -> str:
-    return HEADINGS.get(table, {}).get(column) or column.replace("_", " ").capitalize()
+    return HEADINGS.get(column) or column.replace("_", " ").capitalize()
 
 
 def _kind(data_type: str) -> str:

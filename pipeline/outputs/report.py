@@ -1,74 +1,60 @@
-"""The coverage-versus-target report: PNG charts (matplotlib, no browser) and one self-contained HTML file.
+"""The coverage-versus-target report: one HTML page that analysts open from disk, charts drawn in the browser.
 
-For each target: its trajectory, the target line, the deadline, the projection from the latest month, and its
-status. For each province: its kab/kota side by side. Labels are in Indonesian, as analysts read them.
-
-A chart is drawn again only when the figures it shows changed (or the report code did): each PNG's inputs are
-fingerprinted in `<report>/.charts.json`, and an unchanged chart is taken from its file.
+Every chart is a Vega-Lite specification made with altair from the marts' own rows (its data is those rows, nothing
+computed on the way), with tooltips that give the exact figure; the Vega JavaScript (from vl-convert-python) is put
+into the page once, so it opens offline from file://. Numbers and months are formatted id-ID. For each target: the
+series it is measured on (marts.target_series), the target, the deadline and the projection with its 80% range
+(marts.target_progress). For each province: its kab/kota side by side (marts.coverage). Everything is in Indonesian.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
+import functools
 import hashlib
 import html
-import io
 import json
 import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import altair as alt
 import duckdb
-import matplotlib
+import pandas as pd
+import vl_convert
 
-matplotlib.use("Agg")  # render to files; no display, no browser
-import matplotlib.pyplot as plt  # noqa: E402
-
-from pipeline.outputs.exports import STATUS_LABELS  # noqa: E402
-from pipeline.outputs.filenames import output_file, safe_name  # noqa: E402
-from pipeline.parse.segments import SEGMENT_LABELS  # noqa: E402
+from pipeline.outputs.exports import STATUS_LABELS
+from pipeline.parse.segments import SEGMENT_LABELS
 
 STATUS_COLOURS = {"achieved": "#2e7d32", "missed": "#c62828", "on_track": "#2e7d32", "at_risk": "#ef6c00", "off_track": "#c62828", "no_data": "#757575"}
 SEGMENT_NAMES = SEGMENT_LABELS | {"ALL": "Semua segmen"}
 DENOMINATOR_NAMES = {"bps_employed": "penduduk bekerja (BPS)", "potential": "pekerja potensial", "other": "lainnya"}
+MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"]
+# d3's locale for id-ID, given to vega-embed: 1.234.567 and 49,90; month names in Indonesian.
+FORMAT_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
+TIME_FORMAT_LOCALE = {
+    "dateTime": "%A, %e %B %Y %X", "date": "%d/%m/%Y", "time": "%H.%M.%S", "periods": ["AM", "PM"],
+    "days": ["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"], "shortDays": ["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"],
+    "months": MONTHS, "shortMonths": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
+}  # fmt: skip
 log = logging.getLogger(__name__)
-REPORT_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
-
-
-class ChartCache:
-    """PNG files of the last report with the fingerprint of what each one showed."""
-
-    def __init__(self, folder: Path):
-        self.folder, self.path = folder, folder / ".charts.json"
-        self.known = json.loads(self.path.read_text()) if self.path.exists() else {}
-        self.drawn, self.reused = 0, 0
-
-    def chart(self, title: str, file_name: str, inputs: object, draw) -> "Chart":
-        """The chart `draw()` makes from `inputs`, or the file already made from the same inputs."""
-        fingerprint = hashlib.sha256(f"{REPORT_CODE}|{inputs!r}".encode()).hexdigest()[:16]
-        path = output_file(self.folder, file_name, "")
-        if self.known.get(file_name) == fingerprint and path.exists():
-            self.reused += 1
-            return Chart(title, file_name, path.read_bytes(), drawn=False)
-        self.drawn += 1
-        chart = Chart(title, file_name, _png(draw()))
-        self.known[file_name] = fingerprint
-        return chart
-
-    def save(self) -> None:
-        partial = self.path.with_name(f".{self.path.name}.tmp")
-        partial.write_text(json.dumps(self.known, indent=1, sort_keys=True))
-        os.replace(partial, self.path)
 
 
 @dataclass
 class Chart:
+    """One chart: its Vega-Lite specification and the mart rows it draws, with the query that selects them."""
+
     title: str
-    file_name: str  # built with filenames.safe_name: titles come from raw files (target_id)
-    png: bytes
-    drawn: bool = True  # False: unchanged since the last report, taken from its file
+    key: str  # what it shows: "target:<target_id>" or "province:<code>"
+    spec: dict
+    query: str  # the mart rows the chart claims to show (tests compare them with the spec's data)
+    parameters: list = field(default_factory=list)
+
+    @property
+    def element_id(self) -> str:
+        # From the key, not the title: raw text (a target_id) never becomes an HTML id.
+        return "chart-" + hashlib.sha256(self.key.encode()).hexdigest()[:12]
 
 
 @dataclass
@@ -76,109 +62,140 @@ class Report:
     page: Path
     charts: list[Chart]
     failures: list[str] = field(default_factory=list)  # one line per chart or section that could not be made
-    drawn: int = 0  # charts drawn in this run; the others were unchanged
 
 
-def _png(figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    plt.close(figure)
-    return buffer.getvalue()
+def chart_rows(spec: object, name: str) -> list[dict] | None:
+    """The rows of a chart's dataset called `name`, as the browser receives them (searched through its layers)."""
+    if isinstance(spec, dict):
+        data = spec.get("data")
+        if isinstance(data, dict) and data.get("name") == name and "values" in data:
+            return data["values"]
+        children = spec.values()
+    elif isinstance(spec, list):
+        children = spec
+    else:
+        return None
+    return next((rows for child in children if (rows := chart_rows(child, name)) is not None), None)
 
 
-def target_chart(con: duckdb.DuckDBPyConnection, target: dict, cache: ChartCache) -> Chart:
-    column = "coverage_pct" if target["metric"] == "coverage_pct" else "active_participants"
-    series = con.execute(
-        f"SELECT period, {column} FROM marts.coverage WHERE region_code = ? AND segment = ? AND {column} IS NOT NULL ORDER BY period",
-        [target["region_code"], target["segment"]],
-    ).fetchall()
-    inputs = (sorted(target.items()), series)
-    return cache.chart(target["target_id"], f"target_{safe_name(target['target_id'])}.png", inputs, lambda: _target_figure(target, series))
+def _rows(con: duckdb.DuckDBPyConnection, query: str, parameters: list) -> pd.DataFrame:
+    return con.execute(query, parameters).fetchdf()
 
 
-def _target_figure(target: dict, series: list[tuple]):
-    figure, axis = plt.subplots(figsize=(7, 3.4))
-    try:
-        if series:
-            axis.plot([p for p, _ in series], [v for _, v in series], color="#1565c0", label="Realisasi")
-        deadline = target["deadline"]
-        axis.axhline(target["target_value"], color="#6a1b9a", linestyle=":", label=f"Target {_number(target['target_value'], target['metric'])}")
-        axis.axvline(deadline, color="#616161", linestyle="--", linewidth=1, label=f"Tenggat {deadline:%m/%Y}")
-        if target["projected_at_deadline"] == target["projected_at_deadline"] and target["months_remaining"] and target["as_of"] is not None:
-            axis.plot([target["as_of"], deadline], [target["current_value"], target["projected_at_deadline"]], color="#1565c0",
-                      linestyle="--", alpha=0.6, label="Proyeksi")  # fmt: skip
-        if _known(target["trend_low_80"]) and target["as_of"] is not None:
-            axis.fill_between([target["as_of"], deadline], [target["current_value"], target["trend_low_80"]],
-                              [target["current_value"], target["trend_high_80"]], color="#1565c0", alpha=0.12, label="Rentang tren 80%")  # fmt: skip
-        status = target["status"]
-        axis.set_title(
-            f"{target['region_name']} · {SEGMENT_NAMES[target['segment']]} · {STATUS_LABELS[status]}", color=STATUS_COLOURS[status], fontsize=10
-        )
-        axis.set_ylabel("Cakupan (%)" if target["metric"] == "coverage_pct" else "Peserta aktif")
-        axis.legend(fontsize=7, loc="upper left")
-        axis.grid(alpha=0.3)
-        return figure
-    except Exception:
-        plt.close(figure)
-        raise
+def _named(frame: pd.DataFrame, name: str) -> alt.Data:
+    """A dataset with a stable name; dates as ISO text, which Vega parses as local dates."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]) or frame[column].map(lambda v: isinstance(v, dt.date)).any():
+            frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d")
+    return alt.Data(values=json.loads(frame.to_json(orient="records")), name=name)
 
 
-def province_charts(con: duckdb.DuckDBPyConnection, cache: ChartCache) -> list[Chart]:
+TARGET_SERIES = "SELECT period, value, people FROM marts.target_series WHERE target_id = ? AND value IS NOT NULL ORDER BY period"
+
+
+def target_chart(con: duckdb.DuckDBPyConnection, target: dict) -> Chart:
+    """The series the target is measured on, the target, the deadline, and the projection with its 80% range."""
+    series = _rows(con, TARGET_SERIES, [target["target_id"]])
+    coverage = target["metric"] == "coverage_pct"
+    value_format = ",.2f" if coverage else ",.0f"
+    axis_title = "Cakupan (%)" if coverage else ("Pekerja rentan yang dijamin" if target["funding_source"] else "Peserta aktif")
+    x = alt.X("period:T", title="Bulan", axis=alt.Axis(format="%b %Y"))
+    tooltip = [alt.Tooltip("period:T", title="Bulan", format="%B %Y"), alt.Tooltip("value:Q", title=axis_title, format=value_format)]
+    layers = [
+        alt.Chart(_named(series, "realisasi")).mark_line(point=True, color="#1565c0").encode(x, alt.Y("value:Q", title=axis_title), tooltip=tooltip)
+    ]
+    deadline = pd.Timestamp(target["deadline"]).strftime("%Y-%m-%d")
+    marks = pd.DataFrame([{"label": "Target", "value": target["target_value"], "period": deadline}])
+    layers.append(alt.Chart(_named(marks, "target")).mark_rule(color="#6a1b9a", strokeDash=[4, 4]).encode(
+        y="value:Q", tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("value:Q", title="Nilai", format=value_format)]))
+    layers.append(alt.Chart(_named(marks, "tenggat")).mark_rule(color="#616161", strokeDash=[2, 2]).encode(
+        x="period:T", tooltip=[alt.Tooltip("period:T", title="Tenggat", format="%B %Y")]))
+    if _known(target["projected_at_deadline"]) and target["as_of"] is not None:
+        as_of = pd.Timestamp(target["as_of"]).strftime("%Y-%m-%d")
+        projection = pd.DataFrame([
+            {"period": as_of, "value": target["current_value"], "low": target["current_value"], "high": target["current_value"]},
+            {"period": deadline, "value": target["projected_at_deadline"], "low": target["trend_low_80"], "high": target["trend_high_80"]},
+        ])  # fmt: skip
+        if _known(target["trend_low_80"]):
+            layers.append(alt.Chart(_named(projection, "rentang")).mark_area(opacity=0.15, color="#1565c0").encode(
+                x="period:T", y="low:Q", y2="high:Q", tooltip=[alt.Tooltip("low:Q", title="Rentang 80% bawah", format=value_format),
+                                                               alt.Tooltip("high:Q", title="Rentang 80% atas", format=value_format)]))  # fmt: skip
+        layers.append(alt.Chart(_named(projection, "proyeksi")).mark_line(strokeDash=[6, 3], color="#1565c0").encode(
+            x="period:T", y="value:Q", tooltip=[alt.Tooltip("period:T", title="Bulan", format="%B %Y"),
+                                                alt.Tooltip("value:Q", title="Proyeksi", format=value_format)]))  # fmt: skip
+    status = target["status"]
+    title = f"{target['region_name']} · {SEGMENT_NAMES[target['segment']]} · {STATUS_LABELS[status]}"
+    chart = alt.layer(*layers).properties(width=560, height=240, title=alt.TitleParams(title, color=STATUS_COLOURS[status], fontSize=12))
+    return Chart(target["target_id"], f"target:{target['target_id']}", _spec(chart), TARGET_SERIES, [target["target_id"]])
+
+
+PROVINCE_COVERAGE = """
+    SELECT c.period, c.region_code, c.region_name, c.coverage_pct, c.active_participants, c.workforce, c.workforce_year
+    FROM marts.coverage c
+    WHERE c.province_code = ? AND c.region_level IN ('regency', 'city') AND c.segment = 'ALL' AND c.coverage_pct IS NOT NULL
+      AND c.period = (SELECT max(period) FROM marts.coverage WHERE province_code = ? AND region_level IN ('regency', 'city')
+                      AND segment = 'ALL' AND coverage_pct IS NOT NULL)
+    ORDER BY c.coverage_pct DESC, c.region_code
+"""
+
+
+def province_charts(con: duckdb.DuckDBPyConnection) -> list[Chart]:
     """Latest ALL-segment coverage of every kab/kota, side by side within each province that has any."""
-    rows = con.execute(
-        """
-        WITH latest AS (
-            SELECT province_code, max(period) AS period FROM marts.coverage
-            WHERE region_level IN ('regency', 'city') AND segment = 'ALL' AND coverage_pct IS NOT NULL GROUP BY province_code
-        )
-        SELECT c.province_code, p.region_name AS province_name, c.period, c.region_name, c.coverage_pct
-        FROM marts.coverage c JOIN latest USING (province_code, period) JOIN ref.regions p ON p.region_code = c.province_code
-        WHERE c.region_level IN ('regency', 'city') AND c.segment = 'ALL' AND c.coverage_pct IS NOT NULL
-        ORDER BY c.province_code, c.coverage_pct DESC
-        """
+    provinces = con.execute(
+        "SELECT DISTINCT c.province_code, p.region_name FROM marts.coverage c JOIN ref.regions p ON p.region_code = c.province_code "
+        "WHERE c.region_level IN ('regency', 'city') AND c.segment = 'ALL' AND c.coverage_pct IS NOT NULL ORDER BY 1"
     ).fetchall()
     charts = []
-    for province_code in dict.fromkeys(r[0] for r in rows):
-        regions = [r for r in rows if r[0] == province_code]
-        charts.append(cache.chart(f"province_{province_code}", f"province_{safe_name(province_code)}.png", regions,
-                                  lambda: _province_figure(regions)))  # fmt: skip
+    for code, name in provinces:
+        rows = _rows(con, PROVINCE_COVERAGE, [code, code])
+        month = pd.Timestamp(rows["period"].iloc[0])
+        bars = alt.Chart(_named(rows, "cakupan")).mark_bar(color="#1565c0").encode(
+            alt.X("coverage_pct:Q", title="Cakupan semua segmen (% penduduk bekerja)"),
+            alt.Y("region_name:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
+            tooltip=[alt.Tooltip("region_name:N", title="Wilayah"), alt.Tooltip("coverage_pct:Q", title="Cakupan (%)", format=",.2f"),
+                     alt.Tooltip("active_participants:Q", title="Peserta aktif", format=",.0f"),
+                     alt.Tooltip("workforce:Q", title="Penduduk bekerja", format=",.0f"), alt.Tooltip("workforce_year:Q", title="Tahun BPS", format="d")],
+        ).properties(width=520, height=16 * len(rows) + 10, title=f"{name} · {MONTHS[month.month - 1]} {month.year}")  # fmt: skip
+        charts.append(Chart(name, f"province:{code}", _spec(bars), PROVINCE_COVERAGE, [code, code]))
     return charts
 
 
-def _province_figure(regions: list[tuple]):
-    figure, axis = plt.subplots(figsize=(7, 0.25 * len(regions) + 1.2))
-    names = [r[3].replace("Kabupaten ", "Kab. ") for r in regions]
-    axis.barh(names[::-1], [r[4] for r in regions][::-1], color="#1565c0")
-    axis.set_xlabel("Cakupan semua segmen (% penduduk bekerja)")
-    axis.set_title(f"{regions[0][1]} · {regions[0][2]:%m/%Y}", fontsize=10)
-    axis.tick_params(axis="y", labelsize=7)
-    axis.grid(axis="x", alpha=0.3)
-    return figure
+def _spec(chart: alt.TopLevelMixin) -> dict:
+    # Validation against the Vega-Lite schema is left to the tests: it costs more than drawing.
+    return chart.to_dict(validate=False)
 
 
 def target_section(target: dict, chart: Chart | None) -> str:
+    is_open = target["status"] in ("on_track", "at_risk", "off_track")
     rows = [
         ("Wilayah", target["region_name"]),
         ("Segmen", SEGMENT_NAMES[target["segment"]]),
-        ("Target", f"{_number(target['target_value'], target['metric'])} pada {target['deadline']:%m/%Y}"),
+        ("Target", f"{_number(target['target_value'], target['metric'])} pada {_month(target['deadline'])}"),
         ("Nilai terkini", f"{_number(target['current_value'], target['metric'])} ({_month(target['as_of'])})"),
-        ("Proyeksi pada tenggat", _number(target["projected_at_deadline"], target["metric"])),
+        ("Proyeksi pada tenggat (tren 12 bulan)", _number(target["projected_at_deadline"], target["metric"])),
         ("Status", STATUS_LABELS[target["status"]]),
-        ("Peluang tercapai (tren 12 bulan)", _percent(target["probability_reaching"])),
-        ("Rentang tren 80% pada tenggat", f"{_number(target['trend_low_80'], target['metric'])} sampai {_number(target['trend_high_80'], target['metric'])}"
-         if _known(target["trend_low_80"]) else "-"),
-        ("Peserta yang masih dibutuhkan", _number(target["participants_needed"], "count")),
-        ("Tambahan per bulan: dibutuhkan / laju sekarang",
-         f"{_number(target['required_monthly_participants'], 'count')} / {_number(target['recent_monthly_participants'], 'count')}"),
-        ("Iuran BPU JKK+JKM jika kekurangan ditutup sampai tenggat", _rupiah(target["cost_to_deadline_idr"])),
-        ("Iuran setahun setelah tenggat", _rupiah(target["cost_year_after_deadline_idr"])),
     ]
+    if is_open:
+        rows += [
+            ("Peluang tercapai (tren 12 bulan)", _percent(target["probability_reaching"])),
+            ("Rentang tren 80% pada tenggat", f"{_number(target['trend_low_80'], target['metric'])} sampai {_number(target['trend_high_80'], target['metric'])}"
+             if _known(target["trend_low_80"]) else "-"),
+            ("Peserta yang masih dibutuhkan", _number(target["participants_needed"], "count")),
+            ("Tambahan per bulan: dibutuhkan / laju sekarang",
+             f"{_number(target['required_monthly_participants'], 'count')} / {_number(target['recent_monthly_participants'], 'count')}"),
+            ("Iuran BPU JKK+JKM jika kekurangan ditutup sampai tenggat", _rupiah(target["cost_to_deadline_idr"])),
+            ("Iuran setahun setelah tenggat", _rupiah(target["cost_year_after_deadline_idr"])),
+        ]  # fmt: skip
+    elif target["status"] != "no_data":
+        # Past its deadline or reached: no chance and no people "still needed"; how far below the target it is now, by name.
+        rows.append(("Peserta di bawah tingkat target saat ini (untuk mempertahankan target)", _number(target["below_target_participants"], "count")))
     if target["funding_source"]:
         rows += [("Iuran terutang sejauh ini", _rupiah(target["committed_idr"])), ("Anggaran", _rupiah(target["budget_idr"])),
                  ("Sisa anggaran", _rupiah(target["budget_remaining_idr"]))]  # fmt: skip
     rows.append(("Sumber target", target["source"]))
     table = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
-    return f"<section><h3>{html.escape(target['target_id'])}</h3><table>{table}</table>{_img(chart) if chart else ''}</section>"
+    return f"<section><h3>{html.escape(target['target_id'])}</h3><table>{table}</table>{_figure(chart) if chart else ''}</section>"
 
 
 def statements_section(con: duckdb.DuckDBPyConnection) -> str:
@@ -186,7 +203,7 @@ def statements_section(con: duckdb.DuckDBPyConnection) -> str:
     rows = con.execute(
         "SELECT statement_id, region_name, coalesce(stated_as_of, strftime(period, '%Y-%m')), segment, stated_participants, "
         "stated_denominator, denominator_kind, stated_coverage_pct, recomputed_pct, warehouse_participants, warehouse_coverage_pct, "
-        "problem_count, verdict, not_checked, source FROM marts.statement_checks ORDER BY period, statement_id"
+        "problem_count, verdict, not_checked, source, denominator_matches_bps FROM marts.statement_checks ORDER BY period, statement_id"
     ).fetchall()
     if not rows:
         return "<p>Belum ada pernyataan publik di folder <code>statements/</code>.</p>"
@@ -194,8 +211,8 @@ def statements_section(con: duckdb.DuckDBPyConnection) -> str:
               "Peserta (gudang data)", "Cakupan BPS (gudang data)", "Temuan dan sumber"]  # fmt: skip
     body = []
     for (sid, region, as_of, segment, participants, denominator, kind, stated, recomputed, wh_participants, wh_pct,
-         problems, verdict, unchecked, source) in rows:  # fmt: skip
-        finding = verdict + (f" Tidak diperiksa: {unchecked}." if unchecked else "")
+         problems, verdict, unchecked, source, matches) in rows:  # fmt: skip
+        finding = verdict + (f" Penyebut sama dengan {matches}." if matches else "") + (f" Tidak diperiksa: {unchecked}." if unchecked else "")
         cells = [sid, region, as_of, SEGMENT_NAMES[segment], _number(participants, "count"), _number(denominator, "count"),
                  DENOMINATOR_NAMES.get(kind, "tidak disebut"), _number(stated, "coverage_pct", 2), _number(recomputed, "coverage_pct", 2),
                  _number(wh_participants, "count"), _number(wh_pct, "coverage_pct", 2)]  # fmt: skip
@@ -232,7 +249,7 @@ def denominators_section(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def write_report(analyst_file: Path, folder: Path) -> Report:
-    """Write target and province PNGs and laporan_cakupan.html (charts embedded) into `folder`.
+    """Write laporan_cakupan.html into `folder`: one page with every chart, opened offline from disk.
 
     A chart or section that cannot be made (one target's odd data) is listed in `Report.failures` and left out;
     the rest of the report is still written.
@@ -240,43 +257,59 @@ def write_report(analyst_file: Path, folder: Path) -> Report:
     folder.mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
     sections, charts = [], []
-    cache = ChartCache(folder)
     con = duckdb.connect(str(analyst_file), read_only=True)
     try:
         targets = con.execute("SELECT * FROM marts.target_progress ORDER BY target_id").fetchdf().to_dict("records")
         for target in targets:
-            chart = _attempt(failures, f"target {target['target_id']!r}: chart", lambda: target_chart(con, target, cache))
+            chart = _attempt(failures, f"target {target['target_id']!r}: chart", lambda: target_chart(con, target))
             section = _attempt(failures, f"target {target['target_id']!r}: section", lambda: target_section(target, chart))
             charts += [chart] if chart else []
             sections += [section] if section else []
-        provinces = _attempt(failures, "province charts", lambda: province_charts(con, cache)) or []
+        provinces = _attempt(failures, "province charts", lambda: province_charts(con)) or []
         statements = _attempt(failures, "statements section", lambda: statements_section(con)) or ""
         denominators = _attempt(failures, "denominators section", lambda: denominators_section(con)) or ""
     finally:
         con.close()
-    for chart in charts + provinces:
-        if chart.drawn:
-            _attempt(failures, f"{chart.file_name}: write", lambda: output_file(folder, chart.file_name, "").write_bytes(chart.png))
-    cache.save()
-    comparison = "".join(_img(chart) for chart in provinces)
+    comparison = "".join(_figure(chart) for chart in provinces)
+    embed = {"actions": False, "formatLocale": FORMAT_LOCALE, "timeFormatLocale": TIME_FORMAT_LOCALE}
+    specs = json.dumps({c.element_id: c.spec for c in charts + provinces}, ensure_ascii=False)
+    # The chart specs hold raw text (region names, sources): "</" is escaped so no text can close the script tag.
+    specs = specs.replace("</", "<\\/")
     page = f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><title>Laporan cakupan Jamsostek</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:auto}} table{{border-collapse:collapse}} th,td{{text-align:left;padding:2px 8px;border-bottom:1px solid #ddd;vertical-align:top}} img{{max-width:100%}} table.wide{{font-size:75%}} table.statements td:last-child{{min-width:18em}} tr.problem td{{background:#fdecea}}</style>
+<style>body{{font-family:sans-serif;max-width:60em;margin:auto}} table{{border-collapse:collapse}} th,td{{text-align:left;padding:2px 8px;border-bottom:1px solid #ddd;vertical-align:top}} table.wide{{font-size:75%}} table.statements td:last-child{{min-width:18em}} tr.problem td{{background:#fdecea}} figure{{margin:1em 0}}</style>
+<script>{_vega_bundle()}</script>
 </head><body>
 <h1>Laporan cakupan jaminan sosial ketenagakerjaan</h1>
-<p>Dibuat {dt.datetime.now():%d/%m/%Y %H:%M} dari {html.escape(analyst_file.name)}. Status diukur terhadap bulan data terakhir.</p>
+<p>Dibuat {_date(dt.datetime.now())} dari {html.escape(analyst_file.name)}. Status diukur terhadap bulan data terakhir. Arahkan penunjuk ke grafik untuk angka persisnya.</p>
 <h2>Target</h2>{''.join(sections)}
 <h2>Pemeriksaan pernyataan publik</h2>
-<p>Setiap pernyataan dihitung ulang dan dibandingkan dengan gudang data dan BPS sebelum dikutip ulang.</p>{statements}
+<p>Setiap pernyataan dihitung ulang dan dibandingkan dengan gudang data, angka BPS yang terbit saat itu, dan penyebut potensi, dalam ketelitian angka yang disebut.</p>{statements}
 <h2>Penyebut berdampingan</h2>
 <p>Cakupan terhadap penduduk bekerja BPS dan terhadap penyebut potensi/UCJ yang dipakai pernyataan resmi.</p>{denominators}
 <h2>Perbandingan kabupaten/kota</h2>{comparison}
+<script>
+const charts = {specs};
+const options = {json.dumps(embed, ensure_ascii=False)};
+for (const [id, spec] of Object.entries(charts)) {{
+  vegaEmbed("#" + id, spec, options).catch(error => {{ document.getElementById(id).textContent = "Grafik tidak dapat digambar: " + error; }});
+}}
+</script>
 </body></html>"""
     target = folder / "laporan_cakupan.html"
     partial = target.with_name(f".{target.name}.tmp")
     partial.write_text(page, encoding="utf-8")
     os.replace(partial, target)
-    return Report(target, charts + provinces, failures, cache.drawn)
+    for stale in folder.glob("*.png"):  # charts of reports before the page drew them itself
+        stale.unlink()
+    (folder / ".charts.json").unlink(missing_ok=True)
+    return Report(target, charts + provinces, failures)
+
+
+@functools.cache
+def _vega_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed as one script, from vl-convert-python (no network, no CDN)."""
+    return vl_convert.javascript_bundle().replace("</script", "<\\/script")
 
 
 def _attempt(failures: list[str], what: str, make):
@@ -289,8 +322,9 @@ def _attempt(failures: list[str], what: str, make):
         return None
 
 
-def _img(chart: Chart) -> str:
-    return f'<img alt="{html.escape(chart.title)}" src="data:image/png;base64,{base64.b64encode(chart.png).decode()}">'
+def _figure(chart: Chart) -> str:
+    """Where the browser draws a chart; the same id keys its specification in the page's script."""
+    return f'<figure id="{chart.element_id}" aria-label="{html.escape(chart.title)}"></figure>'
 
 
 def _number(value, metric: str, decimals: int = 1) -> str:
@@ -314,4 +348,8 @@ def _rupiah(value) -> str:
 
 
 def _month(value) -> str:
-    return "-" if value is None or value != value else f"{value:%m/%Y}"
+    return "-" if value is None or value != value else f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def _date(value: dt.datetime) -> str:
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year} {value:%H.%M}"

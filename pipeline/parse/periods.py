@@ -84,3 +84,44 @@ def _month(year: int, month: int, text: str) -> dt.date:
     if not 1 <= month <= 12:
         raise PeriodError(f"{text!r} is not a month number from 1 to 12")
     return dt.date(year, month, 1)
+
+
+def parse_as_of(value: object) -> tuple[dt.date, str, dt.date]:
+    """When a statement speaks of: (period, grain, stated_on).
+
+    A month ('Maret 2025', '2025-03') is (its first day, 'month', its first day); a date ('31 Maret 2025', a date
+    cell) is (its month, 'month', the date); a year ('2023', 'Tahun 2023') is (1 January, 'year', 31 December).
+    """
+    if isinstance(value, (dt.date, dt.datetime)):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return dt.date(day.year, day.month, 1), "month", day
+    year = _year_only(value)
+    if year is not None:
+        return dt.date(year, 1, 1), "year", dt.date(year, 12, 31)
+    period = parse_period(value)
+    text = str(value).strip().lower()
+    day = re.search(rf"(?<!\d)(\d{{1,2}})[\s\-/.]+(?:{_MONTH_WORD}|\d{{1,2}})\.?[\s\-/.]+(?:19|20)\d{{2}}\b", text)
+    iso = re.search(r"(?:19|20)\d{2}-\d{2}-(\d{2})\b", text)
+    found = int((day or iso).group(1)) if (day or iso) else 1
+    try:
+        return period, "month", period.replace(day=found)
+    except ValueError:
+        raise PeriodError(f"{value!r}: day {found} does not exist in that month") from None
+
+
+def parse_deadline(value: object) -> dt.date:
+    """A deadline: a month or a date (its month), or a year alone ('2025', 'akhir 2025'), which means its December."""
+    year = _year_only(value, allow_words=True)
+    return dt.date(year, 12, 1) if year is not None else parse_period(value)
+
+
+def _year_only(value: object, allow_words: bool = False) -> int | None:
+    """The year of a cell that names a year and nothing finer ('2023', 2023, 'Tahun 2023', 'akhir 2025'), else None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() and 1990 <= value <= 2100 else None
+    text = str(value).strip().lower()
+    words = r"(?:tahun|th\.?|thn\.?|akhir(?:\s+tahun)?|sampai|hingga|s\.?d\.?)?" if allow_words else r"(?:tahun|th\.?|thn\.?)?"
+    m = re.fullmatch(rf"{words}\s*((?:19|20)\d{{2}})(?:\.0)?", text)
+    return int(m.group(1)) if m else None

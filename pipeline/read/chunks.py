@@ -19,13 +19,13 @@ from pipeline.read.files import (
     check_line_lengths,
     check_readable,
     csv_dialect,
-    excel_error_cells,
+    special_cells,
     is_blank,
     open_workbook,
     read_csv_head,
     visible_sheets,
 )  # fmt: skip
-from pipeline.read.headers import Header, HeaderSynonyms, missing_header
+from pipeline.read.headers import Header, HeaderSynonyms, missing_header, unused_columns_note
 
 CHUNK_ROWS = 100_000
 
@@ -52,10 +52,11 @@ def read_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes
     What is deliberately left unread (a hidden sheet) is appended to `notes`, for the ledger.
     """
     check_readable(path)
+    notes = notes if notes is not None else []
     if path.suffix.lower() in (".csv", ".txt"):
-        yield from _csv_chunks(path, table, synonyms)
+        yield from _csv_chunks(path, table, synonyms, notes)
     else:
-        yield from _xlsx_chunks(path, table, synonyms, notes if notes is not None else [])
+        yield from _xlsx_chunks(path, table, synonyms, notes)
 
 
 def _fields(header: Header, table: ChunkedTable) -> tuple[dict[int, str], dict[str, str]]:
@@ -70,9 +71,10 @@ def _locate(path: Path, sheet: Sheet, table: ChunkedTable, synonyms: HeaderSynon
     return header
 
 
-def _csv_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms) -> Iterator[Chunk]:
+def _csv_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes: list[str]) -> Iterator[Chunk]:
     check_line_lengths(path)  # before anything reads a line: one absurdly long line would be held whole
     header = _locate(path, read_csv_head(path), table, synonyms)
+    notes += unused_columns_note("", header, table.source)
     positions, texts = _fields(header, table)
     with open(path, "rb") as f:
         encoding, delimiter = csv_dialect(f.read(256 * 1024))
@@ -107,7 +109,8 @@ def _rows_with_errors(sheet, errors: dict[tuple[int, int], str]) -> Iterator[lis
 
 def _xlsx_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes: list[str]) -> Iterator[Chunk]:
     workbook = open_workbook(path)
-    errors = excel_error_cells(path)
+    # Roster fields are text (NIK, names of places, months): only error cells matter here, not percentage formats.
+    errors = {name: {at: v for at, v in cells.items() if isinstance(v, str)} for name, cells in special_cells(path).items()}
     found = False
     visible, hidden = visible_sheets(workbook)
     notes += [f"hidden sheet '{name}' not read" for name in hidden]
@@ -122,6 +125,7 @@ def _xlsx_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, note
         header = synonyms.locate(table.source, Sheet(name, head), table.required)
         if header is None:
             continue
+        notes += unused_columns_note(name, header, table.source)
         found = True
         positions, texts = _fields(header, table)
         buffer, numbers = [], []

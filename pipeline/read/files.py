@@ -18,6 +18,8 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
+from pipeline.parse.numbers import Percent
+
 READABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt"}
 HEADER_SEARCH_ROWS = 30  # title and period rows sit above the header; the header is never lower than this
 
@@ -71,13 +73,13 @@ def read_workbook(path: Path) -> Workbook:
         check_line_lengths(path)
         return Workbook([Sheet("", _read_csv(path))], [])
     workbook = open_workbook(path)
-    errors = excel_error_cells(path)
+    special = special_cells(path)
     try:
         visible, hidden = visible_sheets(workbook)
         sheets = []
         for name in visible:
             sheet = workbook.get_sheet_by_name(name)
-            sheets.append(Sheet(name, with_error_values(sheet.to_python(), sheet.start, errors.get(name, {}))))
+            sheets.append(Sheet(name, with_special_values(sheet.to_python(), sheet.start, special.get(name, {}))))
     except Exception as error:  # calamine raises several error types for corrupt workbooks
         raise FileUnreadable(f"{path.name}: not a readable spreadsheet ({error})") from None
     return Workbook(sheets, hidden)
@@ -128,27 +130,62 @@ def _check_expansion(path: Path) -> None:
 
 
 _ERROR_MARK = b't="e"'
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+BUILTIN_PERCENT_FORMATS = {9: 0, 10: 2}  # Excel's built-in number formats 0% and 0.00%: id -> decimals shown
 
 
-def excel_error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    """Cells whose formula ended in an error (#REF!, #DIV/0!, #N/A ...), per sheet name: (row, column) -> error text.
+def special_cells(path: Path) -> dict[str, dict[tuple[int, int], object]]:
+    """Cells that calamine reads as something else than the sheet shows, per sheet name: (row, column) -> either the
+    error text of a formula that failed ('#REF!'), or the decimals of a cell formatted as a percentage (an int).
 
-    calamine reads such a cell as an empty string, which would make a broken formula look like a blank; the
-    sheet XML is scanned for error cells (cheaply: most sheets have none) so that they reach the row checks.
+    calamine reads an error cell as an empty string, which would make a broken formula look like a blank; and a
+    percentage cell as its fraction (0.2546 for "25,46%"), which every share column would read as 0.25%. Both are
+    found in the sheet XML (cheaply: most sheets have neither, and a sheet is parsed only when it has one).
     """
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return {}
-    found: dict[str, dict[tuple[int, int], str]] = {}
+    found: dict[str, dict[tuple[int, int], object]] = {}
     try:
         with zipfile.ZipFile(path) as archive:
+            percent_styles = _percent_styles(archive)
+            marks = [_ERROR_MARK, *(f's="{style}"'.encode() for style in percent_styles)]
             for name, part in _sheet_parts(archive).items():
-                if not _contains(archive, part, _ERROR_MARK):
+                if not _contains(archive, part, marks):
                     continue
                 with archive.open(part) as xml:
-                    found[name] = _error_cells(xml)
+                    found[name] = _special_cells(xml, percent_styles)
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
         return {}  # calamine reports a broken workbook in its own words
     return found
+
+
+def _percent_styles(archive: zipfile.ZipFile) -> dict[str, int]:
+    """Cell style index (the `s` of a cell) -> decimals, for every style whose number format shows a percentage."""
+    try:
+        styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    except KeyError:
+        return {}
+    formats = dict(BUILTIN_PERCENT_FORMATS)
+    for number_format in styles.iterfind(f"{_MAIN_NS}numFmts/{_MAIN_NS}numFmt"):
+        decimals = _percent_decimals(number_format.get("formatCode") or "")
+        if decimals is not None:
+            formats[int(number_format.get("numFmtId"))] = decimals
+    cell_styles = styles.find(f"{_MAIN_NS}cellXfs")
+    if cell_styles is None:
+        return {}
+    return {
+        str(index): formats[int(xf.get("numFmtId") or 0)]
+        for index, xf in enumerate(cell_styles.iterfind(f"{_MAIN_NS}xf"))
+        if int(xf.get("numFmtId") or 0) in formats
+    }
+
+
+def _percent_decimals(code: str) -> int | None:
+    """Decimals shown by a number format code whose first section ends in a percent sign ('0.00%' -> 2); else None."""
+    section = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code.split(";")[0])  # quoted text, escapes and [colours] say nothing
+    if "%" not in section:
+        return None
+    return len(re.findall(r"[0#?]", section.partition(".")[2])) if "." in section else 0
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -165,23 +202,28 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _contains(archive: zipfile.ZipFile, part: str, needle: bytes) -> bool:
+def _contains(archive: zipfile.ZipFile, part: str, needles: list[bytes]) -> bool:
+    longest = max(len(n) for n in needles)
     with archive.open(part) as stream:
         tail = b""
         while block := stream.read(1 << 20):
-            if needle in tail + block:
+            window = tail + block
+            if any(n in window for n in needles):
                 return True
-            tail = block[-len(needle) :]
+            tail = block[-longest:]
     return False
 
 
-def _error_cells(xml) -> dict[tuple[int, int], str]:
-    cells = {}
+def _special_cells(xml, percent_styles: dict[str, int]) -> dict[tuple[int, int], object]:
+    cells: dict[tuple[int, int], object] = {}
     for _, element in ElementTree.iterparse(xml):
         if element.tag.endswith("}c"):
-            if element.get("t") == "e":
+            kind = element.get("t")
+            if kind == "e":
                 value = next((child.text for child in element if child.tag.endswith("}v")), None)
                 cells[_cell_index(element.get("r"))] = value or "#ERROR"
+            elif kind in (None, "n") and element.get("s") in percent_styles:
+                cells[_cell_index(element.get("r"))] = percent_styles[element.get("s")]
             element.clear()
     return cells
 
@@ -195,13 +237,17 @@ def _cell_index(reference: str) -> tuple[int, int]:
     return int(reference[len(letters) :]) - 1, column - 1
 
 
-def with_error_values(rows: list[list[object]], start: tuple[int, int] | None, errors: dict[tuple[int, int], str]) -> list[list[object]]:
-    """Put each error cell's text ('#REF!') back where calamine left an empty string."""
+def with_special_values(rows: list[list[object]], start: tuple[int, int] | None, cells: dict[tuple[int, int], object]) -> list[list[object]]:
+    """Put each error cell's text ('#REF!') back where calamine left an empty string, and read each percentage cell
+    as the percentage it shows (Percent(25.46) for 0.2546)."""
     first_row, first_column = start or (0, 0)
-    for (row, column), text in errors.items():
+    for (row, column), special in cells.items():
         r, c = row - first_row, column - first_column
         if 0 <= r < len(rows) and 0 <= c < len(rows[r]):
-            rows[r][c] = text
+            if isinstance(special, str):
+                rows[r][c] = special
+            elif isinstance(rows[r][c], (int, float)) and not isinstance(rows[r][c], bool):
+                rows[r][c] = Percent(rows[r][c] * 100, special)
     return rows
 
 

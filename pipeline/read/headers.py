@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -36,14 +36,11 @@ class Header:
     row_index: int  # 0-based index of the last header row in Sheet.rows; data starts below it
     columns: list[Column]
     title_text: str  # the text of the rows above the header (titles such as "Periode: September 2021")
+    unused: list[str] = field(default_factory=list)  # header cells that match no field: listed, never dropped silently
 
     @property
     def fields(self) -> set[str]:
         return {c.field for c in self.columns} | {c.key_field for c in self.columns if c.key_field}
-
-    @property
-    def is_wide(self) -> bool:
-        return any(c.key_field for c in self.columns)
 
 
 # A header that names a value rather than a field (a segment, a year): given the header text and a lookup of
@@ -55,6 +52,9 @@ class HeaderSynonyms:
     """The documented synonyms file (data/reference/header_synonyms.toml): field names per source."""
 
     def __init__(self, synonyms: dict[str, dict[str, list[str]]]):
+        synonyms = dict(synonyms)
+        # Headers that never hold a figure (a row-number column): not read, and not worth a note in the ledger.
+        self.ignored = {header_key(h) for h in synonyms.pop("ignored", {}).get("headers", [])}
         self.by_source = {
             source: {header_key(s): field for field, names in fields.items() for s in [field, *names]}
             for source, fields in synonyms.items()
@@ -87,11 +87,25 @@ class HeaderSynonyms:
             candidates = []
             if index + 1 < len(sheet.rows) and _continues_header(row, sheet.rows[index + 1]):
                 candidates.append((index + 1, _join_header_rows(row, sheet.rows[index + 1])))
-            candidates.append((index, [str(c).strip() if _is_text(c) else "" for c in row]))
+            candidates.append((index, [(_cell_text(c), "") if _is_text(c) else ("", "") for c in row]))
             for last_row, texts in candidates:
-                columns = [c for i, t in enumerate(texts) if t and (c := self.classify(source, t, wide, i))]
+                columns, unused, direct = [], [], 0
+                for i, (joined, lower) in enumerate(texts):
+                    # A merged label over cells ("Peserta Aktif" over "Total | PU | BPU") whose joined text matches
+                    # nothing is matched on its lower cell alone.
+                    column = joined and self.classify(source, joined, wide, i)
+                    direct += bool(column)
+                    column = column or (lower and self.classify(source, lower, wide, i))
+                    if column:
+                        columns.append(column)
+                    elif joined and header_key(joined) not in self.ignored:
+                        unused.append(joined)
+                if last_row != index and not direct:
+                    continue  # a title row over a one-row header ("Posisi Agt 2024"), not a header of its own
                 header = Header(last_row, _first_per_field(columns), "")
                 if all(any(f in header.fields for f in group) for group in required):
+                    kept = {id(c) for c in header.columns}
+                    header.unused = unused + [c.text for c in columns if id(c) not in kept]
                     header.title_text = " ".join(str(c) for r in sheet.rows[:index] for c in r if _is_text(c))
                     return header
         return None
@@ -132,7 +146,8 @@ def _continues_header(row: list[object], below: list[object]) -> bool:
     return fills_gap and all(not _filled(c) or _is_year(c) or (_is_text(c) and not re.fullmatch(r"[\d.,\s%()-]+", c)) for c in below)
 
 
-def _join_header_rows(row: list[object], below: list[object]) -> list[str]:
+def _join_header_rows(row: list[object], below: list[object]) -> list[tuple[str, str]]:
+    """Per column: (the label over it joined with its own cell, its own cell alone)."""
     texts, parent = [], ""
     for i in range(max(len(row), len(below))):
         top = row[i] if i < len(row) else None
@@ -141,7 +156,8 @@ def _join_header_rows(row: list[object], below: list[object]) -> list[str]:
         elif i > 0 and not _filled(below[i] if i < len(below) else None):
             parent = ""  # an empty cell with nothing below ends the merged label
         sub = below[i] if i < len(below) else None
-        texts.append(" ".join(t for t in (parent, _cell_text(sub) if _filled(sub) else "") if t))
+        lower = _cell_text(sub) if _filled(sub) else ""
+        texts.append((" ".join(t for t in (parent, lower) if t), lower if parent else ""))
     return texts
 
 
@@ -174,3 +190,12 @@ def missing_header(path: Path, source: str, missing: list[str]) -> FileUnreadabl
         f"{path.name}: no header row with the required columns; missing {', '.join(repr(m) for m in missing)} "
         f"(accepted names are in data/reference/header_synonyms.toml, section [{source}])"
     )
+
+
+def unused_columns_note(sheet: str, header: Header, source: str) -> list[str]:
+    """The ledger note for header cells that fill no field: a column is never dropped without a word."""
+    if not header.unused:
+        return []
+    where = f"sheet '{sheet}': " if sheet else ""
+    names = ", ".join(repr(t) for t in header.unused)
+    return [f"{where}columns not read: {names} (no such header in data/reference/header_synonyms.toml [{source}])"]

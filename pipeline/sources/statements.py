@@ -1,4 +1,9 @@
-"""statements/: coverage figures as officials published them, to be checked against the warehouse."""
+"""statements/: coverage figures as officials published them, to be checked against the warehouse.
+
+A statement is kept as it was said, with the precision of every figure ("80%" is 79.5-80.5). Only the region, the
+as-of date, the source and one of participants / coverage are required: an optional cell that does not parse is
+left NULL and named in `not_parsed`, and the statement is still checked on everything else.
+"""
 
 from __future__ import annotations
 
@@ -9,31 +14,48 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from pipeline.ingest.tables import RowContext, RowRejected, TableSource
-from pipeline.parse.denominators import DENOMINATOR_KINDS, parse_denominator_kind
-from pipeline.parse.numbers import parse_number
-from pipeline.parse.periods import parse_period
+from pipeline.parse.denominators import DENOMINATOR_KINDS, classify_denominator
+from pipeline.parse.numbers import Percent, Stated, number_in_words
+from pipeline.parse.periods import parse_as_of, parse_deadline
 from pipeline.parse.segments import SEGMENTS, parse_segment
-from pipeline.sources.fields import FIRST_PERIOD, REGION_CODE, Contract, count, not_in_future, parsed, region, required, text
+from pipeline.sources.fields import FIRST_PERIOD, REGION_CODE, Contract, not_in_future, parsed, region, required, text
+
+# Figures a statement may give beside its total, in people: the four segments, and Formal (PU + Jakon) / Informal (BPU).
+PART_FIELDS = [*(f"stated_{s.lower()}" for s in SEGMENTS), "stated_formal", "stated_informal"]
 
 
 class StatementRows(Contract):
     statement_id: Series[str] = pa.Field(nullable=True)
     region_code: Series[str] = pa.Field(str_matches=REGION_CODE)
-    period: Series[pd.Timestamp] = pa.Field(ge=FIRST_PERIOD, description="first day of the month the statement speaks of")
+    period: Series[pd.Timestamp] = pa.Field(ge=FIRST_PERIOD, description="first day of the month (or of the year) the statement speaks of")
+    period_grain: Series[str] = pa.Field(isin=["month", "year"])
+    stated_on: Series[pd.Timestamp] = pa.Field(ge=FIRST_PERIOD)
     stated_as_of: Series[str] = pa.Field(nullable=True)
     segment: Series[str] = pa.Field(isin=["ALL", *SEGMENTS])
     stated_participants: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+    stated_participants_precision: Series[float] = pa.Field(ge=0, nullable=True)
     stated_denominator: Series[pd.Int64Dtype] = pa.Field(gt=0, nullable=True)
+    stated_denominator_precision: Series[float] = pa.Field(ge=0, nullable=True)
     denominator_kind: Series[str] = pa.Field(isin=list(DENOMINATOR_KINDS), nullable=True)
+    denominator_words: Series[str] = pa.Field(nullable=True)
     stated_coverage_pct: Series[float] = pa.Field(ge=0, nullable=True)
+    stated_coverage_pct_precision: Series[float] = pa.Field(ge=0, nullable=True)
     stated_pu: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
     stated_bpu: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
     stated_jakon: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
     stated_pmi: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+    stated_formal: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+    stated_informal: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+    stated_parts_precision: Series[float] = pa.Field(ge=0, nullable=True)
     target_value: Series[float] = pa.Field(gt=0, nullable=True)
+    target_value_precision: Series[float] = pa.Field(ge=0, nullable=True)
+    target_metric: Series[str] = pa.Field(isin=["coverage_pct", "active_participants"], nullable=True)
     target_deadline: Series[pd.Timestamp] = pa.Field(nullable=True)
+    stated_gap: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+    stated_gap_precision: Series[float] = pa.Field(ge=0, nullable=True)
     source: Series[str] = pa.Field(str_length={"min_value": 1})
     url: Series[str] = pa.Field(nullable=True)
+    not_parsed: Series[str] = pa.Field(nullable=True)
 
     @pa.check("period", name="period_not_in_future", error="the period lies in the future")
     def periodnot_in_future(cls, period: Series[pd.Timestamp]) -> Series[bool]:
@@ -44,30 +66,83 @@ class StatementRows(Contract):
         return frame["statement_id"].isna() | ~frame.duplicated(subset=["statement_id"], keep="first")
 
 
+class Optional:
+    """Optional cells of one statement: a cell that does not parse becomes None and a note, never a rejected row."""
+
+    def __init__(self, record: dict):
+        self.record, self.notes = record, []
+
+    def get(self, name: str, parser):
+        value = self.record.get(name)
+        try:
+            return parser(value) if text(self.record, name) is not None or isinstance(value, (int, float, dt.date)) else None
+        except ValueError as error:
+            self.notes.append(f"{name} = {str(value)[:80]!r}: {error}")
+            return None
+
+
+def _people(value: object) -> Stated | None:
+    return number_in_words(value, whole=True)
+
+
+def _percentage(value: object) -> Stated | None:
+    return number_in_words(value)
+
+
 def convert_statement(record: dict, context: RowContext) -> dict:
     """A published statement, as said: the figures are checked in marts.statement_checks, not corrected here."""
-    participants = count(record, "stated_participants")
-    pct = parsed(record, "stated_coverage_pct", parse_number, "number_format")
+    optional = Optional(record)
+    participants = optional.get("stated_participants", _people)
+    pct = optional.get("stated_coverage_pct", _percentage)
     if participants is None and pct is None:
-        raise RowRejected("stated_participants", None, "required_value", "a statement needs its participants, its coverage %, or both")
-    deadline = text(record, "target_deadline")
+        reason = "; ".join(optional.notes) or "a statement needs its participants, its coverage %, or both"
+        raise RowRejected("stated_participants", record.get("stated_participants"), "required_value", reason)
+    period, grain, stated_on = parsed(record, "as_of", parse_as_of, "period_format")
+    # When it was said, if the file says so: the BPS figure it is checked against is the latest published then.
+    said_on = optional.get("statement_date", lambda v: parse_as_of(v)[2])
+    stated_on = said_on or stated_on
     segment = text(record, "segment")
+    denominator = optional.get("stated_denominator", _people)
+    words = text(record, "denominator_kind")
+    parts = {name: optional.get(name, _people) for name in PART_FIELDS}
+    target_cell = record.get("target_value")
+    target = optional.get("target_value", _percentage)
+    gap = optional.get("stated_gap", _people)
+    as_of = record.get("as_of")
     return {
         "statement_id": text(record, "statement_id"),
         "region_code": region(record, context, None),
-        "period": pd.Timestamp(parsed(record, "as_of", parse_period, "period_format")),
-        "stated_as_of": text(record, "as_of") if not isinstance(record.get("as_of"), (dt.date, dt.datetime)) else f"{record['as_of']:%Y-%m-%d}",
+        "period": pd.Timestamp(period),
+        "period_grain": grain,
+        "stated_on": pd.Timestamp(stated_on),
+        "stated_as_of": f"{as_of:%Y-%m-%d}" if isinstance(as_of, (dt.date, dt.datetime)) else text(record, "as_of"),
         "segment": parsed(record, "segment", lambda v: parse_segment(v, allow_all=True), "segment_value") if segment else "ALL",
-        "stated_participants": participants,
-        "stated_denominator": count(record, "stated_denominator"),
-        "denominator_kind": parsed(record, "denominator_kind", parse_denominator_kind, "denominator_kind"),
-        "stated_coverage_pct": pct,
-        **{f"stated_{s.lower()}": count(record, f"stated_{s.lower()}") for s in SEGMENTS},
-        "target_value": parsed(record, "target_value", parse_number, "number_format"),
-        "target_deadline": pd.Timestamp(parsed(record, "target_deadline", parse_period, "period_format")) if deadline else pd.NaT,
+        **_figure("stated_participants", participants),
+        **_figure("stated_denominator", denominator),
+        "denominator_kind": classify_denominator(words) if words else None,
+        "denominator_words": words,
+        **_figure("stated_coverage_pct", pct),
+        **{name: None if part is None else part.value for name, part in parts.items()},
+        "stated_parts_precision": max((p.precision for p in parts.values() if p is not None), default=None),
+        **_figure("target_value", target),
+        "target_metric": None if target is None else _target_metric(target_cell, target),
+        "target_deadline": pd.Timestamp(d) if (d := optional.get("target_deadline", parse_deadline)) else pd.NaT,
+        **_figure("stated_gap", gap),
         "source": required(record, "source", text(record, "source"), "source (who said it, where and when)"),
         "url": text(record, "url"),
+        "not_parsed": "; ".join(optional.notes) or None,
     }
+
+
+def _figure(name: str, stated: Stated | None) -> dict:
+    return {name: None if stated is None else stated.value, f"{name}_precision": None if stated is None else stated.precision}
+
+
+def _target_metric(cell: object, target: Stated) -> str:
+    """A target in percent ("70%", a percentage cell, or a figure of 100 or less) or in people."""
+    if isinstance(cell, Percent) or "%" in str(cell) or target.value <= 100:
+        return "coverage_pct"
+    return "active_participants"
 
 
 SOURCE = TableSource(

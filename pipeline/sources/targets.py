@@ -8,7 +8,7 @@ from pandera.typing import Series
 
 from pipeline.ingest.tables import RowContext, TableSource
 from pipeline.parse.numbers import parse_number
-from pipeline.parse.periods import parse_period
+from pipeline.parse.periods import parse_deadline, parse_period
 from pipeline.parse.segments import SEGMENTS, parse_segment
 from pipeline.sources.fields import FIRST_PERIOD, REGION_CODE, Contract, parsed, region, required, text
 
@@ -62,7 +62,7 @@ def convert_target(record: dict, context: RowContext) -> dict:
         "segment": parsed(record, "segment", lambda v: parse_segment(v, allow_all=True), "segment_value"),
         "metric": metric,
         "target_value": float(value),
-        "deadline": pd.Timestamp(parsed(record, "deadline", parse_period, "period_format")),
+        "deadline": pd.Timestamp(parsed(record, "deadline", parse_deadline, "period_format")),
         "baseline_period": pd.Timestamp(parsed(record, "baseline_period", parse_period, "period_format")) if baseline else pd.NaT,
         "funding_source": funding.upper() if funding else None,
         "denominator": text(record, "denominator"),

@@ -42,6 +42,14 @@ class Formula:
     cached: object
 
 
+@dataclass
+class Styled:
+    """A number cell with a number format, e.g. 0.2546 shown as 25,46% under '0.00%'."""
+
+    value: float
+    num_format: str
+
+
 def csv_file(rows: list[list[object]], delimiter: str = ",", encoding: str = "utf-8") -> Callable[[Path], None]:
     def write(path: Path) -> None:
         with open(path, "w", newline="", encoding=encoding) as f:
@@ -72,6 +80,8 @@ def workbook(
             for (r, c), value in placed:
                 if isinstance(value, Formula):
                     sheet.write_formula(r, c, value.formula, None, value.cached)
+                elif isinstance(value, Styled):
+                    sheet.write_number(r, c, value.value, book.add_format({"num_format": value.num_format}))
                 elif value is not None:
                     sheet.write(r, c, value)
             for first_row, first_col, last_row, last_col, text in (merges or {}).get(name, []):
@@ -119,7 +129,8 @@ CASES = [
          "loaded", loaded=2, rows=[{"region_code": "51.71", "period": "2023-12-01"}, {"region_code": "51.04", "segment": "JAKON"}]),
     Case("participation/2023-11_cp1252_titikkoma.csv", csv_file([["Kab/Kota", "Segmen", "Peserta Aktif", "Catatan"],
          ["Kab. Bandung", "PU", "380.005", "data sementara \u2013 revisi"], ["Kota Cimahi", "BPU", "12.044", ""]], ";", "cp1252"),
-         "loaded", loaded=2, rows=[{"region_code": "32.04"}, {"region_code": "32.77", "active_participants": 12044}]),
+         "loaded", loaded=2, notes="columns not read: 'Catatan'",
+         rows=[{"region_code": "32.04"}, {"region_code": "32.77", "active_participants": 12044}]),
     Case("participation/2023-10_bom_tab.csv", csv_file([["Kab/Kota", "Segmen", "Peserta Aktif"], ["Kota Yogyakarta", "PU", "88.100"]],
          "\t", "utf-8-sig"), "loaded", loaded=1, rows=[{"region_code": "34.71", "active_participants": 88100}]),
     Case("participation/2023-09_latin1.csv", csv_file([["Kab/Kota", "Segmen", "Peserta Aktif"], ["Kab. Sleman", "BPU", "31.870"]],
@@ -227,14 +238,38 @@ CASES = [
         ["BATU-X", "35.79", "Juni 2024", "Semua", "50.000", "125.000", "Bappenas", "40", "x"],
         ["BATU-Y", "Kota Batu", "Juni 2024", "Semua", "", "", "", "", "Wali Kota Batu (sintetis)"],
         ["BATU-Z", "Kota Batu", "Juni 2024", "Semua", "50.000", "", "", "", ""]], ";", "cp1252"),
-        "partial", loaded=2, rejected=3,
+        "partial", loaded=3, rejected=2,
         rows=[{"statement_id": "BALI-2025", "region_code": "51", "period": "2025-03-01", "stated_participants": 935079,
                "stated_coverage_pct": 50.88, "denominator_kind": "bps_employed", "segment": "ALL", "stated_as_of": "31 Maret 2025"},
               {"statement_id": "SUMSEL-2024", "region_code": "16", "stated_participants": 2970000, "stated_denominator": 30200000,
                "denominator_kind": "potential", "segment": "BPU"}],
-        rejections=[{"row_number": 4, "check_name": "denominator_kind", "reason": "not a denominator kind"},
-                    {"row_number": 5, "check_name": "required_value", "reason": "participants, its coverage %, or both"},
+        rejections=[{"row_number": 5, "check_name": "required_value", "reason": "participants, its coverage %, or both"},
                     {"row_number": 6, "check_name": "required_value", "reason": "who said it"}]),
+    # Statements as offices really write them: a percentage cell (0.2546 shown as 25,46%), "Peserta Aktif" merged over
+    # Total | PU | BPU | Jakon (matched on the lower cells), a column no synonym knows (named in the ledger), a year
+    # instead of a month, a deadline as a year, Formal / Informal, a denominator in words, a gap in people, and one
+    # optional cell that does not parse (the statement is kept, the figure named in not_parsed).
+    Case("statements/pernyataan_format_nyata.xlsx", workbook(
+        {"Rilis": [["Capaian Universal Coverage Jamsostek (sintetis)"], [],
+                   ["Wilayah", "Per", "Peserta Aktif", None, None, None, "Formal", "Informal", "Penyebut", "Keterangan Penyebut",
+                    "Cakupan", "Target", "Tenggat Target", "Kekurangan", "Catatan Redaksi", "Sumber"],
+                   [None, None, "Total", "PU", "BPU", "Jakon"],
+                   ["Kota Batu", "Juni 2024", "50.000", "28.000", "20.000", "2.000", None, None, "196.386",
+                    "angkatan kerja di luar ASN, TNI, Polri", Styled(0.2546, "0.00%"), Styled(0.7, "0%"), "2025",
+                    "masih 87.470 peserta lagi", "dimuat ulang", "Dinas Tenaga Kerja Kota Batu (sintetis)"],
+                   ["Kota Batu", "Tahun 2023", "48.000", None, None, None, "30.000", "18.000", None, None,
+                    "40,0%", None, "segera", None, None, "Wali Kota Batu (sintetis)"],
+                   ["Kota Batu", "Juni 2024", Styled(0.5, "0%"), None, None, None, None, None, None, None,
+                    None, None, None, None, None, "Salah kolom (sintetis)"]]},
+        {"Rilis": [(2, 2, 2, 5, "Peserta Aktif")]}),
+        "partial", loaded=2, rejected=1, notes="columns not read: 'Catatan Redaksi'",
+        rows=[{"region_code": "35.79", "period": "2024-06-01", "period_grain": "month", "stated_participants": 50000, "stated_pu": 28000,
+               "stated_bpu": 20000, "stated_jakon": 2000, "stated_coverage_pct": 25.46, "stated_coverage_pct_precision": 0.005,
+               "denominator_kind": "potential", "denominator_words": "angkatan kerja di luar ASN, TNI, Polri", "target_value": 70.0,
+               "target_metric": "coverage_pct", "target_deadline": "2025-12-01", "stated_gap": 87470},
+              {"region_code": "35.79", "period": "2023-01-01", "period_grain": "year", "stated_on": "2023-12-31", "stated_formal": 30000,
+               "stated_informal": 18000, "stated_coverage_pct": 40.0, "stated_coverage_pct_precision": 0.05}],
+        rejections=[{"row_number": 7, "check_name": "required_value", "reason": "percentage cell, but this column counts people"}]),
     Case("statements/tanpa_sumber.xlsx", workbook({"Data": [["Wilayah", "Per Tanggal", "Cakupan"], ["Bali", "2025-03", "50,88"]]}),
          "failed", error="missing 'source'"),
     # --- hostile and odd input, one or more per source (see also tests/test_hostile_input.py) ------------------
@@ -296,10 +331,17 @@ CASES = [
         ["Wilayah", "Per Tanggal", "Peserta", "Cakupan (%)", "Sumber", "Tautan"],
         ["Kota Batu", "Juni 2024", 50000, Formula("=1/0", "#DIV/0!"), "x", ""],
         ["Kota Batu", "Juni 2024", 50000, 40, "<img src=x onerror=alert(1)>", "javascript:alert(1)"]]}),
-        "partial", loaded=1, rejected=1,
-        rows=[{"source": "<img src=x onerror=alert(1)>", "url": "javascript:alert(1)"}],
-        rejections=[{"row_number": 2, "check_name": "number_format", "reason": "Excel error"}]),
+        # The broken coverage cell leaves that one figure NULL, named in not_parsed; the statement is kept.
+        "loaded", loaded=2,
+        rows=[{"source": "<img src=x onerror=alert(1)>", "url": "javascript:alert(1)"},
+              {"row_number": 2, "stated_participants": 50000,
+               "not_parsed": "stated_coverage_pct = '#DIV/0!': '#DIV/0!' is an Excel error: the formula behind this cell failed; fix it in the workbook"}]),
     # --- potential --------------------------------------------------------------------------------------------
+    # A target typed as a percentage cell (70% is 0.7 in the cell) is 70, not 0.7.
+    Case("targets/target_persen.xlsx", workbook({"Target": [
+        ["target_id", "region", "segment", "metric", "target_value", "deadline", "source"],
+        ["BATU-70", "Kota Batu", "ALL", "coverage_pct", Styled(0.7, "0%"), "2025", "Wali Kota Batu (sintetis)"]]}),
+        "loaded", loaded=1, rows=[{"target_id": "BATU-70", "target_value": 70.0, "deadline": "2025-12-01"}]),
     Case("potential/potensi_sumsel.csv", csv_file([["Provinsi", "Tahun", "Segmen", "Potensi Pekerja", "Sumber"],
          ["Sumatera Selatan", "2024", "BPU", "30.200.000", "Pemprov Sumsel, Maret 2024"]]), "loaded", loaded=1,
          rows=[{"region_code": "16", "potential_workers": 30200000}]),

@@ -1,66 +1,147 @@
--- marts.statement_checks: every published statement recomputed and compared with the warehouse and with BPS,
--- with one plain-language finding per problem, so that an analyst can check a figure before repeating it.
+-- marts.statement_checks: every published statement recomputed and compared with the warehouse, with BPS and with
+-- potential/, within the precision each figure was stated at ("80%" is 79.5-80.5), with one finding in Indonesian
+-- per problem, so that an analyst can check a figure before repeating it.
 WITH statements AS (
     SELECT s.*,
+           coalesce(s.stated_participants_precision, 0.5) AS participants_precision,
+           coalesce(s.stated_denominator_precision, 0.5) AS denominator_precision,
+           coalesce(s.stated_coverage_pct_precision, 0.005) AS coverage_precision,
            CASE WHEN s.stated_denominator > 0 AND s.stated_participants IS NOT NULL
                 THEN 100.0 * s.stated_participants / s.stated_denominator END AS recomputed_pct,
-           -- Only the segments the statement gives are added up; NULL when it gives none.
+           -- The range the stated figures allow: the fewest participants over the largest denominator, and back.
+           CASE WHEN s.stated_denominator > 0 AND s.stated_participants IS NOT NULL
+                THEN 100.0 * greatest(s.stated_participants - coalesce(s.stated_participants_precision, 0.5), 0)
+                     / (s.stated_denominator + coalesce(s.stated_denominator_precision, 0.5)) END AS recomputed_low,
+           CASE WHEN s.stated_denominator > 0 AND s.stated_participants IS NOT NULL
+                THEN 100.0 * (s.stated_participants + coalesce(s.stated_participants_precision, 0.5))
+                     / greatest(s.stated_denominator - coalesce(s.stated_denominator_precision, 0.5), 1) END AS recomputed_high,
+           -- Only the parts the statement gives are added up; NULL when it gives none.
            CASE WHEN coalesce(s.stated_pu, s.stated_bpu, s.stated_jakon, s.stated_pmi) IS NOT NULL
-                THEN coalesce(s.stated_pu, 0) + coalesce(s.stated_bpu, 0) + coalesce(s.stated_jakon, 0) + coalesce(s.stated_pmi, 0) END AS stated_segments_sum
+                THEN coalesce(s.stated_pu, 0) + coalesce(s.stated_bpu, 0) + coalesce(s.stated_jakon, 0) + coalesce(s.stated_pmi, 0) END AS stated_segments_sum,
+           CASE WHEN coalesce(s.stated_formal, s.stated_informal) IS NOT NULL
+                THEN coalesce(s.stated_formal, 0) + coalesce(s.stated_informal, 0) END AS stated_formal_informal_sum,
+           -- Parts and total each rounded: the sum may be off by the precision of every figure in it.
+           coalesce(s.stated_participants_precision, 0.5) + 4 * coalesce(s.stated_parts_precision, 0.5) AS parts_tolerance
     FROM {{ ref('statements') }} s
 ),
-with_bps AS (
-    -- BPS employed persons for the statement's year (the latest at or before it).
-    SELECT s.*, w.year AS bps_year, w.employed AS bps_employed
+latest_bps AS (
+    -- The BPS count of employed persons that was the latest one published on the statement's date.
+    SELECT s.statement_id, b.figure AS bps_employed, b.year AS bps_year, b.survey_month AS bps_survey_month,
+           b.published_on AS bps_published_on, b.precision_persons AS bps_precision
     FROM statements s
-    ASOF LEFT JOIN {{ ref('workforce') }} w ON w.region_code = s.region_code AND year(s.period) >= w.year
+    JOIN {{ ref('bps_published') }} b ON b.region_code = s.region_code AND b.basis = 'bps_employed' AND b.published_on <= s.stated_on
+    QUALIFY row_number() OVER (PARTITION BY s.statement_id ORDER BY b.published_on DESC, b.precision_persons) = 1
+),
+matching_bps AS (
+    -- Every BPS figure the stated denominator equals within both precisions: what the statement divided by.
+    SELECT s.statement_id,
+           string_agg(
+               CASE b.basis WHEN 'bps_employed' THEN 'penduduk bekerja' WHEN 'bps_formal' THEN 'pekerja formal' ELSE 'pekerja informal' END
+               || ' BPS Sakernas ' || CASE b.survey_month WHEN 8 THEN 'Agustus' ELSE 'Februari' END || ' ' || b.year
+               || ' (' || {{ id_number('b.figure') }} || ')', '; ' ORDER BY b.published_on DESC, b.basis) AS denominator_matches_bps,
+           max(b.published_on) FILTER (WHERE b.basis = 'bps_employed') AS matched_employed_published_on
+    FROM statements s
+    JOIN {{ ref('bps_published') }} b
+      ON b.region_code = s.region_code AND abs(s.stated_denominator - b.figure) <= s.denominator_precision + b.precision_persons
+    GROUP BY s.statement_id
+),
+warehouse AS (
+    -- The warehouse's figure for the statement's month; for a statement about a year, its latest month with data.
+    SELECT s.statement_id, c.period AS warehouse_period, c.active_participants AS warehouse_participants,
+           c.segments_reported AS warehouse_segments, c.coverage_pct AS warehouse_coverage_pct
+    FROM statements s
+    JOIN {{ ref('coverage') }} c
+      ON c.region_code = s.region_code AND c.segment = s.segment
+     AND (c.period = s.period OR (s.period_grain = 'year' AND year(c.period) = year(s.period)))
+    QUALIFY row_number() OVER (PARTITION BY s.statement_id ORDER BY c.period DESC) = 1
+),
+potential AS (
+    SELECT s.statement_id, p.potential_workers, p.year AS potential_year
+    FROM statements s
+    JOIN {{ ref('potential') }} p ON p.region_code = s.region_code AND p.segment = s.segment AND p.year <= year(s.period)
+    QUALIFY row_number() OVER (PARTITION BY s.statement_id ORDER BY p.year DESC) = 1
 ),
 compared AS (
-    SELECT b.*,
-           c.active_participants AS warehouse_participants,
-           c.segments_reported AS warehouse_segments,
-           c.coverage_pct AS warehouse_coverage_pct,
-           b.stated_participants - c.active_participants AS participants_difference,
-           100.0 * (b.stated_participants - c.active_participants) / nullif(c.active_participants, 0) AS participants_difference_pct,
-           b.stated_coverage_pct - c.coverage_pct AS coverage_difference_pp,
-           b.segment = 'ALL' AND coalesce(b.denominator_kind, 'bps_employed') = 'bps_employed' AS comparable_coverage,
-           100.0 * (b.stated_denominator - b.bps_employed) / nullif(b.bps_employed, 0) AS denominator_vs_bps_pct,
+    SELECT s.*, b.* EXCLUDE (statement_id), w.* EXCLUDE (statement_id), p.* EXCLUDE (statement_id), m.* EXCLUDE (statement_id),
+           s.stated_participants - w.warehouse_participants AS participants_difference,
+           100.0 * (s.stated_participants - w.warehouse_participants) / nullif(w.warehouse_participants, 0) AS participants_difference_pct,
+           s.stated_coverage_pct - w.warehouse_coverage_pct AS coverage_difference_pp,
+           s.segment = 'ALL' AND coalesce(s.denominator_kind, 'bps_employed') = 'bps_employed' AS comparable_coverage,
+           100.0 * (s.stated_denominator - b.bps_employed) / nullif(b.bps_employed, 0) AS denominator_vs_bps_pct,
+           -- Off BPS: not the latest figure published on the statement's date, nor a newer one (a statement dated by its
+           -- data month may have been said after the next round came out); an older round is named as what it is.
+           abs(s.stated_denominator - b.bps_employed) > s.denominator_precision + b.bps_precision
+               AND coalesce(m.matched_employed_published_on < b.bps_published_on, true) AS denominator_off_bps,
+           -- People still needed as the statement's own figures give them: its target less its participants.
+           CASE WHEN s.target_metric = 'active_participants' THEN s.target_value - s.stated_participants
+                WHEN s.target_metric = 'coverage_pct' THEN s.target_value / 100 * coalesce(s.stated_denominator, b.bps_employed) - s.stated_participants
+           END AS expected_gap,
+           coalesce(s.stated_gap_precision, 0.5) + s.participants_precision
+               + CASE WHEN s.target_metric = 'coverage_pct' THEN coalesce(s.target_value_precision, 0) / 100 * coalesce(s.stated_denominator, b.bps_employed)
+                      ELSE coalesce(s.target_value_precision, 0.5) END AS gap_tolerance,
            r.region_name,
-           strftime(b.period, '%B %Y') AS month_text
-    FROM with_bps b
+           CASE WHEN s.period_grain = 'year' THEN 'tahun ' || year(s.period) ELSE {{ id_month('s.period') }} END AS when_text,
+           {{ id_month('make_date(b.bps_year, b.bps_survey_month, 1)') }} AS bps_round_text,
+           CASE s.segment WHEN 'ALL' THEN 'semua segmen' ELSE s.segment END AS segment_text
+    FROM statements s
     JOIN {{ source('ref', 'regions') }} r USING (region_code)
-    LEFT JOIN {{ ref('coverage') }} c ON c.region_code = b.region_code AND c.period = b.period AND c.segment = b.segment
+    LEFT JOIN latest_bps b ON b.statement_id = s.statement_id
+    LEFT JOIN warehouse w ON w.statement_id = s.statement_id
+    LEFT JOIN potential p ON p.statement_id = s.statement_id
+    LEFT JOIN matching_bps m ON m.statement_id = s.statement_id
 ),
 findings AS (
     SELECT *,
         list_filter([
-            CASE WHEN abs(recomputed_pct - stated_coverage_pct) > 0.05 THEN format(
-                'Arithmetic: {:,} of {:,} is {:.2f}%, not the stated {:.2f}% ({:.2f} points off).',
-                stated_participants, stated_denominator, recomputed_pct, stated_coverage_pct, abs(recomputed_pct - stated_coverage_pct)) END,
-            CASE WHEN stated_segments_sum <> stated_participants THEN format(
-                'Segments: the segment figures add up to {:,}, not the stated total of {:,}.', stated_segments_sum, stated_participants) END,
-            CASE WHEN abs(participants_difference_pct) > 1 THEN format(
-                'Participants: the warehouse has {:,} active participants ({}) for {} in {}, the statement {:,} ({:+.1f}%).',
-                warehouse_participants, segment, region_name, month_text, stated_participants, participants_difference_pct) END,
+            CASE WHEN recomputed_high < stated_coverage_pct - coverage_precision OR recomputed_low > stated_coverage_pct + coverage_precision THEN
+                'Aritmetika: ' || {{ id_number('stated_participants') }} || ' dari ' || {{ id_number('stated_denominator') }} || ' adalah '
+                || {{ id_number('recomputed_pct', 2) }} || '%, bukan ' || {{ id_number('stated_coverage_pct', decimals_of('coverage_precision')) }}
+                || '% seperti disebut (selisih ' || {{ id_number('abs(recomputed_pct - stated_coverage_pct)', 2) }} || ' poin).' END,
+            CASE WHEN abs(stated_segments_sum - stated_participants) > parts_tolerance THEN
+                'Segmen: angka segmen berjumlah ' || {{ id_number('stated_segments_sum') }} || ', bukan total yang disebut '
+                || {{ id_number('stated_participants') }} || '.' END,
+            CASE WHEN abs(stated_formal_informal_sum - stated_participants) > parts_tolerance THEN
+                'Formal/informal: formal dan informal berjumlah ' || {{ id_number('stated_formal_informal_sum') }} || ', bukan total yang disebut '
+                || {{ id_number('stated_participants') }} || '.' END,
+            CASE WHEN abs(participants_difference) > 0.01 * warehouse_participants + participants_precision THEN
+                'Peserta: gudang data mencatat ' || {{ id_number('warehouse_participants') }} || ' peserta aktif (' || segment_text || ') di '
+                || region_name || ' pada ' || {{ id_month('warehouse_period') }} || ', pernyataan ' || {{ id_number('stated_participants') }}
+                || ' (' || CASE WHEN participants_difference_pct >= 0 THEN '+' ELSE '' END || {{ id_number('participants_difference_pct', 1) }} || '%).' END,
             -- Coverage is compared on the same basis only: all segments over BPS employed persons (or a statement that
             -- does not say what it divided by).
-            CASE WHEN comparable_coverage AND abs(coverage_difference_pp) > 0.5 THEN format(
-                'Coverage: the warehouse has {:.2f}% of BPS employed persons for {} in {}, the statement {:.2f}% ({:+.2f} points).',
-                warehouse_coverage_pct, region_name, month_text, stated_coverage_pct, coverage_difference_pp) END,
-            CASE WHEN denominator_kind = 'bps_employed' AND abs(denominator_vs_bps_pct) > 1 THEN format(
-                'Denominator: the statement divides by {:,} employed persons, but BPS counted {:,} in {} in {} ({:+.1f}%).',
-                stated_denominator, bps_employed, region_name, bps_year, denominator_vs_bps_pct) END,
-            CASE WHEN denominator_kind IN ('potential', 'other') AND stated_denominator > bps_employed THEN format(
-                'Denominator: {:,} {} workers is more than all {:,} employed persons BPS counted in {} in {}; the percentage cannot be a share of real workers.',
-                stated_denominator, denominator_kind, bps_employed, region_name, bps_year) END,
-            CASE WHEN stated_coverage_pct > 100 THEN format('Coverage: a stated coverage of {:.2f}% is above 100%.', stated_coverage_pct) END
+            CASE WHEN comparable_coverage AND abs(coverage_difference_pp) > 0.5 + coverage_precision THEN
+                'Cakupan: gudang data mencatat ' || {{ id_number('warehouse_coverage_pct', 2) }} || '% dari penduduk bekerja BPS di ' || region_name
+                || ' pada ' || {{ id_month('warehouse_period') }} || ', pernyataan ' || {{ id_number('stated_coverage_pct', decimals_of('coverage_precision')) }}
+                || '% (' || CASE WHEN coverage_difference_pp >= 0 THEN '+' ELSE '' END || {{ id_number('coverage_difference_pp', 2) }} || ' poin).' END,
+            CASE WHEN coalesce(denominator_kind, 'bps_employed') = 'bps_employed' AND denominator_off_bps THEN
+                'Penyebut: ' || CASE WHEN denominator_kind IS NULL THEN 'dasar penyebut tidak disebut; ' ELSE '' END
+                || 'pernyataan membagi dengan ' || {{ id_number('stated_denominator') }} || ', tetapi angka penduduk bekerja BPS terakhir yang terbit pada tanggal itu adalah '
+                || {{ id_number('bps_employed') }} || ' (Sakernas ' || bps_round_text || ') untuk ' || region_name || ' ('
+                || CASE WHEN denominator_vs_bps_pct >= 0 THEN '+' ELSE '' END || {{ id_number('denominator_vs_bps_pct', 1) }} || '%).'
+                || coalesce(' Angka itu sama dengan ' || denominator_matches_bps || '.', '') END,
+            CASE WHEN denominator_kind = 'potential' AND abs(stated_denominator - potential_workers) > denominator_precision + 0.5 THEN
+                'Penyebut: ' || {{ id_number('stated_denominator') }} || ' pekerja potensial, tetapi folder potential/ mencatat '
+                || {{ id_number('potential_workers') }} || ' untuk ' || region_name || ' tahun ' || potential_year || '.' END,
+            CASE WHEN denominator_kind IN ('potential', 'other') AND stated_denominator > bps_employed + denominator_precision + bps_precision THEN
+                'Penyebut: ' || {{ id_number('stated_denominator') }} || ' pekerja (' || coalesce(denominator_words, denominator_kind)
+                || ') lebih banyak dari seluruh ' || {{ id_number('bps_employed') }} || ' penduduk bekerja menurut BPS di ' || region_name
+                || ' (Sakernas ' || bps_round_text || '); persentasenya tidak mungkin bagian dari pekerja yang ada.' END,
+            CASE WHEN abs(stated_gap - expected_gap) > gap_tolerance THEN
+                'Kekurangan: pernyataan menyebut masih ' || {{ id_number('stated_gap') }} || ' peserta lagi, tetapi target dan pesertanya sendiri memberi '
+                || {{ id_number('expected_gap') }} || '.' END,
+            CASE WHEN stated_coverage_pct - coverage_precision > 100 THEN
+                'Cakupan: cakupan yang disebut, ' || {{ id_number('stated_coverage_pct', 2) }} || '%, lebih dari 100%.' END
         ], lambda f: f IS NOT NULL) AS problems,
         list_filter([
-            CASE WHEN warehouse_participants IS NULL THEN format('no warehouse figure for {} ({}) in {}', region_name, segment, month_text) END,
-            CASE WHEN bps_employed IS NULL AND stated_denominator IS NOT NULL THEN format('no BPS figure for {} to compare the denominator with', region_name) END,
+            CASE WHEN warehouse_participants IS NULL THEN 'tidak ada angka gudang data untuk ' || region_name || ' (' || segment_text || ') ' || when_text END,
+            CASE WHEN bps_employed IS NULL AND stated_denominator IS NOT NULL THEN 'tidak ada angka BPS yang sudah terbit untuk ' || region_name || ' sebagai pembanding penyebut' END,
+            CASE WHEN denominator_kind = 'potential' AND potential_workers IS NULL AND stated_denominator IS NOT NULL
+                 THEN 'tidak ada angka potensi di folder potential/ untuk ' || region_name END,
             CASE WHEN stated_coverage_pct IS NOT NULL AND warehouse_participants IS NOT NULL AND NOT comparable_coverage
-                 THEN 'coverage against the warehouse (it divides all segments by BPS employed persons, PU by formal and BPU by informal workers)' END,
-            CASE WHEN recomputed_pct IS NULL AND stated_coverage_pct IS NOT NULL THEN 'the percentage cannot be recomputed without both participants and denominator' END
+                 THEN 'cakupan terhadap gudang data (gudang data membagi semua segmen dengan penduduk bekerja BPS, PU dengan pekerja formal, BPU dengan pekerja informal)' END,
+            CASE WHEN recomputed_pct IS NULL AND stated_coverage_pct IS NOT NULL THEN 'persentase tidak dapat dihitung ulang tanpa peserta dan penyebut' END,
+            CASE WHEN stated_gap IS NOT NULL AND expected_gap IS NULL THEN 'kekurangan peserta tanpa target atau penyebut untuk menghitungnya' END,
+            CASE WHEN not_parsed IS NOT NULL THEN 'sel tidak terbaca: ' || not_parsed END
         ], lambda f: f IS NOT NULL) AS unchecked
     FROM compared
 )
@@ -69,18 +150,34 @@ SELECT
     region_code,
     region_name,
     period::DATE AS period,
+    period_grain,
+    stated_on::DATE AS stated_on,
     stated_as_of,
     segment,
     source,
     url,
     stated_participants,
+    stated_participants_precision,
     stated_denominator,
+    stated_denominator_precision,
     denominator_kind,
+    denominator_words,
     stated_coverage_pct,
+    stated_coverage_pct_precision,
     recomputed_pct,
-    CASE WHEN recomputed_pct IS NOT NULL AND stated_coverage_pct IS NOT NULL THEN abs(recomputed_pct - stated_coverage_pct) <= 0.05 END AS arithmetic_ok,
+    CASE WHEN recomputed_pct IS NOT NULL AND stated_coverage_pct IS NOT NULL
+         THEN NOT (recomputed_high < stated_coverage_pct - coverage_precision OR recomputed_low > stated_coverage_pct + coverage_precision) END AS arithmetic_ok,
+    stated_pu,
+    stated_bpu,
+    stated_jakon,
+    stated_pmi,
+    stated_formal,
+    stated_informal,
     stated_segments_sum,
-    CASE WHEN stated_segments_sum IS NOT NULL AND stated_participants IS NOT NULL THEN stated_segments_sum = stated_participants END AS segments_add_up,
+    CASE WHEN stated_participants IS NOT NULL AND coalesce(stated_segments_sum, stated_formal_informal_sum) IS NOT NULL
+         THEN coalesce(abs(stated_segments_sum - stated_participants) <= parts_tolerance, true)
+          AND coalesce(abs(stated_formal_informal_sum - stated_participants) <= parts_tolerance, true) END AS segments_add_up,
+    warehouse_period::DATE AS warehouse_period,
     warehouse_participants::BIGINT AS warehouse_participants,
     warehouse_segments,
     participants_difference::BIGINT AS participants_difference,
@@ -89,11 +186,20 @@ SELECT
     coverage_difference_pp,
     bps_employed::BIGINT AS bps_employed,
     bps_year::INTEGER AS bps_year,
+    bps_survey_month::INTEGER AS bps_survey_month,
+    bps_published_on::DATE AS bps_published_on,
+    bps_precision,
     denominator_vs_bps_pct,
+    denominator_matches_bps,
+    potential_workers::BIGINT AS potential_workers,
     target_value,
+    target_metric,
     target_deadline::DATE AS target_deadline,
+    stated_gap,
+    round(expected_gap)::BIGINT AS expected_gap,
     len(problems)::INTEGER AS problem_count,
-    CASE WHEN len(problems) = 0 THEN 'No problem found.' ELSE array_to_string(problems, ' ') END AS verdict,
-    nullif(array_to_string(unchecked, '; '), '') AS not_checked
+    CASE WHEN len(problems) = 0 THEN 'Tidak ada masalah.' ELSE array_to_string(problems, ' ') END AS verdict,
+    nullif(array_to_string(unchecked, '; '), '') AS not_checked,
+    not_parsed
 FROM findings
 ORDER BY period, region_code, statement_id

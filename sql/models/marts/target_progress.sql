@@ -1,20 +1,12 @@
 -- marts.target_progress: one row per target, with where it stands, whether it will be met, and what meeting it takes.
 -- Time is measured against as_of (the latest month with data), so a status never depends on the day the build ran.
+-- One trend model gives the projection, its 80% range, the probability and the status, so they cannot disagree: a
+-- least-squares line through the last 12 months with data (two months: the line through both, no range; one month:
+-- flat). Its value at the deadline is the projection; the status compares that projection with the target, and the
+-- probability is the chance, under the line's normal errors, that the deadline value reaches it.
 WITH known AS (
     -- value: the target's metric; people: the participants behind it (what a planner has to enrol).
-    SELECT t.target_id, c.period,
-           CASE t.metric WHEN 'coverage_pct' THEN c.coverage_pct ELSE c.active_participants END::DOUBLE AS value,
-           c.active_participants::DOUBLE AS people,
-           c.workforce::DOUBLE AS workforce
-    FROM {{ ref('targets') }} t
-    JOIN {{ ref('coverage') }} c ON c.region_code = t.region_code AND c.segment = t.segment
-    WHERE t.funding_source IS NULL
-    UNION ALL
-    -- A funder's target counts the workers its rosters insure in the region (every occupation).
-    SELECT t.target_id, v.period, v.insured_workers::DOUBLE, v.insured_workers::DOUBLE, NULL
-    FROM {{ ref('targets') }} t
-    JOIN {{ ref('vulnerable_workers') }} v ON v.region_code = t.region_code AND v.funding_source = t.funding_source AND v.occupation = 'ALL'
-    WHERE t.funding_source IS NOT NULL AND t.metric = 'active_participants'
+    SELECT target_id, period, value, people, workforce FROM {{ ref('target_series') }}
 ),
 ranked AS (
     SELECT *,
@@ -68,7 +60,9 @@ measured AS (
         tr.recent_monthly_change,
         tr.recent_monthly_people,
         rc.reached_period,
-        f.fit_months, f.intercept + f.slope * date_diff('month', f.first_period, t.deadline) AS trend_at_deadline,
+        f.fit_months,
+        -- The line at the deadline; one month of data is a flat line at it.
+        CASE WHEN f.fit_months >= 2 THEN f.intercept + f.slope * date_diff('month', f.first_period, t.deadline) ELSE l.current_value END AS trend_at_deadline,
         f.residual_sd * sqrt(1 + 1 / f.fit_months + (date_diff('month', f.first_period, t.deadline) - f.x_mean) ^ 2 / nullif(f.sxx, 0)) AS trend_error,
         c.committed_idr,
         {{ bpu_contribution('l.as_of') }} AS monthly_rate_idr
@@ -80,15 +74,29 @@ measured AS (
     LEFT JOIN fit f ON f.target_id = t.target_id
     LEFT JOIN committed c ON c.target_id = t.target_id
 ),
+judged AS (
+    SELECT *,
+        CASE
+            WHEN current_value IS NULL THEN 'no_data'
+            WHEN reached_period IS NOT NULL THEN 'achieved'
+            WHEN deadline <= as_of THEN 'missed'
+            WHEN trend_at_deadline >= target_value THEN 'on_track'
+            WHEN trend_at_deadline >= 0.9 * target_value THEN 'at_risk'
+            ELSE 'off_track'
+        END AS status,
+        -- People behind the target level at as_of: a coverage target in participants of the denominator then.
+        CASE WHEN current_people IS NOT NULL THEN greatest(CASE metric WHEN 'coverage_pct' THEN ceil(target_value / 100 * workforce) ELSE target_value END - current_people, 0) END AS shortfall
+    FROM measured
+),
 projected AS (
     SELECT *,
-        CASE WHEN months_remaining > 0 THEN gap / months_remaining END AS required_monthly_change,
-        current_value + recent_monthly_change * months_remaining AS projected_at_deadline,
-        -- People: a coverage target in participants of the denominator at as_of; a count target as it is.
-        CASE WHEN current_people IS NOT NULL THEN greatest(CASE metric WHEN 'coverage_pct' THEN ceil(target_value / 100 * workforce) ELSE target_value END - current_people, 0) END AS people_needed,
-        -- The range only where the line is defined (3+ months) and the deadline is still ahead.
-        CASE WHEN months_remaining > 0 AND fit_months >= 3 AND trend_error IS NOT NULL THEN trend_error END AS open_error
-    FROM measured
+        status IN ('on_track', 'at_risk', 'off_track') AS is_open,
+        CASE WHEN status IN ('on_track', 'at_risk', 'off_track') THEN gap / months_remaining END AS required_monthly_change,
+        CASE WHEN status IN ('on_track', 'at_risk', 'off_track') THEN trend_at_deadline END AS projected_at_deadline,
+        CASE WHEN status IN ('on_track', 'at_risk', 'off_track') THEN shortfall END AS people_needed,
+        -- The range only where the line has an error (3+ months) and the target is still open.
+        CASE WHEN status IN ('on_track', 'at_risk', 'off_track') AND fit_months >= 3 AND trend_error IS NOT NULL THEN trend_error END AS open_error
+    FROM judged
 )
 SELECT
     p.target_id,
@@ -108,34 +116,28 @@ SELECT
     p.required_monthly_change,
     p.recent_monthly_change,
     p.projected_at_deadline,
-    CASE
-        WHEN p.current_value IS NULL THEN 'no_data'
-        WHEN p.reached_period IS NOT NULL THEN 'achieved'
-        WHEN p.deadline <= p.as_of THEN 'missed'
-        WHEN p.projected_at_deadline >= p.target_value THEN 'on_track'
-        WHEN p.projected_at_deadline >= 0.9 * p.target_value THEN 'at_risk'
-        ELSE 'off_track'
-    END AS status,
+    p.status,
     CASE WHEN p.open_error IS NOT NULL THEN p.trend_at_deadline END AS trend_at_deadline,
     p.trend_at_deadline - 1.2816 * p.open_error AS trend_low_80,
     p.trend_at_deadline + 1.2816 * p.open_error AS trend_high_80,
     CASE
-        WHEN p.current_value IS NULL THEN NULL
-        WHEN p.reached_period IS NOT NULL THEN 1.0
-        WHEN p.deadline <= p.as_of THEN 0.0
+        -- A closed target (achieved, missed) or one without a line has no chance to state.
+        WHEN NOT p.is_open OR p.open_error IS NULL THEN NULL
         WHEN p.open_error = 0 THEN (p.trend_at_deadline >= p.target_value)::DOUBLE
         -- P(value at deadline >= target) under the trend line's normal error; 1/(1+exp(-1.702 z)) approximates Phi(z) within 0.01.
-        WHEN p.open_error > 0 THEN 1 / (1 + exp(-1.702 * (p.trend_at_deadline - p.target_value) / p.open_error))
+        ELSE 1 / (1 + exp(-1.702 * (p.trend_at_deadline - p.target_value) / p.open_error))
     END AS probability_reaching,
     p.workforce::BIGINT AS workforce_at_as_of,
     p.current_people::BIGINT AS current_participants,
     p.people_needed::BIGINT AS participants_needed,
-    CASE WHEN p.months_remaining > 0 THEN p.people_needed / p.months_remaining END AS required_monthly_participants,
+    -- For a closed target: how far below the target level it stands now, under its own name (not "still needed").
+    CASE WHEN NOT p.is_open THEN p.shortfall END::BIGINT AS below_target_participants,
+    CASE WHEN p.is_open THEN p.people_needed / p.months_remaining END AS required_monthly_participants,
     p.recent_monthly_people AS recent_monthly_participants,
     p.monthly_rate_idr,
     -- Enrolling the people needed evenly until the deadline: one enrolled in month k of M is paid M - k + 1 months.
-    CASE WHEN p.months_remaining > 0 THEN round(p.people_needed * (p.months_remaining + 1) / 2 * p.monthly_rate_idr) END::BIGINT AS cost_to_deadline_idr,
-    CASE WHEN p.months_remaining > 0 THEN p.people_needed * 12 * p.monthly_rate_idr END::BIGINT AS cost_year_after_deadline_idr,
+    CASE WHEN p.is_open THEN round(p.people_needed * (p.months_remaining + 1) / 2 * p.monthly_rate_idr) END::BIGINT AS cost_to_deadline_idr,
+    CASE WHEN p.is_open THEN p.people_needed * 12 * p.monthly_rate_idr END::BIGINT AS cost_year_after_deadline_idr,
     p.committed_idr::BIGINT AS committed_idr,
     p.budget_idr,
     p.budget_idr - p.committed_idr AS budget_remaining_idr,
