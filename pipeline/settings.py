@@ -28,10 +28,5 @@ def warehouse_dir() -> Path:
     return Path(os.environ.get("JAMSOSTEK_WAREHOUSE_DIR") or PROJECT_ROOT / "data" / "warehouse").resolve()
 
 
-def uses_demo_data(raw: Path) -> bool:
-    """Whether `raw` is the project's own synthetic demo folder: the only place the documented demo PII key is allowed."""
-    return Path(raw).resolve() == (PROJECT_ROOT / "data" / "raw").resolve()
-
-
 def ui_port() -> int:
     return int(os.environ.get("JAMSOSTEK_UI_PORT") or 3000)

@@ -5,8 +5,9 @@ import pytest
 
 from pipeline.parse import nik
 from pipeline.read.chunks import read_chunks
+from pipeline.read.files import sha256_of
 from pipeline.read.headers import HeaderSynonyms
-from pipeline.settings import HEADER_SYNONYMS, REFERENCE_DIR
+from pipeline.settings import HEADER_SYNONYMS, PROJECT_ROOT, REFERENCE_DIR
 from pipeline.sources.rentan import SOURCE as ROSTERS
 from pipeline.sources.rentan import RosterRules, kabkota_codes, process
 
@@ -63,11 +64,14 @@ def test_pseudonyms_are_keyed_and_stable():
     assert "3575011203850001" not in a[0]
 
 
-def test_no_key_stops_with_a_clear_message():
-    with pytest.raises(nik.MissingKey, match="JAMSOSTEK_PII_KEY"):
-        nik.pii_key({}, allow_demo=False)
-    assert nik.pii_key({}, allow_demo=True) == nik.DEMO_KEY
-    assert nik.pii_key({"JAMSOSTEK_PII_KEY": "s3cret"}, allow_demo=True) == "s3cret"
+def test_the_demo_key_is_for_the_shipped_demo_rosters_only():
+    """Decided by content, never by folder: a real roster dropped into data/raw/rentan gets no demo key."""
+    demo = {sha256_of(p) for p in (PROJECT_ROOT / "data" / "raw" / "rentan").iterdir() if p.is_file() and p.name != "README.md"}
+    assert demo == nik.DEMO_ROSTERS  # regenerating the demo rosters means updating nik.DEMO_ROSTERS
+    [one] = sorted(demo)[:1]
+    assert nik.key_for({}, one) == nik.DEMO_KEY
+    assert nik.key_for({}, "0" * 64) is None
+    assert nik.key_for({"JAMSOSTEK_PII_KEY": "s3cret"}, one) == nik.key_for({"JAMSOSTEK_PII_KEY": "s3cret"}, "0" * 64) == "s3cret"
 
 
 def test_roster_chunk_drops_names_and_keeps_only_pseudonyms(tmp_path, matcher):

@@ -50,16 +50,24 @@ def scan_duckdb(path: Path, niks: set[str], names: set[str]) -> list[str]:
         con.close()
 
 
-def test_missing_key_stops_roster_ingest_with_a_clear_message(tmp_path, monkeypatch):
+def test_without_a_key_only_the_shipped_demo_rosters_are_read(tmp_path, monkeypatch):
+    """The demo key is decided by a roster's content, not its folder: a real roster (here: the demo roster with one
+    more row) is `failed` with how to set the key, and none of its NIKs is pseudonymised with the public demo key."""
     monkeypatch.delenv("JAMSOSTEK_PII_KEY", raising=False)
     raw = tmp_path / "raw"
     (raw / "rentan").mkdir(parents=True)
-    shutil.copy(ROSTER, raw / "rentan")
+    shutil.copy(ROSTER, raw / "rentan" / "demo.csv")
+    lines = ROSTER.read_text(encoding="utf-8").splitlines(keepends=True)
+    (raw / "rentan" / "real.csv").write_text("".join(lines + lines[-1:]), encoding="utf-8")
     result, _ = build(raw, tmp_path / "warehouse")
-    assert not result.success
-    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert failure.step_key == "staging__rentan"
-    assert "JAMSOSTEK_PII_KEY is not set" in failure.event_specific_data.error.message
+    assert result.success
+    con = duckdb.connect(str(tmp_path / "warehouse" / "jamsostek.duckdb"), read_only=True)
+    ledger = dict(con.execute("SELECT file_path, status || ': ' || coalesce(error, '') FROM dq.file_ledger WHERE source = 'rentan'").fetchall())
+    staged = con.execute("SELECT DISTINCT file_path FROM staging.rentan").fetchall()
+    con.close()
+    assert ledger["rentan/demo.csv"].startswith("partial") or ledger["rentan/demo.csv"].startswith("loaded")
+    assert ledger["rentan/real.csv"].startswith("failed: JAMSOSTEK_PII_KEY is not set")
+    assert staged == [("rentan/demo.csv",)]
 
 
 def test_no_nik_or_name_anywhere(tmp_path, secrets):

@@ -79,7 +79,7 @@ def test_line_lengths_are_checked_across_blocks(tmp_path):
     path = tmp_path / "x.csv"
     path.write_bytes(b"a,b\n" + b"x" * 100 + b"\n" + b"y" * 10_000_000 + b"\nz\n")  # the long line spans two 8 MB blocks
     check_line_lengths(path, limit=10_000_000)
-    with pytest.raises(FileUnreadable, match=r"line 3 is longer than"):
+    with pytest.raises(FileUnreadable, match=r"line 3 starts a row longer than"):
         check_line_lengths(path, limit=9_999_999)
     path.write_bytes(b"a,b\n" + b"y" * 2000)  # no newline at the end
     with pytest.raises(FileUnreadable, match=r"line 2 "):

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 import duckdb
 
 from pipeline.cli.ui import prepare_dagster_home
+from pipeline.parse.text import printable
 from pipeline.settings import warehouse_dir
 from pipeline.warehouse.connection import analyst_path
 
@@ -23,11 +24,12 @@ class CompactFormatter(logging.Formatter):
     """One short line per message: time, asset step, message; Dagster's run ids and event names left out."""
 
     def format(self, record: logging.LogRecord) -> str:
+        # Messages carry raw text (file names, cell values): its control characters are shown, never obeyed.
         meta = getattr(record, "dagster_meta", None)
         if meta is None or record.levelno >= logging.ERROR:
-            return super().format(record)
+            return printable(super().format(record), keep_newlines=True)
         step = (meta.get("step_key") or "run").replace("__", "/")
-        return f"{self.formatTime(record, '%H:%M:%S')} {step}: {meta['orig_message']}"
+        return f"{self.formatTime(record, '%H:%M:%S')} {step}: {printable(meta['orig_message'])}"
 
 
 def compact_console_logger(init_context):
@@ -127,7 +129,7 @@ def summary(path) -> str:
         ).fetchall():
             label = "ok" if problems == 0 else f"{problems} problem{'s' if problems > 1 else ''}"
             lines.append(f"  {label:<10} {statement_id:<18} {region}, {as_of}: {verdict}" + (f" (not checked: {unchecked})" if unchecked else ""))
-        return "\n".join(lines)
+        return "\n".join(printable(line) for line in lines)
     finally:
         con.close()
 

@@ -14,14 +14,16 @@ import pandas as pd
 from pipeline.defs.metadata import code_version, python_closure, table_metadata
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.sources import raw_sources
-from pipeline.ingest.engine import REJECTION_COLUMNS, Batch, Source, as_pandas, ingest_file, plan_files
+from pipeline.ingest.engine import ALLOW_SHRINK_VARIABLE, REJECTION_COLUMNS, Batch, FilePlan, Source, as_pandas, ingest_file, plan_files, shrink_refusal
 from pipeline.parse import nik
 from pipeline.parse.regions import RegionMatcher
-from pipeline.read.folders import version_of
+from pipeline.read.folders import FolderUnreadable, version_of
 from pipeline.read.headers import HeaderSynonyms
-from pipeline.settings import HEADER_SYNONYMS, REFERENCE_DIR, uses_demo_data
+from pipeline.settings import HEADER_SYNONYMS, REFERENCE_DIR
 from pipeline.sources import SOURCES
-from pipeline.warehouse.staging import StagingTables, known_files, prepare_staging, record_key_check, recorded_key_check, staging_sql_files
+from pipeline.warehouse.staging import (
+    StagingTables, known_files, loaded_rows, prepare_staging, record_key_check, recorded_key_check, staging_sql_files,
+)  # fmt: skip
 
 EXAMPLES = 20  # failed files and rejected rows shown in the asset's metadata
 COMMIT_ROWS = 1_000_000
@@ -31,15 +33,21 @@ def _markdown(frame: pd.DataFrame, columns: list[str]) -> dg.MetadataValue | str
     return dg.MetadataValue.md(frame.head(EXAMPLES)[columns].to_markdown(index=False)) if len(frame) else "none"
 
 
-def _pii_key(context: dg.AssetExecutionContext, raw_dir, recorded: str | None) -> tuple[str, bool]:
-    """(the key NIKs are pseudonymised with, whether every roster must be read again under a new one)."""
+def _pii_key(context: dg.AssetExecutionContext, hashes: dict[str, str], recorded: str | None) -> tuple[str | None, bool]:
+    """(the key the rosters are pseudonymised with in this run, whether every roster must be read again under it).
+
+    Checked on every run that has rosters, whatever else changed: a new alias or new code never re-keys silently.
+    Without JAMSOSTEK_PII_KEY only the shipped demo rosters have a key (the demo key); every other roster fails."""
+    keys = {nik.key_for(os.environ, sha) for sha in hashes.values()} - {None}
+    if not keys:
+        return None, False
+    [key] = keys  # the environment's key for every file, or the demo key for demo files only
     try:
-        key = nik.pii_key(os.environ, allow_demo=uses_demo_data(raw_dir))
         rekey = nik.ensure_same_key(recorded, key, os.environ.get(nik.REKEY_VARIABLE) == "1")
-    except (nik.MissingKey, nik.KeyChanged) as error:
+    except nik.KeyChanged as error:
         raise dg.Failure(description=str(error), allow_retries=False) from None
     if key == nik.DEMO_KEY:
-        context.log.warning(f"{nik.PII_KEY_VARIABLE} is not set: using the documented demo key for the synthetic demo rosters")
+        context.log.warning(f"{nik.PII_KEY_VARIABLE} is not set: using the documented demo key for the synthetic demo rosters only")
     if rekey:
         context.log.warning(f"{nik.REKEY_VARIABLE}=1 and a new key: every roster is read again under it")
     return key, rekey
@@ -68,10 +76,19 @@ def staging_asset(source: Source) -> dg.AssetsDefinition:
         with warehouse.connect() as con:
             known = known_files(con, source.name)
             full_reload = any(v != version for _, v, _ in known.values())
-            plan = plan_files(raw_dir, source.name, {} if full_reload else known, version)
+            try:
+                plan = plan_files(raw_dir, source.name, {} if full_reload else known, version)
+            except FolderUnreadable as error:
+                raise dg.Failure(description=f"{source.name}: {error}; nothing was changed or published", allow_retries=False) from None
+            # An unmounted share looks like "every file was deleted": refused before anything changes.
+            deleted = sorted(set(known) - set(plan.hashes))
+            shrink = shrink_refusal(source.name, FilePlan(plan.hashes, [], deleted, []), loaded_rows(con, source.name),
+                                    os.environ.get(ALLOW_SHRINK_VARIABLE) == "1")  # fmt: skip
+            if shrink:
+                raise dg.Failure(description=shrink, allow_retries=False)
             key = None
-            if source.holds_nik and plan.to_read:
-                key, rekey = _pii_key(context, raw_dir, None if full_reload else recorded_key_check(con))
+            if source.holds_nik and plan.hashes:
+                key, rekey = _pii_key(context, plan.hashes, recorded_key_check(con))
                 if rekey:
                     full_reload, plan = True, plan_files(raw_dir, source.name, {}, version)
             if plan.unchanged or plan.deleted:
@@ -103,7 +120,15 @@ def staging_asset(source: Source) -> dg.AssetsDefinition:
             for number, path in enumerate(plan.to_read, start=1):
                 con.begin()
                 staging.forget([path.relative_to(raw_dir).as_posix()])
-                result = ingest_file(path, raw_dir, source, synonyms, matcher, pii_key=key, sink=store)
+                relative = path.relative_to(raw_dir).as_posix()
+                file_key = nik.key_for(os.environ, plan.hashes[relative]) if source.holds_nik else None
+                result = ingest_file(path, raw_dir, source, synonyms, matcher, pii_key=file_key, sink=store)
+                if result.status == "failed":
+                    # What a file that broke part-way had stored (a roster commits every COMMIT_ROWS) leaves with it.
+                    con.rollback()
+                    con.begin()
+                    staging.forget([path.relative_to(raw_dir).as_posix()])
+                    uncommitted = 0
                 ledger.append(result.ledger_row(loaded_at, version))
                 staging.record(ledger[-1])
                 con.commit()

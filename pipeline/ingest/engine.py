@@ -140,7 +140,9 @@ def ingest_file(
     try:
         if reason := outside_raw_dir(path, raw_dir):
             raise FileUnreadable(reason)
-        for batch in source.read(path, context, result):
+        batches = source.read(path, context, result)
+        while (batch := _next_batch(batches, path)) is not None:
+            # What the sink raises (the warehouse itself: a full disk, a lock) is not this file's fault and stops the run.
             result.rows_loaded += len(batch.rows)
             result.rows_rejected += len(batch.rejections)
             if sink is None:
@@ -149,8 +151,30 @@ def ingest_file(
                 sink(batch)
     except FileUnreadable as error:
         result.error = str(error)
+        # A failed file loads nothing, even when it broke part-way (a roster's later chunk): its counts say so.
+        result.rows_read = result.rows_loaded = result.rows_rejected = 0
+        result.skipped.clear()
+        result.rows, result.rejections, result.totals = None, [], []
     result.aliases_used = sorted(matcher.aliases_used)
     return result
+
+
+def _next_batch(batches: Iterator[Batch], path: Path) -> Batch | None:
+    """The next batch of a file, or None at its end. Whatever breaks while reading or converting the file's content
+    makes the file `failed` with the reason: one hostile file never stops the other files or the run."""
+    try:
+        return next(batches)
+    except StopIteration:
+        return None
+    except (FileUnreadable, MemoryError):
+        raise
+    except Exception as error:  # a reader or a check that broke on this file's content
+        raise FileUnreadable(f"{path.name}: could not be read ({type(error).__name__}: {_first_line(error)})") from None
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:300] if text else "no message"
 
 
 @dataclass
@@ -170,6 +194,28 @@ def plan_files(raw_dir: Path, source: str, known: dict[str, tuple[str, str, str]
         if rel in known and known[rel][0] == hashes[rel] and known[rel][1] == ingest_version and known[rel][2] != "failed"
     )  # fmt: skip
     return FilePlan(hashes, unchanged, sorted(set(known) - set(present)), [p for rel, p in present.items() if rel not in unchanged])
+
+
+ALLOW_SHRINK_VARIABLE = "JAMSOSTEK_ALLOW_SHRINK"
+
+
+def shrink_refusal(source: str, plan: FilePlan, loaded: dict[str, int], allowed: bool) -> str | None:
+    """Why this run must not go on, when a source lost all its files or most of its rows since the last run: an
+    unmounted share or a wrong JAMSOSTEK_RAW_DIR looks exactly like "every file was deleted", and publishing that would
+    replace the analysts' last good data with nothing. None when nothing was lost, or when the loss is confirmed."""
+    if not plan.deleted or allowed:
+        return None
+    before = sum(loaded.values())
+    lost = sum(loaded.get(f, 0) for f in plan.deleted)
+    if plan.hashes and lost <= before / 2:
+        return None
+    what = "all its files" if not plan.hashes else f"{lost:,} of its {before:,} loaded rows"
+    return (
+        f"raw folder '{source}/' lost {what} since the last run: {len(plan.deleted)} of its {len(loaded)} files are gone "
+        f"({', '.join(plan.deleted[:5])}{', ...' if len(plan.deleted) > 5 else ''}). Nothing was changed or published. "
+        f"If the folder is not mounted or JAMSOSTEK_RAW_DIR is wrong, fix that; if the files were removed on purpose, run once "
+        f"with {ALLOW_SHRINK_VARIABLE}=1"
+    )
 
 
 def rejection_frame(rejections: list[dict]) -> pd.DataFrame:

@@ -26,10 +26,6 @@ PII_KEY_VARIABLE = "JAMSOSTEK_PII_KEY"
 REKEY_VARIABLE = "JAMSOSTEK_PII_REKEY"
 
 
-class MissingKey(RuntimeError):
-    pass
-
-
 def recover(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Cells as Excel or a CSV export left them -> (16-digit text or NA, reason or NA).
 
@@ -46,9 +42,11 @@ def recover(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         numeric = values.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool))
     if numeric.any():
         numbers = values[numeric].astype(float)
-        exact = numbers.notna() & (numbers < LARGEST_EXACT_FLOAT) & (numbers == np.floor(numbers))
+        exact = numbers.notna() & (numbers >= 0) & (numbers < LARGEST_EXACT_FLOAT) & (numbers == np.floor(numbers))
         digits[numeric & exact.reindex(values.index, fill_value=False)] = numbers[exact].map(lambda n: f"{int(n):d}").astype("string")
+        negative = (numbers < 0).reindex(values.index, fill_value=False)
         reason[numeric & ~exact.reindex(values.index, fill_value=True)] = "stored as a number too large to keep all 16 digits exactly; store NIK as text"
+        reason[numeric & negative] = "a negative number, not a NIK"
 
     plain = ~numeric & text.notna()
     ready = plain & text.str.fullmatch(r"[0-9]+").fillna(False).astype(bool)  # most cells: digits only, nothing to clean
@@ -128,14 +126,15 @@ _SPACE_SQL = "[ \\t\\n\\r\\f\\v]"
 NIK_TEXT_SQL = f"regexp_replace(nik, '^{_SPACE_SQL}+|{_SPACE_SQL}+$', '', 'g')"
 NIK_CLEANED_SQL = "regexp_replace(regexp_replace(nik_text, '\\.0$', ''), '[ \\t\\n\\r\\f\\v.''`-]', '', 'g')"
 NIK_RECOVER_REASON_SQL = f"""CASE
-    WHEN nik_number IS NOT NULL THEN CASE WHEN nik_number < {LARGEST_EXACT_FLOAT} AND nik_number = floor(nik_number) THEN NULL
+    WHEN nik_number IS NOT NULL THEN CASE WHEN nik_number < 0 THEN 'a negative number, not a NIK'
+        WHEN nik_number < {LARGEST_EXACT_FLOAT} AND nik_number = floor(nik_number) THEN NULL
         ELSE 'stored as a number too large to keep all 16 digits exactly; store NIK as text' END
     WHEN nik IS NULL OR nik_text = '' THEN 'NIK is empty'
     WHEN regexp_full_match(nik_text, '[0-9]+') THEN NULL
     WHEN regexp_matches(nik_cleaned, '[eE]\\+?[0-9]+$') THEN 'written in scientific notation (such as 3.5E+15): digits were lost'
 END"""
 NIK_DIGITS_SQL = """CASE WHEN recover_reason IS NULL THEN CASE
-    WHEN nik_number IS NOT NULL THEN CAST(CAST(nik_number AS HUGEINT) AS VARCHAR)
+    WHEN nik_number IS NOT NULL THEN CAST(TRY_CAST(nik_number AS HUGEINT) AS VARCHAR)
     WHEN regexp_full_match(nik_text, '[0-9]+') THEN nik_text
     ELSE nik_cleaned END END"""
 
@@ -213,17 +212,25 @@ def ensure_same_key(recorded: str | None, key: str, rekey: bool) -> bool:
     )
 
 
-def pii_key(environ: dict, allow_demo: bool) -> str:
-    key = environ.get(PII_KEY_VARIABLE, "")
-    if key:
-        return key
-    if allow_demo:
-        return DEMO_KEY
-    raise MissingKey(
-        f"{PII_KEY_VARIABLE} is not set: rosters hold NIKs, which are pseudonymised at ingest with this secret. "
-        f"Set it (the same value on every run, kept out of the repository) and run again."
-    )
-
-
 # Used only for the synthetic demo rosters in data/raw/rentan (see README): never for real data.
 DEMO_KEY = "jamsostek-coverage-demo-key-not-secret"
+# Those rosters by content (sha256): the only files the demo key may pseudonymise, wherever they are. Any other roster
+# needs JAMSOSTEK_PII_KEY, or anyone with this repository could recompute a person's worker_key from their NIK.
+# tests/test_nik.py holds this list to the files in data/raw/rentan.
+DEMO_ROSTERS = frozenset({
+    "536f01ea39963b35488c0fa155dd2e7d49e96cf2f675439d384dc51ec8950cbb",  # 2023_apbd_kota_pasuruan.csv
+    "1cb6b0d14e09774f5ba230cc2da4b3b07f8ab01b9476612cfbc0ec1cc9fd1ad8",  # 2024_apbd_provinsi_sumsel.xlsx
+    "11a11c66a27547d88c5ee52af2ce41f9c13d82db5225b53f6d346872490926d2",  # 2024_dbhcht_kota_pasuruan.xlsx
+})
+
+
+def key_for(environ, sha256: str) -> str | None:
+    """The key one roster is pseudonymised with: JAMSOSTEK_PII_KEY, else the demo key for a shipped demo roster only."""
+    return environ.get(PII_KEY_VARIABLE) or (DEMO_KEY if sha256 in DEMO_ROSTERS else None)
+
+
+MISSING_KEY_MESSAGE = (
+    f"{PII_KEY_VARIABLE} is not set: this roster holds NIKs, which are pseudonymised at ingest with that secret. Set it "
+    "in the environment (the same value on every run, kept out of the repository, e.g. in /etc/jamsostek/jamsostek.env) "
+    "and run again; only the project's own synthetic demo rosters are read without it"
+)

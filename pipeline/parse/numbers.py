@@ -34,7 +34,16 @@ class Percent(float):
     def __str__(self) -> str:
         return f"{float(self):.{self.decimals}f}%"
 
+    def __reduce__(self):  # pickled with its decimals (workbooks are read in a separate process)
+        return (_percent, (float(self), self.decimals))
+
     __repr__ = __str__
+
+
+def _percent(shown: float, decimals: int) -> "Percent":
+    number = float.__new__(Percent, shown)
+    number.decimals = decimals
+    return number
 
 
 @dataclass(frozen=True)

@@ -17,3 +17,19 @@ def cell_text(value: object) -> str | None:
     """A cell's text, stripped; an empty cell or a lone '-' (offices write it for "no figure") is None."""
     text = None if value is None else str(value).strip()
     return None if text in (None, "", "-") else text
+
+
+# Control characters (C0, DEL, C1) and the bidirectional overrides: in a terminal they erase lines, move the cursor, set
+# the title or reorder text, so that a file could print a fake "ok" over a real problem.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object, keep_newlines: bool = False) -> str:
+    """Text for an operator's terminal: every control character shown as an escape (\\x1b, \\n), never obeyed."""
+    def escape(match: re.Match) -> str:
+        char = match.group(0)
+        if keep_newlines and char in "\n\t":
+            return char
+        return char.encode("unicode_escape").decode("ascii")
+
+    return _CONTROL.sub(escape, str(text))

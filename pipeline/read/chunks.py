@@ -19,6 +19,7 @@ from pipeline.read.files import (
     check_line_lengths,
     check_readable,
     csv_dialect,
+    file_encoding,
     special_cells,
     is_blank,
     open_workbook,
@@ -77,7 +78,7 @@ def _csv_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes
     notes += unused_columns_note("", header, table.source)
     positions, texts = _fields(header, table)
     with open(path, "rb") as f:
-        encoding, delimiter = csv_dialect(f.read(256 * 1024))
+        encoding, delimiter = csv_dialect(f.read(256 * 1024), file_encoding(path))
     # Only an empty cell is missing (never "NA" or "null", which are text), and the C parser marks it itself.
     reader = pd.read_csv(
         path, sep=delimiter, encoding=encoding, header=None, skiprows=header.row_index + 1, dtype=str,

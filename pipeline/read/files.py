@@ -6,10 +6,15 @@ and its separator (",", ";" or tab) is sniffed. Both give a list of `Sheet`s of 
 
 from __future__ import annotations
 
+import codecs
+import concurrent.futures
 import csv
 import hashlib
 import io
+import multiprocessing
+import os
 import re
+import resource
 import xml.etree.ElementTree as ElementTree
 import zipfile
 from dataclasses import dataclass
@@ -72,6 +77,13 @@ def read_workbook(path: Path) -> Workbook:
             )
         check_line_lengths(path)
         return Workbook([Sheet("", _read_csv(path))], [])
+    if path.suffix.lower() in ZIPPED_SUFFIXES:
+        _check_expansion(path)
+    return read_in_worker(_read_workbook_here, path)
+
+
+def _read_workbook_here(path: Path) -> Workbook:
+    """Read every visible sheet with calamine; runs in the reader process (read_in_worker)."""
     workbook = open_workbook(path)
     special = special_cells(path)
     try:
@@ -83,6 +95,59 @@ def read_workbook(path: Path) -> Workbook:
     except Exception as error:  # calamine raises several error types for corrupt workbooks
         raise FileUnreadable(f"{path.name}: not a readable spreadsheet ({error})") from None
     return Workbook(sheets, hidden)
+
+
+# --- the reader process: calamine allocates a sheet's whole grid, and a hostile file can make that grid any size ---
+
+
+def reader_memory_bytes() -> int:
+    """What the reader process may allocate (JAMSOSTEK_READER_MEMORY_MB, default 4096): beyond it a file is refused."""
+    return int(os.environ.get("JAMSOSTEK_READER_MEMORY_MB") or 4096) * 1024**2
+
+
+READ_TIMEOUT_SECONDS = 600  # a national workbook reads in seconds; one still expanding after ten minutes is refused
+_pools: dict[int, concurrent.futures.ProcessPoolExecutor] = {}
+
+
+def _limit_memory(limit: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.environ["RUST_BACKTRACE"] = "0"  # a refused allocation prints one line, not a stack that reads like a crash
+
+
+def _reader_pool(limit: int) -> concurrent.futures.ProcessPoolExecutor:
+    if limit not in _pools:
+        # spawn, not fork: the build process holds DuckDB and Dagster threads that a forked child must not inherit.
+        _pools[limit] = concurrent.futures.ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_limit_memory, initargs=(limit,)
+        )
+    return _pools[limit]
+
+
+def _discard_pool(limit: int) -> None:
+    pool = _pools.pop(limit, None)
+    if pool is not None:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def read_in_worker(read, path: Path):
+    """`read(path)` in a separate process under a memory limit and a time limit: a workbook whose cells expand past
+    the limit, or that makes calamine abort, costs one failed file with a message, never the run."""
+    limit = reader_memory_bytes()
+    future = _reader_pool(limit).submit(read, path)
+    try:
+        return future.result(timeout=READ_TIMEOUT_SECONDS)
+    except concurrent.futures.process.BrokenProcessPool:
+        _discard_pool(limit)
+        raise FileUnreadable(
+            f"{path.name}: reading it needed more than {limit / 1024**2:,.0f} MB of memory (or crashed the spreadsheet reader); "
+            "its cells expand far beyond any real report (a used range reaching the sheet's last cell, or a text repeated "
+            "in a great many cells); save the table alone in a new workbook or as csv"
+        ) from None
+    except concurrent.futures.TimeoutError:
+        _discard_pool(limit)
+        raise FileUnreadable(f"{path.name}: still being read after {READ_TIMEOUT_SECONDS} s and refused; save the table alone as csv") from None
 
 
 def check_readable(path: Path) -> None:
@@ -97,6 +162,7 @@ def open_workbook(path: Path) -> CalamineWorkbook:
     """Open a workbook with calamine after checking that it does not expand beyond what memory allows."""
     if path.suffix.lower() in ZIPPED_SUFFIXES:
         _check_expansion(path)
+        _check_dimensions(path)
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises several error types for corrupt workbooks
@@ -127,6 +193,53 @@ def _check_expansion(path: Path) -> None:
                 f"{path.name}: part {part.filename} expands {part.file_size // max(part.compress_size, 1):,} times "
                 f"(to {part.file_size / 1024**2:,.0f} MB); real spreadsheets expand about 10 times, so it is refused as a zip bomb"
             )
+
+
+MAX_SHEET_CELLS = 50_000_000  # a sheet's used range: 1,048,576 rows of 47 columns; calamine allocates it whole
+_REFERENCE = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _check_dimensions(path: Path) -> None:
+    """Refuse a sheet whose used range (from its first to its last cell) holds more than MAX_SHEET_CELLS cells, before
+    calamine reads it: calamine allocates the whole range, so one cell at the last address of a sheet (XFD1048576) in a
+    1.6 KB file would take 550 GB. The cell references are scanned in the XML, whatever its <dimension> says."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = _sheet_parts(archive)
+            for name, part in parts.items():
+                rows, columns = [10**9, -1], [10**9, -1]
+                with archive.open(part) as stream:
+                    tail = b""
+                    while block := stream.read(8 << 20):
+                        window = tail + block
+                        for letters, number in _REFERENCE.findall(window):
+                            column, row = _column_number(letters), int(number)
+                            rows[0], rows[1] = min(rows[0], row), max(rows[1], row)
+                            columns[0], columns[1] = min(columns[0], column), max(columns[1], column)
+                        tail = window[-256:]
+                if rows[1] >= 0 and (rows[1] - rows[0] + 1) * (columns[1] - columns[0] + 1) > MAX_SHEET_CELLS:
+                    raise FileUnreadable(
+                        f"{path.name}: sheet '{name}' spans {rows[1] - rows[0] + 1:,} rows by {columns[1] - columns[0] + 1:,} columns "
+                        f"(a cell as far as {_column_letters(columns[1])}{rows[1]}); more than {MAX_SHEET_CELLS:,} cells would have to be "
+                        "held in memory. Delete the stray cells or save the table alone as csv"
+                    )
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+        return  # calamine reports a broken workbook in its own words
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 _ERROR_MARK = b't="e"'
@@ -252,34 +365,50 @@ def with_special_values(rows: list[list[object]], start: tuple[int, int] | None,
 
 
 def check_line_lengths(path: Path, limit: int = MAX_LINE_BYTES) -> None:
-    """Refuse a text file with a line longer than `limit` bytes before anything reads it line by line."""
-    line, since_newline = 1, 0
+    """Refuse a text file with a record longer than `limit` bytes before anything reads it.
+
+    A record ends at a newline outside quotes: a quoted cell made of many short lines is one record (a csv reader holds
+    it whole), and so is everything after a quote that is never closed. Quotes are counted as csv writes them ("" inside
+    a quoted cell counts twice, so it changes nothing)."""
+    line, since_end, quoted = 1, 0, 0
     with open(path, "rb") as f:
         while block := f.read(8 << 20):
-            newlines = np.flatnonzero(np.frombuffer(block, np.uint8) == 10)
-            if len(newlines):
-                gaps = np.diff(newlines, prepend=-1 - since_newline) - 1
+            data = np.frombuffer(block, np.uint8)
+            newline = data == 10
+            parity = (np.cumsum(data == 34) + quoted) % 2  # 1 inside a quoted cell
+            ends = np.flatnonzero(newline & (parity == 0))
+            if len(ends):
+                gaps = np.diff(ends, prepend=-1 - since_end) - 1
                 worst = int(gaps.argmax())
                 if gaps[worst] > limit:
-                    raise FileUnreadable(_long_line(path, line + worst, int(gaps[worst]), limit))
-                since_newline = len(block) - 1 - int(newlines[-1])
-                line += len(newlines)
+                    first = line + int(np.count_nonzero(newline[: ends[worst - 1] + 1])) if worst else line
+                    raise FileUnreadable(_long_line(path, first, int(gaps[worst]), limit))
+                since_end = len(block) - 1 - int(ends[-1])
             else:
-                since_newline += len(block)
-            if since_newline > limit:
-                raise FileUnreadable(_long_line(path, line, since_newline, limit))
+                since_end += len(block)
+            quoted = int(parity[-1])
+            if since_end > limit:
+                first = line + int(np.count_nonzero(newline[: ends[-1] + 1])) if len(ends) else line
+                raise FileUnreadable(_long_line(path, first, since_end, limit, open_quote=bool(quoted)))
+            line += int(np.count_nonzero(newline))
 
 
-def _long_line(path: Path, line: int, length: int, limit: int) -> str:
+def _long_line(path: Path, line: int, length: int, limit: int, open_quote: bool = False) -> str:
+    if open_quote:
+        return (
+            f"{path.name}: line {line:,} opens a quoted cell that runs on for more than {limit / 1024**2:,.0f} MB ({length:,} bytes "
+            "or more): a quote that is never closed, or a cell of many lines no table has; the file is refused unread "
+            "(was it cut off while being copied?)"
+        )
     return (
-        f"{path.name}: line {line:,} is longer than {limit / 1024**2:,.0f} MB ({length:,} bytes or more) and no table row is; "
-        "the file is refused unread (is it a data file at all?)"
+        f"{path.name}: line {line:,} starts a row longer than {limit / 1024**2:,.0f} MB ({length:,} bytes or more: one very long "
+        "line, or a quoted cell running over many lines) and no table row is; the file is refused unread (is it a data file at all?)"
     )
 
 
 def _read_csv(path: Path, max_rows: int | None = None) -> list[list[object]]:
     raw = path.read_bytes() if max_rows is None else _head_bytes(path, max_rows)
-    encoding, delimiter = csv_dialect(raw)
+    encoding, delimiter = csv_dialect(raw, file_encoding(path))
     text = raw.decode(encoding)
     if "\x00" in text:
         raise FileUnreadable(f"{path.name}: binary content in a .csv file (is it a renamed spreadsheet?)")
@@ -295,9 +424,30 @@ def _head_bytes(path: Path, lines: int) -> bytes:
         return b"".join(f.readline() for _ in range(lines))
 
 
-def csv_dialect(raw: bytes) -> tuple[str, str]:
-    """(encoding, separator) of csv bytes: UTF-8 (with or without BOM), else cp1252, else latin-1; `,` `;` or tab."""
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")  # tried in this order; latin-1 decodes any byte
+
+
+def file_encoding(path: Path) -> str:
+    """The encoding of a whole text file: UTF-8 (with or without BOM) only if every byte of it decodes as UTF-8, else
+    cp1252 (a Windows export), else latin-1. Checked over the whole file, block by block: a cp1252 export whose first
+    megabytes are ASCII and that has a ’ or – further down is not UTF-8."""
+    for encoding in ENCODINGS[:2]:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open(path, "rb") as f:
+                while block := f.read(8 << 20):
+                    decoder.decode(block)
+            decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return ENCODINGS[-1]
+
+
+def csv_dialect(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """(encoding, separator) of csv bytes: UTF-8 (with or without BOM), else cp1252, else latin-1 (judged on `raw`
+    unless the whole file's `encoding` is given); `,` `;` or tab."""
+    for encoding in [encoding] if encoding else ENCODINGS:
         try:
             text = raw[: 256 * 1024].decode(encoding)
             break

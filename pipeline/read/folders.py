@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import hashlib
+from os import walk
 from pathlib import Path
 
 from pipeline.read.files import sha256_of
+
+
+class FolderUnreadable(Exception):
+    """A raw folder that exists but cannot be listed: never read as "every file was deleted"."""
 
 
 def raw_files(raw_dir: Path, source: str) -> list[Path]:
     folder = Path(raw_dir) / source
     if not folder.is_dir():
         return []
-    # Office lock files (~$x.xlsx) and hidden files are never data.
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(("~$", ".")) and p.name != "README.md")
+    found = []
+
+    def refuse(error: OSError) -> None:
+        raise FolderUnreadable(f"{error.filename or folder}: cannot be listed ({error.strerror}); check the folder's permissions and mount") from error
+
+    for parent, folders, files in walk(folder, onerror=refuse, followlinks=True):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        # Office lock files (~$x.xlsx) and hidden files are never data.
+        found += [Path(parent) / f for f in files if not f.startswith(("~$", ".")) and f != "README.md"]
+    return sorted(p for p in found if p.is_file())
 
 
 def relative_path(path: Path, raw_dir: Path) -> str:

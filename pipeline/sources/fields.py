@@ -17,6 +17,10 @@ from pipeline.read.headers import ANY_REGION_FIELD
 
 REGION_CODE = r"^\d{2}(\.\d{2})?$"  # a Kemendagri province (35) or kab/kota (35.75) code
 FIRST_PERIOD = pd.Timestamp("2000-01-01")
+# No count of people can be above this: more than Indonesia's whole employed population (146.5 million in August 2025).
+# A larger figure is a budget or an ID pasted into the wrong column; refusing it keeps every mart's arithmetic in range.
+MAX_PEOPLE = 200_000_000
+MAX_RUPIAH = 10**15  # a budget above Rp1.000 triliun is no programme budget
 
 
 class Contract(pa.DataFrameModel):

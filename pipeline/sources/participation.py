@@ -12,16 +12,16 @@ from pipeline.ingest.tables import RowContext, TableSource
 from pipeline.parse.periods import parse_period
 from pipeline.parse.segments import SEGMENTS, SegmentError, parse_segment
 from pipeline.read.headers import REGION_FIELDS
-from pipeline.sources.fields import FIRST_PERIOD, REGION_CODE, Contract, count, not_in_future, parsed, region, required
+from pipeline.sources.fields import FIRST_PERIOD, MAX_PEOPLE, REGION_CODE, Contract, count, not_in_future, parsed, region, required
 
 
 class ParticipationRows(Contract):
     period: Series[pd.Timestamp] = pa.Field(ge=FIRST_PERIOD, description="first day of the reported month")
     region_code: Series[str] = pa.Field(str_matches=REGION_CODE)
     segment: Series[str] = pa.Field(isin=list(SEGMENTS))
-    active_participants: Series[int] = pa.Field(ge=0)
-    new_participants: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
-    inactive_participants: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+    active_participants: Series[int] = pa.Field(ge=0, le=MAX_PEOPLE)
+    new_participants: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True)
+    inactive_participants: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True)
 
     @pa.check("period", name="period_not_in_future", error="the period lies in the future")
     def periodnot_in_future(cls, period: Series[pd.Timestamp]) -> Series[bool]:

@@ -10,14 +10,14 @@ from pipeline.ingest.tables import RowContext, TableSource
 from pipeline.parse.periods import parse_year
 from pipeline.parse.segments import SEGMENTS, parse_segment
 from pipeline.read.headers import REGION_FIELDS
-from pipeline.sources.fields import REGION_CODE, Contract, count, parsed, region, required
+from pipeline.sources.fields import MAX_PEOPLE, REGION_CODE, Contract, count, parsed, region, required
 
 
 class PotentialRows(Contract):
     year: Series[int] = pa.Field(ge=2000, le=2100)
     region_code: Series[str] = pa.Field(str_matches=REGION_CODE)
     segment: Series[str] = pa.Field(isin=["ALL", *SEGMENTS])
-    potential_workers: Series[int] = pa.Field(gt=0)
+    potential_workers: Series[int] = pa.Field(gt=0, le=MAX_PEOPLE)
     source: Series[str] = pa.Field(str_length={"min_value": 1})
 
     @pa.dataframe_check(name="duplicate_key", error="repeats the key region_code, year, segment of an earlier row in this file; the first one is kept")

@@ -21,6 +21,7 @@ from pipeline.parse import nik
 from pipeline.parse.periods import parse_period
 from pipeline.parse.regions import RegionMatcher, load_regions
 from pipeline.read.chunks import Chunk
+from pipeline.read.files import FileUnreadable
 from pipeline.settings import REFERENCE_DIR
 
 FUNDING_SOURCES = ("APBD", "DBHCHT", "CSR")
@@ -160,7 +161,7 @@ def kabkota_codes(reference_dir: Path) -> frozenset[str]:
 
 def roster_rules(context: ReadContext) -> RosterRules:
     if not context.pii_key:
-        raise nik.MissingKey(f"reading a roster needs {nik.PII_KEY_VARIABLE}: NIKs are never stored unkeyed")
+        raise FileUnreadable(nik.MISSING_KEY_MESSAGE)
     return RosterRules(context.matcher, kabkota_codes(REFERENCE_DIR), context.pii_key)
 
 

@@ -18,7 +18,7 @@ from pipeline.parse.denominators import DENOMINATOR_KINDS, classify_denominator
 from pipeline.parse.numbers import Percent, Stated, number_in_words
 from pipeline.parse.periods import parse_as_of, parse_deadline
 from pipeline.parse.segments import SEGMENTS, parse_segment
-from pipeline.sources.fields import FIRST_PERIOD, REGION_CODE, Contract, not_in_future, parsed, region, required, text
+from pipeline.sources.fields import FIRST_PERIOD, MAX_PEOPLE, REGION_CODE, Contract, not_in_future, parsed, region, required, text
 
 # Figures a statement may give beside its total, in people: the four segments, and Formal (PU + Jakon) / Informal (BPU).
 PART_FIELDS = [*(f"stated_{s.lower()}" for s in SEGMENTS), "stated_formal", "stated_informal"]
@@ -32,26 +32,26 @@ class StatementRows(Contract):
     stated_on: Series[pd.Timestamp] = pa.Field(ge=FIRST_PERIOD)
     stated_as_of: Series[str] = pa.Field(nullable=True)
     segment: Series[str] = pa.Field(isin=["ALL", *SEGMENTS])
-    stated_participants: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+    stated_participants: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True)
     stated_participants_precision: Series[float] = pa.Field(ge=0, nullable=True)
-    stated_denominator: Series[pd.Int64Dtype] = pa.Field(gt=0, nullable=True)
+    stated_denominator: Series[pd.Int64Dtype] = pa.Field(gt=0, le=MAX_PEOPLE, nullable=True)
     stated_denominator_precision: Series[float] = pa.Field(ge=0, nullable=True)
     denominator_kind: Series[str] = pa.Field(isin=list(DENOMINATOR_KINDS), nullable=True)
     denominator_words: Series[str] = pa.Field(nullable=True)
     stated_coverage_pct: Series[float] = pa.Field(ge=0, nullable=True)
     stated_coverage_pct_precision: Series[float] = pa.Field(ge=0, nullable=True)
-    stated_pu: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
-    stated_bpu: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
-    stated_jakon: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
-    stated_pmi: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
-    stated_formal: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
-    stated_informal: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+    stated_pu: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True)
+    stated_bpu: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True)
+    stated_jakon: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True)
+    stated_pmi: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True)
+    stated_formal: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True)
+    stated_informal: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True)
     stated_parts_precision: Series[float] = pa.Field(ge=0, nullable=True)
     target_value: Series[float] = pa.Field(gt=0, nullable=True)
     target_value_precision: Series[float] = pa.Field(ge=0, nullable=True)
     target_metric: Series[str] = pa.Field(isin=["coverage_pct", "active_participants"], nullable=True)
     target_deadline: Series[pd.Timestamp] = pa.Field(nullable=True)
-    stated_gap: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+    stated_gap: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True)
     stated_gap_precision: Series[float] = pa.Field(ge=0, nullable=True)
     source: Series[str] = pa.Field(str_length={"min_value": 1})
     url: Series[str] = pa.Field(nullable=True)

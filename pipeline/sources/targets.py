@@ -10,7 +10,7 @@ from pipeline.ingest.tables import RowContext, TableSource
 from pipeline.parse.numbers import parse_number
 from pipeline.parse.periods import parse_deadline, parse_period
 from pipeline.parse.segments import SEGMENTS, parse_segment
-from pipeline.sources.fields import FIRST_PERIOD, REGION_CODE, Contract, parsed, region, required, text
+from pipeline.sources.fields import FIRST_PERIOD, MAX_PEOPLE, MAX_RUPIAH, REGION_CODE, Contract, parsed, region, required, text
 
 # A target_id names the target's chart file and appears in reports: letters, digits, '.', '_' and '-' only.
 TARGET_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -21,12 +21,12 @@ class TargetRows(Contract):
     region_code: Series[str] = pa.Field(str_matches=REGION_CODE)
     segment: Series[str] = pa.Field(isin=["ALL", *SEGMENTS])
     metric: Series[str] = pa.Field(isin=["coverage_pct", "active_participants"])
-    target_value: Series[float] = pa.Field(gt=0)
+    target_value: Series[float] = pa.Field(gt=0, le=MAX_PEOPLE)
     deadline: Series[pd.Timestamp] = pa.Field(ge=FIRST_PERIOD)
     baseline_period: Series[pd.Timestamp] = pa.Field(nullable=True)
     funding_source: Series[str] = pa.Field(nullable=True)
     denominator: Series[str] = pa.Field(nullable=True)
-    budget_idr: Series[float] = pa.Field(gt=0, nullable=True)
+    budget_idr: Series[float] = pa.Field(gt=0, le=MAX_RUPIAH, nullable=True)
     source: Series[str] = pa.Field(str_length={"min_value": 1})
 
     @pa.check(

@@ -12,15 +12,15 @@ from pandera.typing import Series
 from pipeline.ingest.tables import RowContext, TableSource
 from pipeline.parse.periods import parse_year
 from pipeline.read.headers import REGION_FIELDS
-from pipeline.sources.fields import REGION_CODE, Contract, count, parsed, region, required
+from pipeline.sources.fields import MAX_PEOPLE, REGION_CODE, Contract, count, parsed, region, required
 
 
 class WorkforceRows(Contract):
     year: Series[int] = pa.Field(ge=2000, le=2100)
     region_code: Series[str] = pa.Field(str_matches=REGION_CODE)
-    employed: Series[int] = pa.Field(gt=0)
-    formal: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
-    informal: Series[pd.Int64Dtype] = pa.Field(ge=0, nullable=True)
+    employed: Series[int] = pa.Field(gt=0, le=MAX_PEOPLE)
+    formal: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True)
+    informal: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True)
 
     @pa.dataframe_check(name="formal_plus_informal_is_employed", error="formal + informal differs from employed persons by more than 0.5%")
     def formal_plus_informal(cls, frame: pd.DataFrame) -> Series[bool]:

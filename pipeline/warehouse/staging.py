@@ -23,6 +23,13 @@ def known_files(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, tuple[
     ).fetchall()}  # fmt: skip
 
 
+def loaded_rows(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, int]:
+    """file_path -> rows it loaded in the last ingest of this source."""
+    if not known_files(con, source):
+        return {}
+    return dict(con.execute(f"SELECT file_path, coalesce(rows_loaded, 0) FROM staging.{source}_files").fetchall())
+
+
 def prepare_staging(con: duckdb.DuckDBPyConnection, source: str, full_reload: bool) -> None:
     """Create the source's staging tables; a full reload (new ingest code) drops them first."""
     if full_reload:
