@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+PY := $(CURDIR)/.venv/bin/python
 
 .PHONY: setup browser postgres run refresh test bench ui sql docs demo-data regions clean
 
@@ -12,22 +13,27 @@ $(CURDIR)/.tools/bin/uv:
 	python3 -m venv $(CURDIR)/.tools
 	$(CURDIR)/.tools/bin/pip install --quiet uv
 
-.venv/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --quiet --compile-bytecode
+# Only a sync needs uv: every command below runs the synced .venv's own python, so a service user without uv on its
+# PATH (and without write access to the checkout) can `make run` once root has run `make setup`.
+# PYTHON picks the interpreter the venv is made from (an office install: Debian's /usr/bin/python3, never one under a
+# user's home, which the service user could not read).
+.venv/.synced: pyproject.toml uv.lock
+	@test -x "$(UV)" || $(MAKE) --no-print-directory $(CURDIR)/.tools/bin/uv
+	$(UV) sync --frozen --quiet --compile-bytecode $(if $(PYTHON),--python $(PYTHON))
 	@touch $@
 
 setup: .venv/.synced
 
 run: setup
-	$(UV) run --frozen python -m pipeline.cli.run
+	$(PY) -m pipeline.cli.run
 
 # Only what is missing or stale (new or changed raw files, changed code): what the nightly schedule would run.
 refresh: setup
-	$(UV) run --frozen python -m pipeline.cli.run --stale
+	$(PY) -m pipeline.cli.run --stale
 
 # National-scale benchmark against bare calamine/csv/DuckDB (BENCH_SCALES, BENCH_ROSTER_ROWS); see docs/performance.md.
 bench: setup
-	$(UV) run --frozen python scripts/bench.py
+	$(PY) scripts/bench.py
 
 # Debian's chromium for the browser test of the UI (Playwright drives it; nothing downloads a browser).
 browser:
@@ -40,26 +46,26 @@ postgres:
 		|| echo "could not install postgresql (not root?): the PostgreSQL instance test will be skipped"
 
 test: setup browser postgres
-	$(UV) run --frozen pytest
+	$(PY) -m pytest
 
 # Webserver and daemon on 127.0.0.1:3000 (JAMSOSTEK_UI_PORT); Ctrl-C or SIGTERM stops both.
 ui: setup
-	$(UV) run --frozen python -m pipeline.cli.ui
+	$(PY) -m pipeline.cli.ui
 
 # A read-only SQL shell on the analyst file (the DuckDB CLI); it never blocks the nightly build.
 sql: setup
-	$(UV) run --frozen duckdb -readonly $${JAMSOSTEK_WAREHOUSE_DIR:-data/warehouse}/jamsostek.duckdb
+	$(CURDIR)/.venv/bin/duckdb -readonly $${JAMSOSTEK_WAREHOUSE_DIR:-data/warehouse}/jamsostek.duckdb
 
 # Regenerate docs/warehouse.md from the built warehouse's COMMENT ON metadata.
 docs: setup
-	$(UV) run --frozen python -m pipeline.outputs.dictionary
+	$(PY) -m pipeline.outputs.dictionary
 
 demo-data: setup
-	$(UV) run --frozen python scripts/generate_demo_data.py
+	$(PY) scripts/generate_demo_data.py
 
 regions: setup
-	$(UV) run --frozen python scripts/build_region_table.py
-	$(UV) run --frozen python scripts/build_bps_seed.py
+	$(PY) scripts/build_region_table.py
+	$(PY) scripts/build_bps_seed.py
 
 clean:
 	rm -rf data/warehouse/jamsostek.duckdb data/warehouse/jamsostek_catalog.html data/warehouse/.build data/warehouse/exports data/warehouse/report sql/target sql/logs

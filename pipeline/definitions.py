@@ -8,7 +8,7 @@ from pipeline.defs.ingest import staging_assets
 from pipeline.defs.models import dbt_resource, warehouse_models
 from pipeline.defs.publish import analyst_warehouse, coverage_report, data_catalog, exports
 from pipeline.defs.reference import regions
-from pipeline.defs.resources import WarehouseResource
+from pipeline.defs.resources import WarehouseResource, fixed
 from pipeline.defs.sources import raw_sources
 
 defs = dg.Definitions(
@@ -16,7 +16,11 @@ defs = dg.Definitions(
     asset_checks=asset_checks,
     schedules=[nightly_build],
     sensors=[raw_files_sensor, automation_sensor],
-    resources={"warehouse": WarehouseResource(), "dbt": dbt_resource},
+    # Neither resource takes run configuration: folders, key and dbt come from the service's environment (see fixed()).
+    resources={
+        "warehouse": fixed(WarehouseResource(), "Raw and warehouse folders from JAMSOSTEK_RAW_DIR and JAMSOSTEK_WAREHOUSE_DIR"),
+        "dbt": fixed(dbt_resource, "The dbt project in sql/"),
+    },
     # One process writes the DuckDB file at a time; the multiprocess executor would fight over its lock.
     executor=dg.in_process_executor,
 )

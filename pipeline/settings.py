@@ -28,5 +28,15 @@ def warehouse_dir() -> Path:
     return Path(os.environ.get("JAMSOSTEK_WAREHOUSE_DIR") or PROJECT_ROOT / "data" / "warehouse").resolve()
 
 
+def dagster_home() -> Path:
+    return Path(os.environ.get("DAGSTER_HOME") or PROJECT_ROOT / ".dagster_home").resolve()
+
+
+def dbt_state_dir() -> Path:
+    """Where dbt writes its manifest, partial-parse state and logs: under DAGSTER_HOME, which the service can write,
+    never in the checkout (root-owned in an office install)."""
+    return dagster_home() / "dbt"
+
+
 def ui_port() -> int:
     return int(os.environ.get("JAMSOSTEK_UI_PORT") or 3000)

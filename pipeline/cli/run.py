@@ -7,8 +7,10 @@ Runs are recorded in DAGSTER_HOME (default .dagster_home/), so they appear in `m
 
 from __future__ import annotations
 
+import argparse
 import fcntl
 import logging
+import os
 import sys
 from contextlib import contextmanager
 
@@ -100,7 +102,12 @@ def materialise(stale_only: bool = False) -> bool:
 def summary(path) -> str:
     con = duckdb.connect(str(path), read_only=True)
     try:
-        lines = [f"Analyst warehouse: {path}", "", "Files:"]
+        folder = path.parent
+        lines = [f"Analyst warehouse: {path}"]
+        for label, output in (("Report", folder / "report" / "laporan_cakupan.html"), ("Workbook", folder / "exports" / "jamsostek_marts.xlsx"),
+                              ("Data catalog", folder / "jamsostek_catalog.html")):  # fmt: skip
+            lines.append(f"{label + ':':<18} {output}" if output.exists() else f"{label + ':':<18} (not written in this run)")
+        lines += ["", "Files:"]
         for source, status, files, rejected, skipped in con.execute(
             "SELECT source, status, count(*), sum(rows_rejected), sum(rows_skipped) FROM dq.file_ledger GROUP BY ALL ORDER BY source, status"
         ).fetchall():
@@ -134,8 +141,17 @@ def summary(path) -> str:
         con.close()
 
 
+# Files are readable by the owner and its group only: rosters arrive with full NIKs, and the warehouse holds the
+# analysts' data. Analysts read the warehouse through the group (docs/deployment.md).
+UMASK = 0o027
+
+
 def main(argv: list[str]) -> int:
-    success = materialise(stale_only="--stale" in argv)
+    parser = argparse.ArgumentParser(prog="make run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stale", action="store_true", help="only what is missing or stale (make refresh), as the nightly schedule does")
+    args = parser.parse_args(argv)  # --help prints this and exits before anything is built
+    os.umask(UMASK)
+    success = materialise(stale_only=args.stale)
     path = analyst_path(warehouse_dir())
     if path.exists():
         print()

@@ -33,6 +33,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=ui_port())
     args = parser.parse_args(argv)
     prepare_dagster_home()
+    os.umask(0o027)  # what the webserver and the daemon's runs write is for the owner and its group only
+    # `dagster dev` warns that it is superseded by `dg dev` on every start; the message means nothing to an analyst.
+    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), "ignore:Function `dev_command` is superseded"]))
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     dagster = str(Path(sys.executable).parent / "dagster")

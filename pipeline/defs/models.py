@@ -17,7 +17,7 @@ from pipeline.defs.automation import FOLLOW_INPUTS
 from pipeline.defs.resources import WarehouseResource
 from pipeline.settings import SQL_DIR
 from pipeline.warehouse.connection import working_path
-from pipeline.warehouse.dbt import DBT_ENVIRONMENT, dbt_executable, ensure_manifest
+from pipeline.warehouse.dbt import dbt_executable, dbt_run_environment, ensure_manifest
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -42,8 +42,14 @@ TRANSLATOR = WarehouseTranslator(DagsterDbtTranslatorSettings(enable_asset_check
 @contextmanager
 def dbt_environment(warehouse: WarehouseResource):
     """The working database dbt writes (profiles.yml reads it from the environment), for one invocation."""
-    saved = {k: os.environ.get(k) for k in ("JAMSOSTEK_WORKING_DATABASE", *DBT_ENVIRONMENT)}
-    os.environ.update({"JAMSOSTEK_WORKING_DATABASE": str(working_path(warehouse.warehouse_path())), **DBT_ENVIRONMENT})
+    environment = {
+        **dbt_run_environment(),
+        "JAMSOSTEK_WORKING_DATABASE": str(working_path(warehouse.warehouse_path())),
+        # Where dagster-dbt finds the partial-parse state to copy into each invocation's own target folder.
+        "DBT_TARGET_PATH": str(ensure_manifest().parent),
+    }
+    saved = {k: os.environ.get(k) for k in environment}
+    os.environ.update(environment)
     try:
         yield
     finally:

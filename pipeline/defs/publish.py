@@ -104,7 +104,7 @@ def data_catalog(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehou
     build = warehouse.warehouse_path() / ".build" / "dbt" / f"catalog-{context.run.run_id[:8]}"
     target = warehouse.warehouse_path() / CATALOG_FILE
     # The catalog shows the project and the tables' columns, not their rows: a build that changed neither reuses the
-    # catalog made for them (kept beside the manifest, sql/target/catalogs/), so dbt is not started again.
+    # catalog made for them (kept beside the manifest, in the dbt state folder), so dbt is not started again.
     cached = ensure_manifest().parent / "catalogs" / f"{catalog_fingerprint(analyst_path(warehouse.warehouse_path()))}.html"
     rewritten = not cached.exists()
     if rewritten:

@@ -38,3 +38,11 @@ class WarehouseResource(dg.ConfigurableResource):
         except WarehouseLocked as error:
             # connect() already waited for the lock: a retry would only wait again.
             raise dg.Failure(description=str(error), allow_retries=False) from None
+
+
+def fixed(resource: dg.ConfigurableResource, what: str) -> dg.ResourceDefinition:
+    """`resource` as the code location provides it, with no run configuration at all: a launch (from the UI, its
+    GraphQL API or a schedule) that tries to set its fields is refused. The raw and warehouse folders and the PII key
+    come from the service's environment only, so nobody who can reach the UI can point a run at folders of their
+    choosing (and have the office key pseudonymise NIKs they chose), or give dbt another executable."""
+    return dg.ResourceDefinition(resource_fn=lambda _: resource, config_schema={}, description=what)

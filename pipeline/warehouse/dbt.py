@@ -1,8 +1,10 @@
 """The dbt manifest of sql/, kept prepared: parsed again only when a file of the dbt project changed.
 
-`dbt parse` takes several seconds, so `make run`, the UI and the tests read sql/target/manifest.json; this re-parses
-it first when any model, test, macro or project file is newer (under a lock, so that two processes never parse at
-once). Parsing needs no database and no network.
+`dbt parse` takes several seconds, so `make run`, the UI and the tests read the manifest in the dbt state folder
+($DAGSTER_HOME/dbt/project/manifest.json, never in the checkout, which an office install keeps read-only); this
+re-parses it first when any model, test, macro or project file is newer (under a lock, so that two processes never
+parse at once). Parsing needs no database and no network. It is parsed with the profile the build uses (the same
+working database), so that dbt's partial parsing holds from one invocation to the next.
 """
 
 from __future__ import annotations
@@ -13,19 +15,37 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline.settings import SQL_DIR
+from pipeline.settings import SQL_DIR, dbt_state_dir, duckdb_memory, warehouse_dir
 from pipeline.sources import RAW_FOLDERS
+from pipeline.warehouse.connection import working_path
 
-MANIFEST = SQL_DIR / "target" / "manifest.json"
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "tests")
 
 DBT_ENVIRONMENT = {
-    # dbt must not reach the network: no usage statistics, no version check.
-    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_VERSION_CHECK": "false", "DO_NOT_TRACK": "1",
+    # dbt must not reach the network: no usage statistics, no version check; and it prints plain text, no colour codes.
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_VERSION_CHECK": "false", "DO_NOT_TRACK": "1", "DBT_USE_COLORS": "false",
     # The source registry (pipeline/sources): dq.file_ledger and dq.rejected_rows union every source's staging tables.
     "JAMSOSTEK_RAW_SOURCES": ",".join(RAW_FOLDERS),
 }  # fmt: skip
-PARSED_WITH = MANIFEST.parent / ".parsed_with"  # the registry the manifest was parsed with
+
+
+def manifest_path() -> Path:
+    return dbt_state_dir() / "project" / "manifest.json"
+
+
+def dbt_run_environment() -> dict[str, str]:
+    """What every dbt invocation is given: DBT_ENVIRONMENT, its log folder in the state folder and the working database
+    (profiles.yml reads it), the same for `dbt parse` as for the build so that the profile never looks changed."""
+    return {
+        **DBT_ENVIRONMENT,
+        "DBT_LOG_PATH": str(dbt_state_dir() / "logs"),
+        "JAMSOSTEK_WORKING_DATABASE": str(working_path(warehouse_dir())),
+        "JAMSOSTEK_DUCKDB_MEMORY": duckdb_memory(),
+    }
+
+
+def _parsed_with() -> Path:
+    return manifest_path().parent / ".parsed_with"  # the registry the manifest was parsed with
 
 
 def dbt_executable() -> str:
@@ -42,26 +62,35 @@ def _newest_source() -> float:
 
 
 def _current() -> bool:
+    manifest, parsed_with = manifest_path(), _parsed_with()
     return (
-        MANIFEST.exists() and MANIFEST.stat().st_mtime >= _newest_source()
-        and PARSED_WITH.exists() and PARSED_WITH.read_text() == DBT_ENVIRONMENT["JAMSOSTEK_RAW_SOURCES"]
+        manifest.exists() and manifest.stat().st_mtime >= _newest_source()
+        and parsed_with.exists() and parsed_with.read_text() == DBT_ENVIRONMENT["JAMSOSTEK_RAW_SOURCES"]
     )  # fmt: skip
 
 
 def ensure_manifest() -> Path:
-    """sql/target/manifest.json, parsed again if the project or the source registry changed since it was written."""
+    """The manifest in the dbt state folder, parsed again if the project or the source registry changed since."""
+    manifest = manifest_path()
     if _current():
-        return MANIFEST
-    MANIFEST.parent.mkdir(parents=True, exist_ok=True)
-    with open(MANIFEST.parent / ".parse.lock", "w") as lock:
+        return manifest
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with open(manifest.parent / ".parse.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if _current():
-            return MANIFEST  # another process parsed it while this one waited
+            return manifest  # another process parsed it while this one waited
         parsed = subprocess.run(
-            [dbt_executable(), "parse", "--project-dir", str(SQL_DIR), "--profiles-dir", str(SQL_DIR), "--quiet"],
-            cwd=SQL_DIR, env={**os.environ, **DBT_ENVIRONMENT}, capture_output=True, text=True,
+            [dbt_executable(), "parse", "--project-dir", str(SQL_DIR), "--profiles-dir", str(SQL_DIR), "--target-path", str(manifest.parent)],
+            cwd=manifest.parent, env={**os.environ, **dbt_run_environment()}, capture_output=True, text=True,
         )  # fmt: skip
         if parsed.returncode != 0:
-            raise RuntimeError(f"dbt parse of {SQL_DIR} failed:\n{parsed.stdout}\n{parsed.stderr}")
-        PARSED_WITH.write_text(DBT_ENVIRONMENT["JAMSOSTEK_RAW_SOURCES"])
-    return MANIFEST
+            raise RuntimeError(f"dbt parse of {SQL_DIR} failed (exit {parsed.returncode}):\n{dbt_error_text(parsed.stdout + parsed.stderr)}")
+        _parsed_with().write_text(DBT_ENVIRONMENT["JAMSOSTEK_RAW_SOURCES"])
+    return manifest
+
+
+def dbt_error_text(output: str) -> str:
+    """dbt's own words for a failure: its error lines and what follows them, or the whole output when none is marked."""
+    lines = [line for line in output.splitlines() if line.strip()]
+    first = next((i for i, line in enumerate(lines) if "error" in line.lower()), None)
+    return "\n".join(lines[first:] if first is not None else lines[-40:]) or "dbt printed nothing (is the dbt state folder writable?)"
