@@ -1,7 +1,8 @@
 """When the pipeline runs by itself: a file sensor, a nightly schedule, and eager automation downstream of staging.
 
-- `raw_files_sensor` notices new, changed or deleted files in a raw folder and requests that folder's staging
-  asset and what is downstream of it, once per content version (its cursor remembers what was requested).
+- `raw_files_sensor` notices new, changed or deleted files in the raw folders and requests, in one run, the changed
+  folders' staging assets and what is downstream of them, once per content version (compared with what was requested
+  before, or with what was last built: a daemon started after `make run` requests nothing).
 - `nightly_build` at 01:00 WIB requests whatever is missing or stale, and skips when nothing is.
 - Every asset below staging is `eager`: it follows its inputs after any run, e.g. one started by hand in the UI.
 """
@@ -95,7 +96,7 @@ def raw_files_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseRe
     raw_dir = warehouse.raw_path()
     cursor = json.loads(context.cursor) if context.cursor else {}
     asset_graph = context.repository_def.asset_graph
-    run_requests, observations = [], []
+    changed, observations = {}, []
     for source in RAW_FOLDERS:
         state = folder_state(raw_dir, source)
         entry = cursor.setdefault(source, {})
@@ -106,15 +107,29 @@ def raw_files_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseRe
             continue  # nothing touched since its content was last hashed: no file is read again
         entry["checked"] = state
         version = content_version(raw_dir, source)
-        if version == entry.get("requested"):
+        # Compared with what was requested before, else with what the staging asset was last built from: a daemon
+        # started after `make run` (an empty cursor) finds everything built and requests nothing.
+        if version == entry.get("requested", built_version(context.instance, source)):
+            entry["requested"] = version
             continue  # touched, not changed
         entry["requested"] = version
-        affected = dg.AssetSelection.assets(dg.AssetKey(["staging", source])).downstream().resolve(asset_graph)
-        run_requests.append(
-            dg.RunRequest(run_key=f"{source}:{version}", asset_selection=sorted(affected), tags={"trigger": "raw_files_sensor", "source": source})
-        )
+        changed[source] = version
         observations.append(dg.AssetObservation(asset_key=_raw_key(source), tags={"dagster/data_version": version}))
-    return dg.SensorResult(run_requests=run_requests, asset_events=observations, cursor=json.dumps(cursor, sort_keys=True))
+    if not changed:
+        return dg.SensorResult(asset_events=observations, cursor=json.dumps(cursor, sort_keys=True))
+    # One change is one run, for every folder that changed in this tick: the shared marts are built once.
+    staging = [dg.AssetKey(["staging", source]) for source in changed]
+    affected = dg.AssetSelection.assets(*staging).downstream().resolve(asset_graph)
+    run_key = ",".join(f"{source}:{version}" for source, version in sorted(changed.items()))
+    request = dg.RunRequest(run_key=run_key, asset_selection=sorted(affected), tags={"trigger": "raw_files_sensor", "source": ",".join(sorted(changed))})
+    return dg.SensorResult(run_requests=[request], asset_events=observations, cursor=json.dumps(cursor, sort_keys=True))
+
+
+def built_version(instance: dg.DagsterInstance, source: str) -> str | None:
+    """The raw folder's content version the staging asset was last materialised from (its raw_data_version)."""
+    event = instance.get_latest_materialization_event(dg.AssetKey(["staging", source]))
+    recorded = event.asset_materialization.metadata.get("raw_data_version") if event else None
+    return recorded.value if recorded is not None else None
 
 
 automation_sensor = dg.AutomationConditionSensorDefinition(
