@@ -1,0 +1,182 @@
+"""The office deployment of docs/deployment.md, followed as written: deploy/install.sh on a fresh checkout under /opt,
+a system user, Debian's python3 and a PostgreSQL cluster; the webserver and the daemon started as the service user
+from the systemd units' own ExecStart, EnvironmentFile and UMask; then what an office sees.
+
+- A first build on the empty raw folder succeeds (`make run` as the service user, the secrets never on a command line).
+- The daemon, started after that build, launches nothing for two minutes; one new raw file brings exactly one run.
+- A launch through the UI's GraphQL API that tries to point the build at other folders is refused; one as the UI
+  makes it succeeds. The files the build wrote are not readable by other users.
+- Dagster's database survives pg_dump and pg_restore into a fresh cluster with the same run history.
+
+Skipped, with the reason, only without root or Debian's postgresql and python3 (`.ci/run` installs postgresql).
+"""
+
+import os
+import pwd
+import shutil
+import signal
+import stat
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.settings import PROJECT_ROOT
+from tests.conftest import DEMO_RAW
+from tests.test_postgres_instance import BIN, as_postgres
+from tests.test_ui import FULL_BUILD, LAUNCH, free_port, graphql, runs, wait_for
+
+DEBIAN_PYTHON = Path("/usr/bin/python3")
+SERVICE_USER = "jamsostek_ci"
+
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0 or BIN is None or not (BIN / "initdb").exists() or not DEBIAN_PYTHON.exists() or not shutil.which("useradd"),
+    reason="needs root, Debian's python3 and PostgreSQL server binaries (Debian package postgresql)",
+)
+
+
+def start_cluster(port: int) -> Path:
+    cluster = Path(tempfile.mkdtemp(prefix="jamsostek-pg-"))
+    postgres = pwd.getpwnam("postgres")
+    os.chown(cluster, postgres.pw_uid, postgres.pw_gid)
+    as_postgres(str(BIN / "initdb"), "-D", str(cluster), "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256")
+    as_postgres(str(BIN / "pg_ctl"), "-D", str(cluster), "-w", "-l", str(cluster / "server.log"), "-o", f"-h 127.0.0.1 -p {port} -k {cluster}", "start")
+    return cluster
+
+
+def stop_cluster(cluster: Path) -> None:
+    subprocess.run(["runuser", "-u", "postgres", "--", str(BIN / "pg_ctl"), "-D", str(cluster), "-m", "fast", "-w", "stop"], capture_output=True)
+    shutil.rmtree(cluster, ignore_errors=True)
+
+
+def unit(path: Path) -> dict[str, str]:
+    """The [Service] settings of a systemd unit file."""
+    settings = {}
+    for line in path.read_text().splitlines():
+        if "=" in line and not line.startswith("#"):
+            name, value = line.split("=", 1)
+            settings[name.strip()] = value.strip()
+    return settings
+
+
+def environment_file(path: Path) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line and not line.startswith("#"))
+
+
+def start_service(unit_file: Path, log: Path) -> subprocess.Popen:
+    """A unit's ExecStart as systemd would run it: its User and Group, WorkingDirectory, EnvironmentFile and UMask."""
+    service = unit(unit_file)
+    user = pwd.getpwnam(service["User"])
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": user.pw_dir, **environment_file(Path(service["EnvironmentFile"]))}
+    return subprocess.Popen(
+        service["ExecStart"].split(), cwd=service["WorkingDirectory"], env=env, user=user.pw_uid, group=user.pw_gid, extra_groups=[],
+        umask=int(service["UMask"], 8), stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+
+
+def as_service_user(script: str, etc: Path, timeout: int = 900) -> subprocess.CompletedProcess:
+    """A command as the docs give it: runuser, the environment file loaded inside the shell, nothing secret in argv."""
+    return subprocess.run(["runuser", "-u", SERVICE_USER, "--", "sh", "-c", f"set -a; . {etc}/jamsostek.env; set +a; {script}"],
+                          capture_output=True, text=True, timeout=timeout, env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def office():
+    checkout = Path(tempfile.mkdtemp(prefix="jamsostek-coverage-", dir="/opt"))
+    state = Path(tempfile.mkdtemp(prefix="jamsostek-", dir="/srv"))
+    etc = Path(tempfile.mkdtemp(prefix="jamsostek-", dir="/etc"))
+    units = Path(tempfile.mkdtemp(prefix="jamsostek-units-"))
+    pg_port = free_port()
+    cluster = start_cluster(pg_port)
+    processes = []
+    try:
+        subprocess.run(["git", "clone", "--quiet", str(PROJECT_ROOT), str(checkout)], check=True)  # the committed project
+        os.chmod(checkout, 0o755)
+        os.chmod(state, 0o755)
+        shutil.rmtree(etc)
+        env = {"PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C.UTF-8", "HOME": "/root", "SERVICE_USER": SERVICE_USER, "STATE": str(state),
+               "ETC": str(etc), "PG_PORT": str(pg_port), "PG_SOCKET": str(cluster), "UNITS": str(units), "PYTHON": str(DEBIAN_PYTHON)}  # fmt: skip
+        installed = subprocess.run([str(checkout / "deploy" / "install.sh")], env=env, capture_output=True, text=True, timeout=900)
+        assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-3000:]
+        yield {"checkout": checkout, "state": state, "etc": etc, "units": units, "processes": processes, "pg_port": pg_port, "cluster": cluster}
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+        stop_cluster(cluster)
+        subprocess.run(["userdel", SERVICE_USER], capture_output=True)
+        for folder in (checkout, state, etc, units):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_office_deployment_works_as_written(office):
+    checkout, state, etc = office["checkout"], office["state"], office["etc"]
+    venv_python = Path(os.readlink(checkout / ".venv" / "bin" / "python"))
+    assert not str(venv_python.resolve()).startswith("/root"), venv_python  # the service user can run it
+    secrets = environment_file(etc / "jamsostek.env")
+    assert stat.S_IMODE((etc / "jamsostek.env").stat().st_mode) == 0o600 and len(secrets["JAMSOSTEK_PII_KEY"]) > 40
+
+    # A first build on the empty raw folder, as the doc gives it.
+    first = as_service_user(f"exec make -C {checkout} --no-print-directory run", etc)
+    assert first.returncode == 0, first.stdout[-4000:] + first.stderr[-3000:]
+    assert "Unable to do partial parsing" not in first.stdout and "\x1b[" not in first.stdout
+    warehouse = state / "warehouse"
+    for path, mode in ((warehouse / "jamsostek.duckdb", 0o640), (warehouse, 0o750), (state / "raw", 0o700), (state / "raw" / "rentan", 0o700)):
+        assert stat.S_IMODE(path.stat().st_mode) == mode, (path, oct(path.stat().st_mode))
+    assert not [p for p in warehouse.rglob("*") if p.stat().st_mode & stat.S_IROTH]  # nothing readable by other users
+    assert not (checkout / "sql" / "target").exists() and not (checkout / "sql" / "logs").exists()
+
+    # The services, from the units' own lines.
+    port = 3000  # the units' ExecStart binds 127.0.0.1:3000
+    for name in ("jamsostek-webserver", "jamsostek-daemon"):
+        office["processes"].append(start_service(office["units"] / f"{name}.service", state / f"{name}.log"))
+    url = f"http://127.0.0.1:{port}"
+    query = "{ instance { daemonHealth { allDaemonStatuses { daemonType healthy required } } } }"
+    wait_for(lambda: all(d["healthy"] for d in graphql(url, query)["instance"]["daemonHealth"]["allDaemonStatuses"] if d["required"]), 180,
+             lambda: "webserver and daemon to be healthy: " + (state / "jamsostek-daemon.log").read_text()[-2000:])  # fmt: skip
+    before = len(runs(url))
+
+    # After a full build, the daemon's sensor and automation launch nothing (two minutes, four sensor ticks).
+    time.sleep(120)
+    assert len(runs(url)) == before, runs(url)
+
+    # One new raw file: exactly one run, and it succeeds.
+    new_file = state / "raw" / "participation" / "2021-09_kepesertaan_jatim.csv"
+    shutil.copy(DEMO_RAW / "participation" / new_file.name, new_file)
+    shutil.chown(new_file, SERVICE_USER, SERVICE_USER)
+    wait_for(lambda: len(runs(url)) > before, 180, "the sensor to launch a run for the new file")
+    wait_for(lambda: runs(url)[0]["status"] in ("SUCCESS", "FAILURE"), 300, lambda: f"the run to finish: {runs(url)[0]}")
+    time.sleep(70)  # two more sensor ticks: nothing else is launched
+    assert len(runs(url)) == before + 1 and runs(url)[0]["status"] == "SUCCESS", runs(url)
+
+    # Anyone who reaches the UI cannot point a build at folders of their choosing: such a launch is refused.
+    hostile = {**FULL_BUILD, "runConfigData": {"resources": {"warehouse": {"config": {"raw_dir": "/tmp", "warehouse_dir": "/tmp/x"}}}}}
+    refused = graphql(url, LAUNCH, {"params": hostile})["launchRun"]
+    assert refused["__typename"] in ("RunConfigValidationInvalid", "PythonError"), refused
+    launched = graphql(url, LAUNCH, {"params": FULL_BUILD})["launchRun"]
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    wait_for(lambda: {r["runId"]: r["status"] for r in runs(url)}[launched["run"]["runId"]] in ("SUCCESS", "FAILURE"), 300, "the launched run")
+    history = [(r["runId"], r["status"]) for r in runs(url)]
+    assert history[0] == (launched["run"]["runId"], "SUCCESS")
+
+    # Back up Dagster's database as the doc says, restore it into a fresh cluster, and find the same run history.
+    dump = Path(tempfile.mkdtemp(prefix="jamsostek-dump-")) / "dagster.dump"
+    os.chown(dump.parent, pwd.getpwnam("postgres").pw_uid, -1)
+    as_postgres("pg_dump", "-h", str(office["cluster"]), "-p", str(office["pg_port"]), "-Fc", "-f", str(dump), "jamsostek_dagster")
+    restored_port = free_port()
+    restored = start_cluster(restored_port)
+    try:
+        socket = ["-h", str(restored), "-p", str(restored_port)]
+        as_postgres("psql", *socket, "-d", "postgres", "-c", f'CREATE ROLE "{SERVICE_USER}" LOGIN')
+        as_postgres("pg_restore", *socket, "--create", "-d", "postgres", str(dump))
+        count = as_postgres("psql", *socket, "-d", "jamsostek_dagster", "-tAc", "SELECT count(*) FROM runs")
+        assert int(count.stdout.strip()) == len(history)
+    finally:
+        stop_cluster(restored)
+        shutil.rmtree(dump.parent, ignore_errors=True)
