@@ -78,7 +78,7 @@ def start_service(unit_file: Path, log: Path) -> subprocess.Popen:
 
 def as_service_user(script: str, etc: Path, timeout: int = 900) -> subprocess.CompletedProcess:
     """A command as the docs give it: runuser, the environment file loaded inside the shell, nothing secret in argv."""
-    return subprocess.run(["runuser", "-u", SERVICE_USER, "--", "sh", "-c", f"set -a; . {etc}/jamsostek.env; set +a; {script}"],
+    return subprocess.run([shutil.which("runuser"), "-u", SERVICE_USER, "--", "sh", "-c", f"set -a; . {etc}/jamsostek.env; set +a; {script}"],
                           capture_output=True, text=True, timeout=timeout, env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})  # fmt: skip
 
 
@@ -96,7 +96,8 @@ def office():
         os.chmod(checkout, 0o755)
         os.chmod(state, 0o755)
         shutil.rmtree(etc)
-        env = {"PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C.UTF-8", "HOME": "/root", "SERVICE_USER": SERVICE_USER, "STATE": str(state),
+        # root's own environment (its package index settings), as in the administrator's shell
+        env = {**os.environ, "PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "SERVICE_USER": SERVICE_USER, "STATE": str(state),
                "ETC": str(etc), "PG_PORT": str(pg_port), "PG_SOCKET": str(cluster), "UNITS": str(units), "PYTHON": str(DEBIAN_PYTHON)}  # fmt: skip
         installed = subprocess.run([str(checkout / "deploy" / "install.sh")], env=env, capture_output=True, text=True, timeout=900)
         assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-3000:]
