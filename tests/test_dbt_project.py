@@ -39,3 +39,23 @@ def test_a_model_is_one_sql_file_beside_its_folder_yml():
         if node["resource_type"] == "model":
             folder = SQL_DIR / "models" / node["config"]["schema"]
             assert (folder / f"{node['name']}.sql").exists() and (folder / f"_{node['config']['schema']}.yml").exists()
+
+
+def test_a_failed_dbt_check_carries_its_failing_rows(tmp_path):
+    """dagster-dbt reports only how many rows failed; the UI also shows which (the first 20), read after dbt is done."""
+    import dagster as dg
+
+    from pipeline.defs.models import with_failing_rows
+    from pipeline.defs.resources import WarehouseResource
+
+    target = tmp_path / "target"
+    (target / "compiled" / "jamsostek" / "tests").mkdir(parents=True)
+    (target / "compiled" / "jamsostek" / "tests" / "statements_hold_up.sql").write_text("SELECT 'BALI' AS statement_id, 2 AS problem_count")
+    failed = dg.AssetCheckResult(asset_key=dg.AssetKey(["marts", "statement_checks"]), check_name="statements_hold_up", passed=False,
+                                 metadata={"unique_id": "test.jamsostek.statements_hold_up", "dagster_dbt/failed_row_count": 1})  # fmt: skip
+    passed = dg.AssetCheckResult(asset_key=dg.AssetKey(["marts", "coverage"]), check_name="unique_key", passed=True, metadata={"unique_id": "x"})
+    warehouse = WarehouseResource(raw_dir=str(tmp_path / "raw"), warehouse_dir=str(tmp_path / "warehouse"))
+    out = list(with_failing_rows(iter([failed, passed]), warehouse, target))
+    assert out[0] is passed and out[1].check_name == "statements_hold_up"  # the failed one after dbt released the database
+    examples = out[1].metadata["examples"].value
+    assert "statement_id" in examples and "BALI" in examples

@@ -50,3 +50,15 @@ def test_every_materialised_asset_is_versioned_and_raw_folders_are_observed():
     assert assets["marts/coverage"]["automation"] == "eager, after blocking checks pass"
     assert "coverage_within_0_100" in assets["marts/coverage"]["checks"]  # flagged, never blocking
     assert "unique_key (blocking)" in assets["marts/coverage"]["checks"]
+
+
+def test_folders_key_and_dbt_are_not_run_configuration():
+    """A launch (UI, GraphQL, schedule) that tries to point the build at other folders, or dbt at another executable,
+    is refused before anything runs: the office's key would otherwise pseudonymise NIKs of the caller's choosing."""
+    import dagster as dg
+    import pytest
+
+    job = defs.resolve_implicit_global_asset_job_def()
+    for resource, config in (("warehouse", {"raw_dir": "/tmp/mine", "warehouse_dir": "/tmp/mine"}), ("dbt", {"dbt_executable": "/bin/sh"})):
+        with pytest.raises(dg.DagsterInvalidConfigError, match="unexpected config entr"):
+            job.execute_in_process(run_config={"resources": {resource: {"config": config}}}, asset_selection=[dg.AssetKey(["ref", "regions"])])

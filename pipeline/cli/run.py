@@ -92,9 +92,8 @@ def materialise(stale_only: bool = False) -> bool:
         ]
     for evaluation in failed_checks:
         key = evaluation.asset_check_key
-        # Python checks say failing_rows; dbt tests, through dagster-dbt, dagster_dbt/failed_row_count.
-        rows = evaluation.metadata.get("failing_rows") or evaluation.metadata.get("dagster_dbt/failed_row_count")
-        count = f": {rows.value} rows" if rows is not None else ""
+        rows = evaluation.metadata.get("dagster_dbt/failed_row_count") or evaluation.metadata.get("failing_rows")
+        count = f": {rows.value} rows" if rows is not None and isinstance(rows.value, int) else ""
         print(f"check failed ({evaluation.severity.value}) {key.asset_key.to_user_string()} {key.name}{count} (details in the Dagster UI)")
     return result.success
 

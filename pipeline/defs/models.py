@@ -87,9 +87,43 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
     # dbt's artifacts go beside the working database, one folder per run, removed once the run has read them.
     target = working_path(warehouse.warehouse_path()).parent / "dbt" / context.run.run_id[:8]
     try:
-        yield from dbt_when_free(warehouse, context.log, lambda: dbt.cli(["build"], context=context, target_path=target, raise_on_error=False))
+        events = dbt_when_free(warehouse, context.log, lambda: dbt.cli(["build"], context=context, target_path=target, raise_on_error=False))
+        yield from with_failing_rows(events, warehouse, target)
     finally:
         shutil.rmtree(target, ignore_errors=True)
+
+
+FAILING_ROWS_SHOWN = 20
+
+
+def with_failing_rows(events: Iterable, warehouse: WarehouseResource, target) -> Iterator:
+    """The dbt events, each failed check with its first failing rows as a markdown table (`examples`, as the Python checks), so that the
+    UI shows what failed, not only how many rows. The rows are read once dbt has released the working database: the
+    failed checks' results come after the other events of the step."""
+    failed = []
+    for event in events:
+        if isinstance(event, dg.AssetCheckResult) and not event.passed and "unique_id" in event.metadata:
+            failed.append(event)
+        else:
+            yield event
+    if not failed:
+        return
+    with warehouse.connect() as con:
+        for event in failed:
+            yield event._replace(metadata={**event.metadata, "examples": _failing_rows(con, target, event.metadata["unique_id"].text)})
+
+
+def _failing_rows(con, target, unique_id: str) -> dg.MetadataValue | str:
+    """The first rows the test's compiled SQL returns (a dbt test selects the rows that break it)."""
+    name = unique_id.split(".")[2]
+    compiled = next((p for p in (target / "compiled").rglob(f"{name}.sql")), None) if (target / "compiled").exists() else None
+    if compiled is None:
+        return "the test's compiled SQL was not found"
+    try:
+        rows = con.execute(f"SELECT * FROM ({compiled.read_text(encoding='utf-8')}) LIMIT {FAILING_ROWS_SHOWN}").fetchdf()
+    except Exception as error:  # the check itself already failed; its rows are a courtesy
+        return f"could not list the rows: {error}"
+    return dg.MetadataValue.md(rows.to_markdown(index=False))
 
 
 dbt_resource = DbtCliResource(project_dir=os.fspath(SQL_DIR), profiles_dir=os.fspath(SQL_DIR), dbt_executable=dbt_executable())
