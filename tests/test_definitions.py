@@ -61,4 +61,5 @@ def test_folders_key_and_dbt_are_not_run_configuration():
     job = defs.resolve_implicit_global_asset_job_def()
     for resource, config in (("warehouse", {"raw_dir": "/tmp/mine", "warehouse_dir": "/tmp/mine"}), ("dbt", {"dbt_executable": "/bin/sh"})):
         with pytest.raises(dg.DagsterInvalidConfigError, match="unexpected config entr"):
-            job.execute_in_process(run_config={"resources": {resource: {"config": config}}}, asset_selection=[dg.AssetKey(["ref", "regions"])])
+            dg.validate_run_config(job, {"resources": {resource: {"config": config}}})
+    assert dg.validate_run_config(job, {})  # the launch the UI makes
