@@ -21,6 +21,7 @@ from pipeline.settings import PROJECT_ROOT
 from pipeline.sources import SOURCES
 from pipeline.warehouse.connection import analyst_path, working_path
 from tests.conftest import DEMO_RAW, build, small_raw
+from tests.test_hostile_input import roster_warehouse
 
 ROSTER_HEADER = "NIK;Nama;Pekerjaan;Kabupaten/Kota;Sumber Dana;Program;Mulai;Selesai\n"
 ROSTER_ROW = "3579014203850001;Sri;Petani;Kota Batu;APBD Kota Batu;JKK+JKM;2024-01;2024-06\n"
@@ -206,12 +207,7 @@ def test_a_roster_without_a_key_fails_unless_it_is_a_shipped_demo_roster(tmp_pat
 
 def test_the_key_is_compared_on_every_run_even_when_everything_is_read_again(tmp_path, monkeypatch):
     """A new alias or new code re-reads every file; that must never re-key the rosters silently."""
-    raw = small_raw(tmp_path / "raw", ("2021-09_kepesertaan_jatim.csv",), ())
-    (raw / "rentan").mkdir()
-    (raw / "rentan" / "2024_a.csv").write_text(ROSTER_HEADER + ROSTER_ROW, encoding="utf-8")
-    warehouse = tmp_path / "warehouse"
-    monkeypatch.setenv("JAMSOSTEK_PII_KEY", "first-key")
-    assert build(raw, warehouse)[0].success
+    raw, warehouse = roster_warehouse(tmp_path, monkeypatch, "first-key")
     with duckdb.connect(str(working_path(warehouse))) as con:  # as after a change of ingest code or reference files
         con.execute("UPDATE staging.rentan_files SET ingest_version = 'an older version'")
     monkeypatch.setenv("JAMSOSTEK_PII_KEY", "second-key")

@@ -183,13 +183,19 @@ def test_markup_reaches_the_report_escaped(hostile_build):
 ROSTER = "3579014203850001;Sri;Petani;Kota Batu;APBD Kota Batu;JKK+JKM;2024-01;2024-06\n"
 
 
-def test_a_changed_pii_key_stops_the_run_instead_of_mixing_pseudonyms(tmp_path, monkeypatch):
+def roster_warehouse(tmp_path: Path, monkeypatch, key: str) -> tuple[Path, Path]:
+    """A warehouse built from one month and one roster under `key`: (raw folder, warehouse folder)."""
     raw = small_raw(tmp_path / "raw", ("2021-09_kepesertaan_jatim.csv",), ())
     (raw / "rentan").mkdir()
     (raw / "rentan" / "2024_a.csv").write_text(ROSTER_HEADER + ROSTER, encoding="utf-8")
     warehouse = tmp_path / "warehouse"
-    monkeypatch.setenv("JAMSOSTEK_PII_KEY", "first-key")
+    monkeypatch.setenv("JAMSOSTEK_PII_KEY", key)
     assert build(raw, warehouse)[0].success
+    return raw, warehouse
+
+
+def test_a_changed_pii_key_stops_the_run_instead_of_mixing_pseudonyms(tmp_path, monkeypatch):
+    raw, warehouse = roster_warehouse(tmp_path, monkeypatch, "first-key")
 
     # A new roster arrives and the key is not the one the warehouse's worker_keys were made with.
     (raw / "rentan" / "2024_b.csv").write_text(ROSTER_HEADER + ROSTER.replace("0001;Sri", "0002;Ani"), encoding="utf-8")

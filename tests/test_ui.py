@@ -218,6 +218,7 @@ def test_make_ui_runs_one_build_at_a_time_and_stops_on_sigterm(tmp_path):
         daemons = lambda: graphql(url, query)["instance"]["daemonHealth"]["allDaemonStatuses"]  # noqa: E731
         wait_for(lambda: all(d["healthy"] for d in daemons() if d["required"]), 120, "webserver and daemon to be healthy")
         assert {"SCHEDULER", "SENSOR", "ASSET"} <= {d["daemonType"] for d in daemons() if d["required"]}
+        assert graphql(url, "{ shouldShowNux }")["shouldShowNux"] is False  # no "Join the Dagster community" dialog
         # Two builds launched at the same moment (a schedule tick and a UI click): one waits in the queue, both succeed.
         launched = [graphql(url, LAUNCH, {"params": FULL_BUILD})["launchRun"]["run"]["runId"] for _ in range(2)]
         statuses = lambda: {r["runId"]: r["status"] for r in runs(url) if r["runId"] in launched}  # noqa: E731
