@@ -304,6 +304,11 @@ def test_bps_and_ucj_denominators_side_by_side(demo):
     row = one(con, "SELECT active_participants, workforce, round(coverage_pct, 2), bps_employed, round(bps_coverage_pct, 2), bps_basis "
                    "FROM marts.coverage_potential WHERE region_code = '35.75' AND period = '2024-08-01' AND segment = 'ALL'")  # fmt: skip
     assert row == (33_759, 86_788, 38.90, 115_844, 29.14, "bps_employed")
+    # Outside the workforce/ files, the BPS province seed: Sumatera Selatan's 30.2 million "potential" workers against the
+    # 4.40 million employed persons BPS counted in August 2023.
+    row = one(con, "SELECT workforce, bps_employed, bps_year, exceeds_bps_employed FROM marts.coverage_potential "
+                   "WHERE region_code = '16' AND period = '2024-03-01' AND segment = 'BPU'")  # fmt: skip
+    assert row == (30_200_000, 4_400_000, 2023, True)
 
 
 def test_real_bps_denominators_for_jawa_timur(demo):

@@ -7,10 +7,15 @@ WITH matched AS (
     FROM {{ ref('participation') }} p
     ASOF JOIN {{ ref('potential') }} pot ON pot.region_code = p.region_code AND pot.segment = p.segment AND year(p.period) >= pot.year
 ),
+bps_august AS (
+    -- BPS employed persons, the August round: the workforce/ files and, for every province, the BPS seed.
+    SELECT region_code, year, figure AS employed, precision_persons FROM {{ ref('bps_published') }}
+    WHERE basis = 'bps_employed' AND survey_month = 8
+),
 with_bps AS (
-    SELECT m.*, w.year AS bps_year, w.employed AS bps_employed
+    SELECT m.*, w.year AS bps_year, w.employed AS bps_employed, w.precision_persons AS bps_precision
     FROM matched m
-    ASOF LEFT JOIN {{ ref('workforce') }} w ON w.region_code = m.region_code AND m.potential_year >= w.year
+    ASOF LEFT JOIN bps_august w ON w.region_code = m.region_code AND m.potential_year >= w.year
 )
 SELECT
     b.period::DATE AS period,
@@ -27,7 +32,8 @@ SELECT
     b.source AS denominator_source,
     b.bps_employed::BIGINT AS bps_employed,
     b.bps_year::INTEGER AS bps_year,
-    coalesce(b.potential_workers > b.bps_employed, false) AS exceeds_bps_employed,
+    -- Beyond what BPS counted even at the coarsest reading of its published figure ("4,40 juta" is up to 4,405,000).
+    coalesce(b.potential_workers > b.bps_employed + b.bps_precision, false) AS exceeds_bps_employed,
     -- The BPS-based figure of marts.coverage beside it: official UCJ statements often use the other one.
     c.coverage_pct AS bps_coverage_pct,
     c.workforce_basis AS bps_basis
