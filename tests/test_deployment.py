@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from pipeline.settings import PROJECT_ROOT
@@ -147,14 +148,16 @@ def test_the_office_deployment_works_as_written(office):
     time.sleep(120)
     assert len(runs(url)) == before, runs(url)
 
-    # One new raw file: exactly one run, and it succeeds.
-    new_file = state / "raw" / "participation" / "2021-09_kepesertaan_jatim.csv"
+    # One new raw file (a workbook: read in the reader process, from a run the daemon launched): exactly one run, and it succeeds.
+    new_file = state / "raw" / "participation" / "2022-01_kepesertaan_jatim.xlsx"
     shutil.copy(DEMO_RAW / "participation" / new_file.name, new_file)
     shutil.chown(new_file, SERVICE_USER, SERVICE_USER)
     wait_for(lambda: len(runs(url)) > before, 180, "the sensor to launch a run for the new file")
     wait_for(lambda: runs(url)[0]["status"] in ("SUCCESS", "FAILURE"), 300, lambda: f"the run to finish: {runs(url)[0]}")
     time.sleep(70)  # two more sensor ticks: nothing else is launched
     assert len(runs(url)) == before + 1 and runs(url)[0]["status"] == "SUCCESS", runs(url)
+    with duckdb.connect(str(warehouse / "jamsostek.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT status, rows_loaded > 0 FROM dq.file_ledger WHERE source = 'participation'").fetchall() == [("loaded", True)]
 
     # Anyone who reaches the UI cannot point a build at folders of their choosing: such a launch is refused.
     hostile = {**FULL_BUILD, "runConfigData": {"resources": {"warehouse": {"config": {"raw_dir": "/tmp", "warehouse_dir": "/tmp/x"}}}}}
