@@ -9,6 +9,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SQL_DIR = PROJECT_ROOT / "sql"
 REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
 HEADER_SYNONYMS = REFERENCE_DIR / "header_synonyms.toml"
+# What a build or the UI writes is for its owner and group only: rosters arrive with full NIKs, and the warehouse holds
+# the analysts' data, which they read through the group (docs/deployment.md). The systemd units set the same UMask.
+UMASK = 0o027
 
 
 def raw_dir() -> Path:

@@ -20,7 +20,7 @@ from pipeline.parse.text import printable
 from pipeline.settings import PROJECT_ROOT
 from pipeline.sources import SOURCES
 from pipeline.warehouse.connection import analyst_path, working_path
-from tests.conftest import DEMO_RAW, build, small_raw
+from tests.conftest import build, small_raw
 from tests.test_hostile_input import roster_warehouse
 
 ROSTER_HEADER = "NIK;Nama;Pekerjaan;Kabupaten/Kota;Sumber Dana;Program;Mulai;Selesai\n"

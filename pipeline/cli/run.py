@@ -18,7 +18,7 @@ import duckdb
 
 from pipeline.cli.ui import prepare_dagster_home
 from pipeline.parse.text import printable
-from pipeline.settings import warehouse_dir
+from pipeline.settings import UMASK, warehouse_dir
 from pipeline.warehouse.connection import analyst_path
 
 
@@ -138,11 +138,6 @@ def summary(path) -> str:
         return "\n".join(printable(line) for line in lines)
     finally:
         con.close()
-
-
-# Files are readable by the owner and its group only: rosters arrive with full NIKs, and the warehouse holds the
-# analysts' data. Analysts read the warehouse through the group (docs/deployment.md).
-UMASK = 0o027
 
 
 def main(argv: list[str]) -> int:

@@ -13,7 +13,7 @@ import signal
 import sys
 from pathlib import Path
 
-from pipeline.settings import PROJECT_ROOT, ui_port
+from pipeline.settings import PROJECT_ROOT, UMASK, ui_port
 
 INSTANCE_TEMPLATE = PROJECT_ROOT / ".dagster_home" / "dagster.yaml"
 WORKSPACE = PROJECT_ROOT / "workspace.yaml"  # names the code location jamsostek_coverage
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=ui_port())
     args = parser.parse_args(argv)
     prepare_dagster_home()
-    os.umask(0o027)  # what the webserver and the daemon's runs write is for the owner and its group only
+    os.umask(UMASK)  # what the webserver and the daemon's runs write is for the owner and its group only
     # `dagster dev` warns that it is superseded by `dg dev` on every start; the message means nothing to an analyst.
     os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), "ignore:Function `dev_command` is superseded"]))
     signal.signal(signal.SIGINT, signal.SIG_DFL)

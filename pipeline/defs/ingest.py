@@ -14,7 +14,7 @@ import pandas as pd
 from pipeline.defs.metadata import code_version, python_closure, table_metadata
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.sources import raw_sources
-from pipeline.ingest.engine import ALLOW_SHRINK_VARIABLE, REJECTION_COLUMNS, Batch, FilePlan, Source, as_pandas, ingest_file, plan_files, shrink_refusal
+from pipeline.ingest.engine import ALLOW_SHRINK_VARIABLE, REJECTION_COLUMNS, Batch, Source, as_pandas, ingest_file, plan_files, shrink_refusal
 from pipeline.parse import nik
 from pipeline.parse.regions import RegionMatcher
 from pipeline.read.folders import FolderUnreadable, version_of
@@ -81,9 +81,7 @@ def staging_asset(source: Source) -> dg.AssetsDefinition:
             except FolderUnreadable as error:
                 raise dg.Failure(description=f"{source.name}: {error}; nothing was changed or published", allow_retries=False) from None
             # An unmounted share looks like "every file was deleted": refused before anything changes.
-            deleted = sorted(set(known) - set(plan.hashes))
-            shrink = shrink_refusal(source.name, FilePlan(plan.hashes, [], deleted, []), loaded_rows(con, source.name),
-                                    os.environ.get(ALLOW_SHRINK_VARIABLE) == "1")  # fmt: skip
+            shrink = shrink_refusal(source.name, plan.hashes, loaded_rows(con, source.name), os.environ.get(ALLOW_SHRINK_VARIABLE) == "1")
             if shrink:
                 raise dg.Failure(description=shrink, allow_retries=False)
             key = None
@@ -118,16 +116,16 @@ def staging_asset(source: Source) -> dg.AssetsDefinition:
             staging.forget(plan.deleted)
             con.commit()
             for number, path in enumerate(plan.to_read, start=1):
-                con.begin()
-                staging.forget([path.relative_to(raw_dir).as_posix()])
                 relative = path.relative_to(raw_dir).as_posix()
+                con.begin()
+                staging.forget([relative])
                 file_key = nik.key_for(os.environ, plan.hashes[relative]) if source.holds_nik else None
                 result = ingest_file(path, raw_dir, source, synonyms, matcher, pii_key=file_key, sink=store)
                 if result.status == "failed":
                     # What a file that broke part-way had stored (a roster commits every COMMIT_ROWS) leaves with it.
                     con.rollback()
                     con.begin()
-                    staging.forget([path.relative_to(raw_dir).as_posix()])
+                    staging.forget([relative])
                     uncommitted = 0
                 ledger.append(result.ledger_row(loaded_at, version))
                 staging.record(ledger[-1])

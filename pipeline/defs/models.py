@@ -97,9 +97,9 @@ FAILING_ROWS_SHOWN = 20
 
 
 def with_failing_rows(events: Iterable, warehouse: WarehouseResource, target) -> Iterator:
-    """The dbt events, each failed check with its first failing rows as a markdown table (`examples`, as the Python checks), so that the
-    UI shows what failed, not only how many rows. The rows are read once dbt has released the working database: the
-    failed checks' results come after the other events of the step."""
+    """The dbt events, each failed check with its first failing rows as a markdown table (`examples`, as the Python
+    checks have), so that the UI shows what failed, not only how many rows. The rows are read once dbt has released
+    the working database: the failed checks' results come after the other events of the step."""
     failed = []
     for event in events:
         if isinstance(event, dg.AssetCheckResult) and not event.passed and "unique_id" in event.metadata:

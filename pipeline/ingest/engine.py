@@ -199,20 +199,22 @@ def plan_files(raw_dir: Path, source: str, known: dict[str, tuple[str, str, str]
 ALLOW_SHRINK_VARIABLE = "JAMSOSTEK_ALLOW_SHRINK"
 
 
-def shrink_refusal(source: str, plan: FilePlan, loaded: dict[str, int], allowed: bool) -> str | None:
+def shrink_refusal(source: str, present: dict[str, str], loaded: dict[str, int], allowed: bool) -> str | None:
     """Why this run must not go on, when a source lost all its files or most of its rows since the last run: an
     unmounted share or a wrong JAMSOSTEK_RAW_DIR looks exactly like "every file was deleted", and publishing that would
-    replace the analysts' last good data with nothing. None when nothing was lost, or when the loss is confirmed."""
-    if not plan.deleted or allowed:
+    replace the analysts' last good data with nothing. `present` is the files there now, `loaded` the rows each file of
+    the last run loaded. None when nothing was lost, or when the loss is confirmed."""
+    deleted = sorted(set(loaded) - set(present))
+    if not deleted or allowed:
         return None
     before = sum(loaded.values())
-    lost = sum(loaded.get(f, 0) for f in plan.deleted)
-    if plan.hashes and lost <= before / 2:
+    lost = sum(loaded[f] for f in deleted)
+    if present and lost <= before / 2:
         return None
-    what = "all its files" if not plan.hashes else f"{lost:,} of its {before:,} loaded rows"
+    what = "all its files" if not present else f"{lost:,} of its {before:,} loaded rows"
     return (
-        f"raw folder '{source}/' lost {what} since the last run: {len(plan.deleted)} of its {len(loaded)} files are gone "
-        f"({', '.join(plan.deleted[:5])}{', ...' if len(plan.deleted) > 5 else ''}). Nothing was changed or published. "
+        f"raw folder '{source}/' lost {what} since the last run: {len(deleted)} of its {len(loaded)} files are gone "
+        f"({', '.join(deleted[:5])}{', ...' if len(deleted) > 5 else ''}). Nothing was changed or published. "
         f"If the folder is not mounted or JAMSOSTEK_RAW_DIR is wrong, fix that; if the files were removed on purpose, run once "
         f"with {ALLOW_SHRINK_VARIABLE}=1"
     )

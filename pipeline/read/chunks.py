@@ -74,11 +74,12 @@ def _locate(path: Path, sheet: Sheet, table: ChunkedTable, synonyms: HeaderSynon
 
 def _csv_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes: list[str]) -> Iterator[Chunk]:
     check_line_lengths(path)  # before anything reads a line: one absurdly long line would be held whole
-    header = _locate(path, read_csv_head(path), table, synonyms)
+    encoding = file_encoding(path)  # one pass over the file, for the header and the chunks alike
+    header = _locate(path, read_csv_head(path, encoding=encoding), table, synonyms)
     notes += unused_columns_note("", header, table.source)
     positions, texts = _fields(header, table)
     with open(path, "rb") as f:
-        encoding, delimiter = csv_dialect(f.read(256 * 1024), file_encoding(path))
+        encoding, delimiter = csv_dialect(f.read(256 * 1024), encoding)
     # Only an empty cell is missing (never "NA" or "null", which are text), and the C parser marks it itself.
     reader = pd.read_csv(
         path, sep=delimiter, encoding=encoding, header=None, skiprows=header.row_index + 1, dtype=str,

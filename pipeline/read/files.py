@@ -77,9 +77,7 @@ def read_workbook(path: Path) -> Workbook:
             )
         check_line_lengths(path)
         return Workbook([Sheet("", _read_csv(path))], [])
-    if path.suffix.lower() in ZIPPED_SUFFIXES:
-        _check_expansion(path)
-    return read_in_worker(_read_workbook_here, path)
+    return read_in_worker(_read_workbook_here, path)  # the reader process checks the zip and the used range first
 
 
 def _read_workbook_here(path: Path) -> Workbook:
@@ -406,9 +404,13 @@ def _long_line(path: Path, line: int, length: int, limit: int, open_quote: bool 
     )
 
 
-def _read_csv(path: Path, max_rows: int | None = None) -> list[list[object]]:
+def _read_csv(path: Path, max_rows: int | None = None, encoding: str | None = None) -> list[list[object]]:
+    """The rows of a csv (the first `max_rows`); the encoding is the whole file's, judged on the bytes when they are
+    the whole file, else read through once (file_encoding) unless the caller has it already."""
     raw = path.read_bytes() if max_rows is None else _head_bytes(path, max_rows)
-    encoding, delimiter = csv_dialect(raw, file_encoding(path))
+    if encoding is None:
+        encoding = bytes_encoding(raw) if max_rows is None else file_encoding(path)
+    encoding, delimiter = csv_dialect(raw, encoding)
     text = raw.decode(encoding)
     if "\x00" in text:
         raise FileUnreadable(f"{path.name}: binary content in a .csv file (is it a renamed spreadsheet?)")
@@ -425,6 +427,17 @@ def _head_bytes(path: Path, lines: int) -> bytes:
 
 
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")  # tried in this order; latin-1 decodes any byte
+
+
+def bytes_encoding(raw: bytes) -> str:
+    """The first of ENCODINGS that decodes all of `raw`."""
+    for encoding in ENCODINGS[:2]:
+        try:
+            raw.decode(encoding)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return ENCODINGS[-1]
 
 
 def file_encoding(path: Path) -> str:
@@ -462,9 +475,9 @@ def csv_dialect(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
     return encoding, delimiter
 
 
-def read_csv_head(path: Path, max_rows: int = HEADER_SEARCH_ROWS + 10) -> Sheet:
+def read_csv_head(path: Path, max_rows: int = HEADER_SEARCH_ROWS + 10, encoding: str | None = None) -> Sheet:
     """The first rows of a csv, for locating its header without reading a large file whole."""
-    return Sheet("", _read_csv(path, max_rows))
+    return Sheet("", _read_csv(path, max_rows, encoding))
 
 
 def is_blank(row: list[object]) -> bool:

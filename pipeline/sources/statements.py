@@ -66,7 +66,7 @@ class StatementRows(Contract):
         return frame["statement_id"].isna() | ~frame.duplicated(subset=["statement_id"], keep="first")
 
 
-class Optional:
+class OptionalCells:
     """Optional cells of one statement: a cell that does not parse becomes None and a note, never a rejected row."""
 
     def __init__(self, record: dict):
@@ -91,7 +91,7 @@ def _percentage(value: object) -> Stated | None:
 
 def convert_statement(record: dict, context: RowContext) -> dict:
     """A published statement, as said: the figures are checked in marts.statement_checks, not corrected here."""
-    optional = Optional(record)
+    optional = OptionalCells(record)
     participants = optional.get("stated_participants", _people)
     pct = optional.get("stated_coverage_pct", _percentage)
     if participants is None and pct is None:
