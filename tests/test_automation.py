@@ -11,6 +11,7 @@ import pytest
 from pipeline.definitions import defs
 from pipeline.defs.automation import nightly_build, raw_files_sensor, stale_or_missing
 from pipeline.defs.resources import WarehouseResource
+from pipeline.sources import RAW_FOLDERS
 from tests.conftest import DEMO_RAW, small_raw
 
 MONTHS = ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv")
@@ -95,7 +96,7 @@ def test_sensor_requests_only_affected_work_once_per_content_version(project):
     assert result.run_requests == []  # first look: wait one tick, a copy may be in progress
     result, cursor = evaluate_sensor(instance, warehouse, cursor)
     # Nothing was built yet: every folder (the empty ones too) is new, and all of them go in one run, not one per folder.
-    folders = {"participation", "workforce", "targets", "potential", "statements", "rentan"}
+    folders = set(RAW_FOLDERS)
     [request] = result.run_requests
     assert set(request.tags["source"].split(",")) == folders
     assert {e.asset_key.to_user_string() for e in result.asset_events} == {f"raw/{f}" for f in folders}

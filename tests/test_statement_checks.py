@@ -8,7 +8,8 @@ seed, so every expected figure can be worked out here.
 import duckdb
 import pytest
 
-from pipeline.warehouse.connection import run_sql_file
+from pipeline.sources import SOURCES
+from pipeline.warehouse.staging import prepare_staging
 from tests.sql_models import build_models, load_seeds
 
 BALI, BATU, JATIM, SUMSEL = "51", "35.79", "35", "16"
@@ -32,7 +33,7 @@ def checked():
     con.execute("INSERT INTO marts.coverage VALUES ('2024-06-01', '35.79', 'ALL', 50000, 'PU,BPU', 40.0), "
                 "('2024-06-01', '35.79', 'PU', 30000, 'PU', 60.0), ('2024-03-01', '35', 'BPU', 1000000, 'BPU', 6.9), "
                 "('2023-11-01', '35.79', 'ALL', 47000, 'PU,BPU', 39.2), ('2023-12-01', '35.79', 'ALL', 48000, 'PU,BPU', 40.0)")  # fmt: skip
-    run_sql_file(con, "staging/statements.sql")
+    prepare_staging(con, SOURCES["statements"], full_reload=False)
     build_models(con, "bps_published")
 
     def statements(*rows):

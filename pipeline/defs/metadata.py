@@ -39,6 +39,8 @@ def python_closure(*modules: str) -> list[Path]:
         path = PROJECT_ROOT / (module.replace(".", "/") + ".py")
         if not path.exists():
             path = path.with_suffix("") / "__init__.py"
+            if module in modules:  # a package asked for stands for all its modules (pipeline.warehouse: publish.py)
+                pending += [f"{module}.{p.stem}" for p in path.parent.glob("*.py") if p.stem != "__init__"]
         if not path.exists():
             continue  # `from pipeline import x` where x is a name, not a module
         seen[module] = path
@@ -50,9 +52,9 @@ def python_closure(*modules: str) -> list[Path]:
     return sorted(seen.values())
 
 
-def code_version(*paths: Path | str) -> str:
-    """A version that changes when any of these files (SQL, Python, reference data) changes."""
-    digest = hashlib.sha256()
+def code_version(*paths: Path | str, text: str = "") -> str:
+    """A version that changes when any of these files (SQL, Python, reference data), or `text`, changes."""
+    digest = hashlib.sha256(text.encode())
     for path in paths:
         path = Path(path) if Path(path).is_absolute() else PROJECT_ROOT / path
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]

@@ -25,7 +25,7 @@ from pipeline.warehouse.publish import publish
     key=["analyst_warehouse"],
     group_name="publish",
     automation_condition=FOLLOW_INPUTS,
-    code_version=code_version(*python_closure("pipeline.warehouse")),
+    code_version=code_version(*python_closure("pipeline.warehouse.publish")),
     kinds={"duckdb"},
     deps=[regions, *staging_assets.values(), warehouse_models],
     description="Publishes the working database to $JAMSOSTEK_WAREHOUSE_DIR/jamsostek.duckdb in one atomic rename, "

@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pandas as pd
+import pandera.pandas as pa
 
-from pipeline.ingest.engine import TOTAL_COLUMNS, Batch, FileResult, ReadContext, Source
+from pipeline.ingest.columns import TOTAL_COLUMNS
+from pipeline.ingest.engine import Batch, FileResult, ReadContext, Source
 from pipeline.read.chunks import Chunk, ChunkedTable, read_chunks
 
 EMPTY_TOTALS = pd.DataFrame(columns=TOTAL_COLUMNS)
@@ -23,6 +25,7 @@ class ChunkedSource(Source):
     name: str
     required: list[list[str]]
     description: str
+    schema: type[pa.DataFrameModel]
     prepare: Callable[[ReadContext], object]  # what every chunk of one file is checked against, made once per file
     # (chunk, prepared, file_path, sha256) -> (staged rows with provenance, quarantined rows)
     convert: Callable[[Chunk, object, str, str], tuple[object, object]]

@@ -15,20 +15,15 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pandas as pd
+import pandera.pandas as pa
 import pyarrow
 
+from pipeline.ingest.columns import REJECTION_COLUMNS
 from pipeline.parse.regions import RegionMatcher
 from pipeline.read.files import FileUnreadable
 from pipeline.read.folders import file_hash, outside_raw_dir, raw_files, relative_path
 from pipeline.read.headers import HeaderSynonyms
 
-PROVENANCE_COLUMNS = ["file_path", "sheet", "row_number", "file_sha256"]
-LEDGER_COLUMNS = [
-    "file_path", "sha256", "source", "rows_read", "rows_loaded", "rows_rejected", "rows_skipped", "skipped_detail",
-    "status", "error", "loaded_at", "ingest_version", "aliases_used", "notes",
-]  # fmt: skip
-REJECTION_COLUMNS = ["source", "file_path", "sheet", "row_number", "column_name", "value", "check_name", "reason"]
-TOTAL_COLUMNS = ["source", "file_path", "sheet", "row_number", "label", "scope", "period", "year", "segment", "stated_value"]
 
 
 @dataclass
@@ -116,6 +111,10 @@ class Source:
     name: str
     required: list[list[str]]  # header fields: each inner list is alternatives, one of which must be present
     description: str  # what the folder holds, for the asset, the docs and the data dictionary
+    # Its staged columns, each with its type and description: the pandera contract every row passes (table mode),
+    # or the declaration of the columns the roster checks make (chunked mode). The staging DDL, the dbt sources and
+    # the dictionary are made from it (pipeline/ingest/columns.py).
+    schema: type[pa.DataFrameModel]
     holds_nik: bool = False  # its rows carry NIKs, so reading it needs JAMSOSTEK_PII_KEY
 
     def read(self, path: Path, context: ReadContext, result: FileResult) -> Iterator[Batch]:

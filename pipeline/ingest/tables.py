@@ -19,7 +19,8 @@ import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
 
-from pipeline.ingest.engine import PROVENANCE_COLUMNS, TOTAL_COLUMNS, Batch, FileResult, ReadContext, Source, rejection_frame
+from pipeline.ingest.columns import PROVENANCE_COLUMNS, TOTAL_COLUMNS
+from pipeline.ingest.engine import Batch, FileResult, ReadContext, Source, rejection_frame
 from pipeline.parse.numbers import parse_number
 from pipeline.parse.periods import parse_period, parse_year
 from pipeline.parse.regions import RegionMatcher

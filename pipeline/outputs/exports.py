@@ -27,6 +27,7 @@ from rustpy_xlsxwriter import Format, write_worksheets
 
 from pipeline.outputs.filenames import output_file
 from pipeline.parse.segments import SEGMENT_LABELS
+from pipeline.sources.rentan import FUNDING_SOURCES
 
 # The analyst-facing marts: one Parquet file each, whole.
 EXPORTED_TABLES = [
@@ -62,7 +63,6 @@ WORKBOOK_SHEETS = [
         FROM ({_latest("marts.vulnerable_workers")}) GROUP BY ALL ORDER BY period, region_code, funding_source"""),
 ]  # fmt: skip
 OVERLAPS = "marts.funding_overlaps"
-FUNDING_SOURCES = ("APBD", "DBHCHT", "CSR")
 # A text cell starting with one of these runs as a formula when a csv is opened in Excel or LibreOffice.
 FORMULA_START = r"^[=+\-@\t\r]"
 EXPORT_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]  # new export code rewrites every output

@@ -16,12 +16,14 @@ from pipeline.sources.fields import FIRST_PERIOD, MAX_PEOPLE, REGION_CODE, Contr
 
 
 class ParticipationRows(Contract):
-    period: Series[pd.Timestamp] = pa.Field(ge=FIRST_PERIOD, description="first day of the reported month")
-    region_code: Series[str] = pa.Field(str_matches=REGION_CODE)
-    segment: Series[str] = pa.Field(isin=list(SEGMENTS))
-    active_participants: Series[int] = pa.Field(ge=0, le=MAX_PEOPLE)
-    new_participants: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True)
-    inactive_participants: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True)
+    """Participation rows that passed ingest, one per file row (period x region x segment), before duplicates across files are resolved."""
+
+    period: Series[pd.Timestamp] = pa.Field(ge=FIRST_PERIOD, description="First day of the reported month")
+    region_code: Series[str] = pa.Field(str_matches=REGION_CODE, description="Kemendagri code the region cells matched to")
+    segment: Series[str] = pa.Field(isin=list(SEGMENTS), description="PU | BPU | JAKON | PMI")
+    active_participants: Series[int] = pa.Field(ge=0, le=MAX_PEOPLE, description="Active participants (peserta aktif)")
+    new_participants: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True, description="New participants in the month, when the file gives them")
+    inactive_participants: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True, description="Non-active participants, when the file gives them")
 
     @pa.check("period", name="period_not_in_future", error="the period lies in the future")
     def periodnot_in_future(cls, period: Series[pd.Timestamp]) -> Series[bool]:

@@ -14,11 +14,13 @@ from pipeline.sources.fields import MAX_PEOPLE, REGION_CODE, Contract, count, pa
 
 
 class PotentialRows(Contract):
-    year: Series[int] = pa.Field(ge=2000, le=2100)
-    region_code: Series[str] = pa.Field(str_matches=REGION_CODE)
-    segment: Series[str] = pa.Field(isin=["ALL", *SEGMENTS])
-    potential_workers: Series[int] = pa.Field(gt=0, le=MAX_PEOPLE)
-    source: Series[str] = pa.Field(str_length={"min_value": 1})
+    """Potential or eligible workers from planning documents and statements, one per file row (region x year x segment)."""
+
+    year: Series[int] = pa.Field(ge=2000, le=2100, description="Year the figure is for", metadata={"sql_type": "INTEGER"})
+    region_code: Series[str] = pa.Field(str_matches=REGION_CODE, description="Kemendagri code the region cells matched to")
+    segment: Series[str] = pa.Field(isin=["ALL", *SEGMENTS], description="ALL | PU | BPU | JAKON | PMI")
+    potential_workers: Series[int] = pa.Field(gt=0, le=MAX_PEOPLE, description="Potential (eligible) workers as stated by the source")
+    source: Series[str] = pa.Field(str_length={"min_value": 1}, description="Who published the figure, where and when")
 
     @pa.dataframe_check(name="duplicate_key", error="repeats the key region_code, year, segment of an earlier row in this file; the first one is kept")
     def first_of_each_key(cls, frame: pd.DataFrame) -> Series[bool]:

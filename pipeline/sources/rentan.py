@@ -12,10 +12,13 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
+import pandera.pandas as pa
+import pyarrow
 import pyarrow.compute as pc
+from pandera.typing import Series
 
 from pipeline.ingest.chunked import ChunkedSource
+from pipeline.ingest.columns import PROVENANCE_COLUMNS, REJECTION_COLUMNS, contract_columns
 from pipeline.ingest.engine import ReadContext
 from pipeline.parse import nik
 from pipeline.parse.periods import parse_period
@@ -23,6 +26,7 @@ from pipeline.parse.regions import RegionMatcher, load_regions
 from pipeline.read.chunks import Chunk
 from pipeline.read.files import FileUnreadable
 from pipeline.settings import REFERENCE_DIR
+from pipeline.sources.fields import REGION_CODE, Contract
 
 FUNDING_SOURCES = ("APBD", "DBHCHT", "CSR")
 
@@ -56,15 +60,33 @@ class RosterRules:
 # Each roster field the checks read; a roster without one of these columns reads it as empty.
 FIELDS = ("nik", "region_code", "region_name", "province", "funding", "start", "end", "occupation", "kecamatan", "desa", "program")
 
-STAGED_COLUMNS = ["worker_key", "region_code", "nik_region_code", "kecamatan", "desa", "occupation", "funding_source", "funder",
-                  "program", "start_period", "end_period", "file_path", "sheet", "row_number", "file_sha256"]  # fmt: skip
-QUARANTINE_COLUMNS = ["source", "file_path", "sheet", "row_number", "column_name", "value", "check_name", "reason"]
+
+
+# The checks themselves run in SQL over each chunk (`process`); this declares the columns they stage.
+class RosterRows(Contract):
+    """Roster rows of vulnerable workers whose BPU contributions a government or CSR pays, one per file row. The NIK is
+    replaced by worker_key and the name is dropped at ingest."""
+
+    worker_key: Series[str] = pa.Field(description="Pseudonym of the NIK: HMAC-SHA256 under JAMSOSTEK_PII_KEY; the same person has the same key in every roster")
+    region_code: Series[str] = pa.Field(str_matches=REGION_CODE, description="Kemendagri code of the roster's Kab/Kota column")
+    nik_region_code: Series[str] = pa.Field(description="Kab/kota where the NIK was issued (its digits 1-4), as a Kemendagri code")
+    kecamatan: Series[str] = pa.Field(nullable=True, description="Kecamatan as written in the roster")
+    desa: Series[str] = pa.Field(nullable=True, description="Desa/kelurahan as written in the roster")
+    occupation: Series[str] = pa.Field(description="Pekerjaan, e.g. Petani, Nelayan, Pedagang Kecil")
+    funding_source: Series[str] = pa.Field(isin=list(FUNDING_SOURCES), description="APBD | DBHCHT | CSR")
+    funder: Series[str] = pa.Field(nullable=True, description="Who pays, as written after the funding source, e.g. Kota Pasuruan")
+    program: Series[str] = pa.Field(nullable=True, description="Programmes covered, e.g. JKK+JKM")
+    start_period: Series[pd.Timestamp] = pa.Field(description="First covered month")
+    end_period: Series[pd.Timestamp] = pa.Field(description="Last covered month")
+
+
+STAGED_COLUMNS = [c.name for c in contract_columns(RosterRows)] + PROVENANCE_COLUMNS
 # The first broken field of a row decides its quarantine entry, in this order.
 PROBLEMS = [("nik", "nik_valid"), ("region", "region_match"), ("funding", "funding_source"), ("start", "period_format"),
             ("end", "period_format"), ("order", "period_order")]  # fmt: skip
 
 
-def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tuple[pa.Table, pa.Table]:
+def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tuple[pyarrow.Table, pyarrow.Table]:
     """(staged rows, rejected rows) of one chunk, as Arrow tables; a rejected row names its first broken column."""
     cells = chunk.cells
     empty = pd.Series([None] * len(cells), index=cells.index, dtype=object)
@@ -115,7 +137,7 @@ def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tu
         """, params={"file_path": file_path, "sheet": chunk.sheet, "sha256": sha256}).to_arrow_table()  # fmt: skip
         broken = pc.is_valid(checked["problem"])
         staged = checked.filter(pc.invert(broken)).select(STAGED_COLUMNS)
-        quarantine = checked.filter(broken).select(QUARANTINE_COLUMNS)
+        quarantine = checked.filter(broken).select(REJECTION_COLUMNS)
     finally:
         con.unregister("roster")
     return staged, quarantine
@@ -168,5 +190,5 @@ def roster_rules(context: ReadContext) -> RosterRules:
 SOURCE = ChunkedSource(
     "rentan", [["nik"], ["region_code", "region_name"], ["funding"], ["start"], ["end"]],
     "Rosters of vulnerable workers whose contributions APBD, DBHCHT or CSR funds pay: one row per worker and funded period.",
-    roster_rules, process, never_read=frozenset({"name"}), holds_nik=True,
+    RosterRows, roster_rules, process, never_read=frozenset({"name"}), holds_nik=True,
 )  # fmt: skip

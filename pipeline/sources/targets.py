@@ -17,17 +17,19 @@ TARGET_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
 
 class TargetRows(Contract):
-    target_id: Series[str] = pa.Field(str_length={"min_value": 1})
-    region_code: Series[str] = pa.Field(str_matches=REGION_CODE)
-    segment: Series[str] = pa.Field(isin=["ALL", *SEGMENTS])
-    metric: Series[str] = pa.Field(isin=["coverage_pct", "active_participants"])
-    target_value: Series[float] = pa.Field(gt=0, le=MAX_PEOPLE)
-    deadline: Series[pd.Timestamp] = pa.Field(ge=FIRST_PERIOD)
-    baseline_period: Series[pd.Timestamp] = pa.Field(nullable=True)
-    funding_source: Series[str] = pa.Field(nullable=True)
-    denominator: Series[str] = pa.Field(nullable=True)
-    budget_idr: Series[float] = pa.Field(gt=0, le=MAX_RUPIAH, nullable=True)
-    source: Series[str] = pa.Field(str_length={"min_value": 1})
+    """Targets that passed ingest, one per file row."""
+
+    target_id: Series[str] = pa.Field(str_length={"min_value": 1}, description="Identifier given in the registry")
+    region_code: Series[str] = pa.Field(str_matches=REGION_CODE, description="Kemendagri code of the region the target is for")
+    segment: Series[str] = pa.Field(isin=["ALL", *SEGMENTS], description="ALL | PU | BPU | JAKON | PMI")
+    metric: Series[str] = pa.Field(isin=["coverage_pct", "active_participants"], description="coverage_pct | active_participants")
+    target_value: Series[float] = pa.Field(gt=0, le=MAX_PEOPLE, description="The promised value of the metric")
+    deadline: Series[pd.Timestamp] = pa.Field(ge=FIRST_PERIOD, description="First day of the deadline month")
+    baseline_period: Series[pd.Timestamp] = pa.Field(nullable=True, description="Month the target starts from, when given")
+    funding_source: Series[str] = pa.Field(nullable=True, description="APBD | DBHCHT | CSR for funder targets, else NULL")
+    denominator: Series[str] = pa.Field(nullable=True, description="Denominator the target was stated against, as given")
+    budget_idr: Series[float] = pa.Field(gt=0, le=MAX_RUPIAH, nullable=True, description="Budget set aside for the target (Rp), when given")
+    source: Series[str] = pa.Field(str_length={"min_value": 1}, description="Who set the target, where and when")
 
     @pa.check(
         "target_id", name="target_id_characters",

@@ -16,11 +16,13 @@ from pipeline.sources.fields import MAX_PEOPLE, REGION_CODE, Contract, count, pa
 
 
 class WorkforceRows(Contract):
-    year: Series[int] = pa.Field(ge=2000, le=2100)
-    region_code: Series[str] = pa.Field(str_matches=REGION_CODE)
-    employed: Series[int] = pa.Field(gt=0, le=MAX_PEOPLE)
-    formal: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True)
-    informal: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True)
+    """BPS workforce rows that passed ingest, one per file row (region x year)."""
+
+    year: Series[int] = pa.Field(ge=2000, le=2100, description="Survey year (Sakernas August round for kab/kota figures)", metadata={"sql_type": "INTEGER"})
+    region_code: Series[str] = pa.Field(str_matches=REGION_CODE, description="Kemendagri code the region cells matched to (BPS codes go through the crosswalk)")
+    employed: Series[int] = pa.Field(gt=0, le=MAX_PEOPLE, description="Penduduk bekerja: employed persons aged 15+")
+    formal: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True, description="Employed persons in formal work (main-job status 3 or 4), when given")
+    informal: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True, description="Employed persons in informal work (all other statuses), when given")
 
     @pa.dataframe_check(name="formal_plus_informal_is_employed", error="formal + informal differs from employed persons by more than 0.5%")
     def formal_plus_informal(cls, frame: pd.DataFrame) -> Series[bool]:

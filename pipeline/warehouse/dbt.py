@@ -16,16 +16,14 @@ import sys
 from pathlib import Path
 
 from pipeline.settings import SQL_DIR, dbt_state_dir, duckdb_memory, warehouse_dir
-from pipeline.sources import RAW_FOLDERS
 from pipeline.warehouse.connection import working_path
+from pipeline.warehouse.dbt_sources import write_generated
 
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "tests")
 
 DBT_ENVIRONMENT = {
     # dbt must not reach the network: no usage statistics, no version check; and it prints plain text, no colour codes.
     "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_VERSION_CHECK": "false", "DO_NOT_TRACK": "1", "DBT_USE_COLORS": "false",
-    # The source registry (pipeline/sources): dq.file_ledger and dq.rejected_rows union every source's staging tables.
-    "JAMSOSTEK_RAW_SOURCES": ",".join(RAW_FOLDERS),
 }  # fmt: skip
 
 
@@ -44,10 +42,6 @@ def dbt_run_environment() -> dict[str, str]:
     }
 
 
-def _parsed_with() -> Path:
-    return manifest_path().parent / ".parsed_with"  # the registry the manifest was parsed with
-
-
 def dbt_executable() -> str:
     return str(Path(sys.executable).with_name("dbt"))
 
@@ -62,15 +56,13 @@ def _newest_source() -> float:
 
 
 def _current() -> bool:
-    manifest, parsed_with = manifest_path(), _parsed_with()
-    return (
-        manifest.exists() and manifest.stat().st_mtime >= _newest_source()
-        and parsed_with.exists() and parsed_with.read_text() == DBT_ENVIRONMENT["JAMSOSTEK_RAW_SOURCES"]
-    )  # fmt: skip
+    manifest = manifest_path()
+    return manifest.exists() and manifest.stat().st_mtime >= _newest_source()
 
 
 def ensure_manifest() -> Path:
     """The manifest in the dbt state folder, parsed again if the project or the source registry changed since."""
+    write_generated()  # the dbt sources of the registry, rewritten (so newer than the manifest) when it changed
     manifest = manifest_path()
     if _current():
         return manifest
@@ -85,7 +77,6 @@ def ensure_manifest() -> Path:
         )  # fmt: skip
         if parsed.returncode != 0:
             raise RuntimeError(f"dbt parse of {SQL_DIR} failed (exit {parsed.returncode}):\n{dbt_error_text(parsed.stdout + parsed.stderr)}")
-        _parsed_with().write_text(DBT_ENVIRONMENT["JAMSOSTEK_RAW_SOURCES"])
     return manifest
 
 

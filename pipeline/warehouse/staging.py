@@ -1,13 +1,59 @@
-"""Per-source staging tables: a source's rows, its ledger (_files), quarantine and totals, kept per raw file."""
+"""Per-source staging tables: a source's rows, its ledger (_files), quarantine and totals, kept per raw file.
+
+Their DDL and COMMENT ON are made from the source's declaration (pipeline/ingest/columns.py).
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
-from pipeline.warehouse.connection import insert_frame, run_sql_file
+from pipeline.ingest.columns import LEDGER, PROVENANCE, REJECTION, TOTAL, Column, contract_columns, contract_description
+from pipeline.ingest.engine import Source
+from pipeline.warehouse.connection import insert_frame
 
 STAGING_SUFFIXES = ("", "_files", "_quarantine", "_totals")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A staging table as declared: its DDL and COMMENT ON are made from this, never written by hand."""
+
+    name: str  # schema.table
+    description: str
+    columns: tuple[Column, ...]
+
+    def create_sql(self) -> str:
+        quoted = lambda text: "'" + text.replace("'", "''") + "'"  # noqa: E731
+        statements = [
+            f"CREATE TABLE IF NOT EXISTS {self.name} ({', '.join(f'{c.name} {c.sql_type}' for c in self.columns)})",
+            f"COMMENT ON TABLE {self.name} IS {quoted(self.description)}",
+            *(f"COMMENT ON COLUMN {self.name}.{c.name} IS {quoted(c.description)}" for c in self.columns),
+        ]
+        return ";\n".join(statements) + ";"
+
+
+def staging_tables(source: Source) -> list[Table]:
+    """A source's four staging tables: its rows (from its contract), ledger, quarantine and totals."""
+    name = source.name
+    return [
+        Table(f"staging.{name}", contract_description(source.schema), (*contract_columns(source.schema), *PROVENANCE)),
+        Table(f"staging.{name}_files", f"One row per {name} file seen by the last ingest; dq.file_ledger unions these for every source.", tuple(LEDGER)),
+        Table(f"staging.{name}_quarantine", f"Rejected {name} rows; dq.rejected_rows unions these for every source.", tuple(REJECTION)),
+        Table(f"staging.{name}_totals", f"Totals rows of {name} files, kept as cross-checks; dq.stated_totals compares them with the loaded rows.", tuple(TOTAL)),
+    ]  # fmt: skip
+
+
+# Which JAMSOSTEK_PII_KEY made the worker_keys of a source holding NIKs (rentan): a run with another key stops.
+KEY_TABLE = Table(
+    "staging.rentan_key",
+    "Which JAMSOSTEK_PII_KEY made the worker_keys in staging.rentan, as a fingerprint (a keyed hash of a constant, which "
+    "reveals nothing of the key): a run with another key stops instead of mixing pseudonyms.",
+    (Column("key_check", "VARCHAR", "HMAC-SHA256 of a fixed text under the key, first 16 hex digits"),
+     Column("recorded_at", "TIMESTAMP", "When the rosters were last read under this key (UTC)")),
+)  # fmt: skip
 
 
 def known_files(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, tuple[str, str, str]]:
@@ -30,18 +76,15 @@ def loaded_rows(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, int]:
     return dict(con.execute(f"SELECT file_path, coalesce(rows_loaded, 0) FROM staging.{source}_files").fetchall())
 
 
-def prepare_staging(con: duckdb.DuckDBPyConnection, source: str, full_reload: bool) -> None:
+def prepare_staging(con: duckdb.DuckDBPyConnection, source: Source, full_reload: bool) -> None:
     """Create the source's staging tables; a full reload (new ingest code) drops them first."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS staging")
+    tables = staging_tables(source) + ([KEY_TABLE] if source.holds_nik else [])
     if full_reload:
-        for suffix in STAGING_SUFFIXES:
-            con.execute(f"DROP TABLE IF EXISTS staging.{source}{suffix}")
-    for relative in staging_sql_files(source):
-        run_sql_file(con, relative, source=source)
-
-
-def staging_sql_files(source: str) -> list[str]:
-    """The SQL that creates a source's staging tables: its own, then the ledger, quarantine and totals templates."""
-    return [f"staging/{source}.sql", *(f"staging/{template}.sql" for template in ("source_files", "source_quarantine", "source_totals"))]
+        for table in tables[:4]:
+            con.execute(f"DROP TABLE IF EXISTS {table.name}")
+    for table in tables:
+        con.execute(table.create_sql())
 
 
 class StagingTables:
@@ -65,8 +108,11 @@ class StagingTables:
     def record(self, ledger_row: dict) -> None:
         insert_frame(self.con, f"staging.{self.source}_files", pd.DataFrame([ledger_row]))
 
-    def mark_unchanged(self, files: list[str]) -> None:
-        self.con.execute(f"UPDATE staging.{self.source}_files SET status = 'unchanged' WHERE list_contains(?, file_path)", [files])
+    def mark_unchanged(self, files: list[str], version: str) -> None:
+        """Files not read again in this run: still current under this run's ingest version."""
+        self.con.execute(
+            f"UPDATE staging.{self.source}_files SET status = 'unchanged', ingest_version = ? WHERE list_contains(?, file_path)", [version, files]
+        )
 
 
 # --- the key the rosters' worker_keys were made with, as a fingerprint (never the key) ---------------------------

@@ -1,7 +1,7 @@
--- dq.file_ledger: one row per raw file seen, for every source in the source registry (pipeline/sources, passed as JAMSOSTEK_RAW_SOURCES).
+-- dq.file_ledger: one row per raw file seen, for every source in the source registry (pipeline/sources, through the generated macro raw_sources()).
 SELECT file_path, sha256, source, rows_read, rows_loaded, rows_rejected, rows_skipped, skipped_detail, status, error, notes, loaded_at, aliases_used
 FROM (
-    {% for raw_source in env_var('JAMSOSTEK_RAW_SOURCES').split(',') %}
+    {% for raw_source in raw_sources() %}
     {{ 'UNION ALL BY NAME' if not loop.first }} SELECT * FROM {{ source('staging', raw_source ~ '_files') }}
     {% endfor %}
 )

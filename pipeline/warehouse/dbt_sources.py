@@ -1,0 +1,78 @@
+"""The dbt side of the source registry, generated: sql/models/staging/_sources.yml and sql/macros/raw_sources.sql.
+
+Both are made from the sources' declarations (pipeline/sources, pipeline/ingest/columns.py) and written again
+whenever they differ, before dbt parses the project (pipeline/warehouse/dbt.py); tests/test_dbt_project.py fails if
+the committed copies are not current. They are never edited by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from pipeline.settings import SQL_DIR
+from pipeline.sources import SOURCES
+from pipeline.warehouse.staging import staging_tables
+
+SOURCES_YML = SQL_DIR / "models" / "staging" / "_sources.yml"
+RAW_SOURCES_MACRO = SQL_DIR / "macros" / "raw_sources.sql"
+GENERATED = "Generated from the source registry by pipeline/warehouse/dbt_sources.py: do not edit."
+
+COMPANIONS = {"": "rows that passed ingest", "_files": "ledger rows, one per file", "_quarantine": "rejected rows",
+              "_totals": "totals rows kept as cross-checks"}  # fmt: skip
+
+# ref.regions is written by the Python asset ref/regions from sql/ref/regions.sql.
+REF_SOURCE = {
+    "name": "ref",
+    "schema": "ref",
+    "description": "Reference tables loaded from data/reference/ by the Python asset ref/regions.",
+    "tables": [{"name": "regions", "description": "Kemendagri 2025 provinces and kab/kota with BPS codes and aliases (sql/ref/regions.sql).",
+                "meta": {"dagster": {"asset_key": ["ref", "regions"]}}}],
+}  # fmt: skip
+
+
+def sources_yml() -> str:
+    tables = []
+    for name, source in SOURCES.items():
+        for suffix, table in zip(COMPANIONS, staging_tables(source)):
+            if suffix == "_totals" and getattr(source, "total_value", None) is None:
+                continue  # a source that states no totals: no model reads its (empty) totals table
+            tables.append({
+                "name": name + suffix,
+                "description": f"{name}: {COMPANIONS[suffix]}; written by the Python ingest asset staging/{name}. {table.description}",
+                "meta": {"dagster": {"asset_key": ["staging", name]}},
+                "columns": [{"name": c.name, "description": c.description, "data_type": c.sql_type} for c in table.columns],
+            })  # fmt: skip
+    staging = {
+        "name": "staging",
+        "schema": "staging",
+        "description": "Typed rows of the raw files with provenance, written by the Python ingest assets (one per raw folder) with their "
+        "ledger, quarantine and totals companions, as each source declares them (pipeline/sources).",
+        "tables": tables,
+    }
+    body = yaml.safe_dump({"version": 2, "sources": [staging, REF_SOURCE]}, sort_keys=False, allow_unicode=True, width=120)
+    return f"# {GENERATED}\n{body}"
+
+
+def raw_sources_macro() -> str:
+    names = ", ".join(f"'{name}'" for name in SOURCES)
+    return (
+        f"{{# {GENERATED} #}}\n"
+        "{# The raw sources of the registry: dq.file_ledger and dq.rejected_rows union their staging tables. #}\n"
+        f"{{% macro raw_sources() %}}{{{{ return([{names}]) }}}}{{% endmacro %}}\n"
+    )
+
+
+def generated_files() -> dict[Path, str]:
+    return {SOURCES_YML: sources_yml(), RAW_SOURCES_MACRO: raw_sources_macro()}
+
+
+def write_generated() -> list[Path]:
+    """Write the generated files that differ from what they should be; the ones written."""
+    written = []
+    for path, text in generated_files().items():
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written
