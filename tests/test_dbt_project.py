@@ -59,3 +59,11 @@ def test_a_failed_dbt_check_carries_its_failing_rows(tmp_path):
     assert out[0] is passed and out[1].check_name == "statements_hold_up"  # the failed one after dbt released the database
     examples = out[1].metadata["examples"].value
     assert "statement_id" in examples and "BALI" in examples
+
+
+def test_the_generated_dbt_sources_are_current():
+    """sql/models/staging/_sources.yml and sql/macros/raw_sources.sql are made from the source registry."""
+    from pipeline.warehouse.dbt_sources import generated_files
+
+    for path, text in generated_files().items():
+        assert path.read_text(encoding="utf-8") == text, f"{path.name} is out of date: run `make run` (or `make docs`), which writes it again"

@@ -1,0 +1,109 @@
+"""The per-file sync (pipeline/warehouse/sync.py), without Dagster: what is read again, what leaves, the PII key."""
+
+import shutil
+
+import duckdb
+import pytest
+
+from pipeline.parse import nik
+from pipeline.sources import SOURCES
+from pipeline.warehouse.sync import IngestVersion, SyncRefused, sync_source
+from tests.conftest import DEMO_RAW
+
+VERSION = IngestVersion("reader-1", "aliases-1")
+MONTHS = ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv")
+
+
+@pytest.fixture
+def participation(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "participation").mkdir(parents=True)
+    for name in MONTHS:
+        shutil.copy(DEMO_RAW / "participation" / name, raw / "participation" / name)
+    return raw, duckdb.connect()
+
+
+def sync(con, raw, matcher, synonyms, source="participation", version=VERSION, environ=None):
+    return sync_source(con, SOURCES[source], raw, version, matcher, synonyms, environ or {})
+
+
+def read_files(outcome) -> list[str]:
+    return sorted(row["file_path"] for row in outcome.ledger)
+
+
+def test_unchanged_files_are_not_read_again_and_a_changed_or_deleted_file_moves_only_its_rows(participation, matcher, synonyms):
+    raw, con = participation
+    first = sync(con, raw, matcher, synonyms)
+    assert read_files(first) == [f"participation/{m}" for m in MONTHS]
+    rows = dict(con.execute("SELECT file_path, count(*) FROM staging.participation GROUP BY 1").fetchall())
+    assert sync(con, raw, matcher, synonyms).ledger == []  # nothing changed: nothing read
+
+    changed = raw / "participation" / MONTHS[1]
+    changed.write_text("\n".join(changed.read_text(encoding="utf-8").splitlines()[:5]) + "\n", encoding="utf-8")
+    assert read_files(sync(con, raw, matcher, synonyms)) == [f"participation/{MONTHS[1]}"]
+    after = dict(con.execute("SELECT file_path, count(*) FROM staging.participation GROUP BY 1").fetchall())
+    assert after == {f"participation/{MONTHS[0]}": rows[f"participation/{MONTHS[0]}"], f"participation/{MONTHS[1]}": 4}
+
+    (raw / "participation" / MONTHS[1]).unlink()
+    assert sync(con, raw, matcher, synonyms).plan.deleted == [f"participation/{MONTHS[1]}"]
+    assert con.execute("SELECT DISTINCT file_path FROM staging.participation").fetchall() == [(f"participation/{MONTHS[0]}",)]
+    assert con.execute("SELECT count(*) FROM staging.participation_files").fetchone()[0] == 1
+
+
+def test_new_reader_code_reads_every_file_again(participation, matcher, synonyms):
+    raw, con = participation
+    sync(con, raw, matcher, synonyms)
+    again = sync(con, raw, matcher, synonyms, version=IngestVersion("reader-2", VERSION.aliases))
+    assert read_files(again) == [f"participation/{m}" for m in MONTHS]
+
+
+def test_a_new_alias_reads_again_only_the_files_it_can_change(participation, matcher, synonyms):
+    raw, con = participation
+    (raw / "participation" / MONTHS[1]).unlink()
+    # 2021-09 matches "Sidoardjo" through an alias; 2022-01 matches every name as the region list spells it; the
+    # third file has a name that matches nothing, so its row is quarantined for region_match.
+    shutil.copy(DEMO_RAW / "participation" / "2022-01_kepesertaan_jatim.xlsx", raw / "participation")
+    odd = raw / "participation" / "2021-11_kepesertaan_jatim.csv"
+    odd.write_text("Periode,Kode,Kab/Kota,Segmen,TK Aktif\n2021-11,,KAB PACITANN,PU,100\n", encoding="utf-8")
+    first = sync(con, raw, matcher, synonyms)
+    assert {row["file_path"]: row["aliases_used"] for row in first.ledger}["participation/2021-09_kepesertaan_jatim.csv"] == ["Sidoardjo"]
+    assert con.execute("SELECT check_name FROM staging.participation_quarantine").fetchall() == [("region_match",)]
+
+    new_aliases = IngestVersion(VERSION.reader, "aliases-2")
+    again = sync(con, raw, matcher, synonyms, version=new_aliases)
+    assert read_files(again) == ["participation/2021-09_kepesertaan_jatim.csv", "participation/2021-11_kepesertaan_jatim.csv"]
+    assert again.plan.unchanged == ["participation/2022-01_kepesertaan_jatim.xlsx"]
+    # Every file is now recorded under the new version: nothing is read again next time.
+    assert {v for (v,) in con.execute("SELECT DISTINCT ingest_version FROM staging.participation_files").fetchall()} == {str(new_aliases)}
+    assert sync(con, raw, matcher, synonyms, version=new_aliases).ledger == []
+
+
+def test_a_lost_folder_is_refused_before_anything_changes(participation, matcher, synonyms):
+    raw, con = participation
+    sync(con, raw, matcher, synonyms)
+    before = con.execute("SELECT count(*) FROM staging.participation").fetchone()[0]
+    shutil.rmtree(raw / "participation")
+    (raw / "participation").mkdir()
+    with pytest.raises(SyncRefused, match="lost all its files"):
+        sync(con, raw, matcher, synonyms)
+    assert con.execute("SELECT count(*) FROM staging.participation").fetchone()[0] == before
+    assert sync(con, raw, matcher, synonyms, environ={"JAMSOSTEK_ALLOW_SHRINK": "1"}).plan.deleted
+
+
+def test_another_pii_key_stops_the_sync_unless_a_rekey_is_asked_for(tmp_path, matcher, synonyms):
+    raw = tmp_path / "raw"
+    shutil.copytree(DEMO_RAW / "rentan", raw / "rentan")
+    con = duckdb.connect()
+    first = sync(con, raw, matcher, synonyms, source="rentan")  # the demo rosters, under the demo key
+    assert first.ledger and all(row["status"] != "failed" for row in first.ledger)
+    keys = {k for (k,) in con.execute("SELECT DISTINCT worker_key FROM staging.rentan LIMIT 5").fetchall()}
+
+    office = {nik.PII_KEY_VARIABLE: "an-office-key-of-32-characters-or-more"}
+    with pytest.raises(SyncRefused, match=nik.REKEY_VARIABLE):
+        sync(con, raw, matcher, synonyms, source="rentan", environ=office)
+    assert {k for (k,) in con.execute("SELECT DISTINCT worker_key FROM staging.rentan LIMIT 5").fetchall()} == keys
+
+    rekeyed = sync(con, raw, matcher, synonyms, source="rentan", environ={**office, nik.REKEY_VARIABLE: "1"})
+    assert read_files(rekeyed) == read_files(first)  # every roster read again under the new key
+    assert not keys & {k for (k,) in con.execute("SELECT DISTINCT worker_key FROM staging.rentan").fetchall()}
+    assert sync(con, raw, matcher, synonyms, source="rentan", environ=office).ledger == []
