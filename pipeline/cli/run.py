@@ -63,13 +63,14 @@ def materialise(stale_only: bool = False) -> bool:
     import dagster as dg
 
     from pipeline.definitions import defs
-    from pipeline.defs.automation import stale_or_missing
+    from pipeline.defs.automation import observe_raw_folders, stale_or_missing
     from pipeline.settings import raw_dir
 
     job = defs.resolve_implicit_global_asset_job_def()
     job = job.with_logger_defs({"compact": dg.LoggerDefinition(compact_console_logger)})
     with opened_instance() as instance:
         selection = None
+        observe_raw_folders(instance, raw_dir())  # so that the build records which raw files it read, as Dagster sees them
         if stale_only:
             stale = stale_or_missing(instance, defs.resolve_asset_graph(), raw_dir())
             if not stale:

@@ -10,6 +10,8 @@
 import json
 
 import dagster as dg
+from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleCauseCategory, StaleStatus
+from dagster._core.loader import LoadingContextForTest
 
 from pipeline.defs.resources import WarehouseResource
 from pipeline.read.folders import content_version, folder_state
@@ -28,43 +30,48 @@ def _raw_key(source: str) -> dg.AssetKey:
     return dg.AssetKey(["raw", source])
 
 
+def observe_raw_folders(instance: dg.DagsterInstance, raw_dir) -> None:
+    """Record each raw folder's content version as its data version, where it changed since last observed (as the
+    sensor does), so that Dagster's own staleness sees new files before a build, and the build records what it read."""
+    for source in RAW_FOLDERS:
+        key, version = _raw_key(source), content_version(raw_dir, source)
+        record = instance.get_latest_data_version_record(key, is_source=True)
+        observed = (record.asset_observation.tags or {}).get("dagster/data_version") if record and record.asset_observation else None
+        if observed != version:
+            instance.report_runless_asset_event(dg.AssetObservation(asset_key=key, tags={"dagster/data_version": version}))
+
+
 def stale_or_missing(instance: dg.DagsterInstance, asset_graph, raw_dir) -> dict[dg.AssetKey, str]:
     """Every materialisable asset that is missing or stale, with the reason, in dependency order.
 
-    Stale means what Dagster's UI means by it: its code version changed since it was last materialised, an
-    upstream asset has a newer data version than the one it was built from, or (for staging) the raw folder's
-    content changed. Whatever is downstream of a stale asset is stale too.
+    Missing and stale are Dagster's own (what the UI shows: a new code version, a newer upstream data version, new
+    raw files once observed); what is downstream of a stale asset will be stale once it is rebuilt, so it comes too.
     """
+    observe_raw_folders(instance, raw_dir)
+    # Dagster's stale-status resolver, the one behind the UI's "stale" badges; it needs a loading context, which
+    # outside a webserver request is the plain one Dagster provides for that.
+    resolver = CachingStaleStatusResolver(instance, asset_graph, LoadingContextForTest(instance))
     reasons: dict[dg.AssetKey, str] = {}
     for key in asset_graph.toposorted_asset_keys:
         if key not in asset_graph.materializable_asset_keys:
             continue
-        event = instance.get_latest_materialization_event(key)
-        if event is None:
+        status = resolver.get_status(key)
+        if status == StaleStatus.MISSING:
             reasons[key] = "missing"
-            continue
-        materialization = event.asset_materialization
-        tags = materialization.tags or {}
-        node = asset_graph.get(key)
-        if node.code_version and tags.get("dagster/code_version") != node.code_version:
-            reasons[key] = "code version changed"
-            continue
-        for parent in sorted(node.parent_keys):
-            if parent in reasons:
-                reasons[key] = f"upstream {parent.to_user_string()} is {reasons[parent]}" if "upstream" not in reasons[parent] else reasons[parent]
-                break
-            if parent.path[0] == "raw":
-                recorded = materialization.metadata.get("raw_data_version")
-                if recorded is None or recorded.value != content_version(raw_dir, parent.path[1]):
-                    reasons[key] = f"raw {parent.path[1]} files changed"
-                    break
-                continue
-            parent_event = instance.get_latest_materialization_event(parent)
-            parent_version = (parent_event.asset_materialization.tags or {}).get("dagster/data_version") if parent_event else None
-            if parent_version != tags.get(f"dagster/input_data_version/{parent.to_user_string()}"):
-                reasons[key] = f"upstream {parent.to_user_string()} was updated"
-                break
+        elif status == StaleStatus.STALE:
+            reasons[key] = "; ".join(dict.fromkeys(_cause(c) for c in resolver.get_stale_causes(key)))
+        elif stale_parent := next((p for p in sorted(asset_graph.get(key).parent_keys) if p in reasons), None):
+            reasons[key] = f"upstream {stale_parent.to_user_string()} is {reasons[stale_parent]}" if "upstream" not in reasons[stale_parent] else reasons[stale_parent]
     return reasons
+
+
+def _cause(cause) -> str:
+    if cause.category == StaleCauseCategory.CODE:
+        return "code version changed"
+    dependency = cause.dependency.asset_key if cause.dependency else None
+    if dependency is not None and dependency.path[0] == "raw":
+        return f"raw {dependency.path[1]} files changed"
+    return f"upstream {dependency.to_user_string()} was updated" if dependency else cause.reason
 
 
 @dg.schedule(
