@@ -23,8 +23,8 @@ def duckdb_memory() -> str:
 
 
 def lock_wait_seconds() -> float:
-    """How long a build waits for another one to release the working database before it gives up."""
-    return float(os.environ.get("JAMSOSTEK_LOCK_WAIT_SECONDS") or 120)
+    """How long a build waits for another build to finish before it gives up (a national build takes minutes)."""
+    return float(os.environ.get("JAMSOSTEK_LOCK_WAIT_SECONDS") or 1800)
 
 
 def warehouse_dir() -> Path:

@@ -8,10 +8,10 @@ SQL (dagster-dbt's default), so an edited model shows as stale in the UI.
 import os
 import shutil
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliInvocation, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from pipeline.defs.automation import FOLLOW_INPUTS
 from pipeline.defs.resources import WarehouseResource
@@ -57,38 +57,16 @@ def dbt_environment(warehouse: WarehouseResource):
             os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
 
 
-LOCK_CONFLICT = "Could not set lock on file"
-
-
-def dbt_when_free(warehouse: WarehouseResource, log, start: Callable[[], DbtCliInvocation],
-                  events: Callable[[DbtCliInvocation], Iterable] = lambda invocation: invocation.stream()) -> Iterator:
-    """Run the dbt invocation `start()` makes while no other build holds the working database, yielding `events`.
-
-    Another build may take the database back between the wait and dbt's connect; dbt then stops before building
-    anything, and this waits again (ten times at most).
-    """
-    for attempt in range(1, 11):
-        with warehouse.lock_free(), dbt_environment(warehouse):
-            invocation = start()
-            built = False
-            for event in events(invocation):
-                built = True
-                yield event
-        error = invocation.get_error()
-        if error is None:
-            return
-        if built or LOCK_CONFLICT not in str(error) or attempt == 10:
-            raise error
-        log.warning(f"another build took the working database before dbt could open it; waiting again (attempt {attempt})")
-
-
 @dbt_assets(manifest=ensure_manifest(), dagster_dbt_translator=TRANSLATOR, name="warehouse_models")
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     # dbt's artifacts go beside the working database, one folder per run, removed once the run has read them.
     target = working_path(warehouse.warehouse_path()).parent / "dbt" / context.run.run_id[:8]
     try:
-        events = dbt_when_free(warehouse, context.log, lambda: dbt.cli(["build"], context=context, target_path=target, raise_on_error=False))
-        yield from with_failing_rows(events, warehouse, target)
+        with dbt_environment(warehouse):
+            invocation = dbt.cli(["build"], context=context, target_path=target, raise_on_error=False)
+            yield from with_failing_rows(invocation.stream(), warehouse, target)
+        if error := invocation.get_error():
+            raise error
     finally:
         shutil.rmtree(target, ignore_errors=True)
 

@@ -11,7 +11,7 @@ from dagster_dbt import DbtCliResource
 from pipeline.defs.automation import FOLLOW_INPUTS
 from pipeline.defs.ingest import staging_assets
 from pipeline.defs.metadata import code_version, python_closure
-from pipeline.defs.models import dbt_when_free, warehouse_models
+from pipeline.defs.models import dbt_environment, warehouse_models
 from pipeline.defs.reference import regions
 from pipeline.defs.resources import WarehouseResource
 from pipeline.outputs.exports import export_all
@@ -109,11 +109,8 @@ def data_catalog(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehou
     rewritten = not cached.exists()
     if rewritten:
         try:
-            def generate():
-                return dbt.cli(["docs", "generate", "--static"], target_path=build, manifest=ensure_manifest(), raise_on_error=False)
-
-            for _ in dbt_when_free(warehouse, context.log, generate, events=_no_events):
-                pass
+            with dbt_environment(warehouse):
+                dbt.cli(["docs", "generate", "--static"], target_path=build, manifest=ensure_manifest()).wait()
             cached.parent.mkdir(exist_ok=True)
             partial = cached.with_name(f".{cached.name}.tmp")
             shutil.copyfile(build / "static_index.html", partial)
@@ -126,12 +123,6 @@ def data_catalog(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehou
     shutil.copyfile(cached, partial)
     os.replace(partial, target)
     return dg.MaterializeResult(metadata={"catalog": dg.MetadataValue.path(str(target)), "generated": rewritten, "size_bytes": target.stat().st_size})
-
-
-def _no_events(invocation) -> tuple:
-    """`dbt docs generate` builds no asset: wait for it and report nothing."""
-    invocation.wait()
-    return ()
 
 
 def catalog_fingerprint(analyst_file) -> str:

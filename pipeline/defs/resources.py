@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb
 
 from pipeline import settings
-from pipeline.warehouse.connection import WarehouseLocked, connect
+from pipeline.warehouse.connection import WarehouseLocked, build_lock, connect
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -24,11 +24,17 @@ class WarehouseResource(dg.ConfigurableResource):
         return Path(self.warehouse_dir).resolve() if self.warehouse_dir else settings.warehouse_dir()
 
     @contextmanager
-    def lock_free(self) -> Iterator[None]:
-        """Wait until no other process holds the working database, for a step that opens it in a subprocess (dbt)."""
-        with self.connect():
-            pass
-        yield
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
+        """A run holds the build lock from its start to its end (pipeline/warehouse/connection.build_lock); a sensor or
+        schedule evaluation, which only reads the raw folders, takes none."""
+        if context.dagster_run is None:
+            yield self
+            return
+        try:
+            with build_lock(self.warehouse_path()):
+                yield self
+        except WarehouseLocked as error:
+            raise dg.Failure(description=str(error), allow_retries=False) from None
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -36,7 +42,6 @@ class WarehouseResource(dg.ConfigurableResource):
             with connect(self.warehouse_path()) as con:
                 yield con
         except WarehouseLocked as error:
-            # connect() already waited for the lock: a retry would only wait again.
             raise dg.Failure(description=str(error), allow_retries=False) from None
 
 
@@ -45,4 +50,9 @@ def fixed(resource: dg.ConfigurableResource, what: str) -> dg.ResourceDefinition
     GraphQL API or a schedule) that tries to set its fields is refused. The raw and warehouse folders and the PII key
     come from the service's environment only, so nobody who can reach the UI can point a run at folders of their
     choosing (and have the office key pseudonymise NIKs they chose), or give dbt another executable."""
-    return dg.ResourceDefinition(resource_fn=lambda _: resource, config_schema={}, description=what)
+
+    def provide(context: dg.InitResourceContext):
+        with resource.yield_for_execution(context) as ready:  # the resource's own lifecycle (the warehouse's build lock)
+            yield ready
+
+    return dg.ResourceDefinition(resource_fn=provide, config_schema={}, description=what)

@@ -6,7 +6,9 @@ The build never writes the analyst file directly (pipeline/warehouse/publish.py)
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import re
 import time
 from contextlib import contextmanager
@@ -40,17 +42,51 @@ def analyst_path(warehouse_dir: Path) -> Path:
 
 
 class WarehouseLocked(RuntimeError):
-    """Another process holds the working database; the message names it."""
+    """Another process holds the warehouse; the message names it."""
 
 
 @contextmanager
-def connect(warehouse_dir: Path, lock_wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the working database, waiting for another writer to finish and rebuilding a file that is not DuckDB's."""
-    path = working_path(warehouse_dir)
+def build_lock(warehouse_dir: Path, lock_wait_seconds: float | None = None) -> Iterator[None]:
+    """The one lock of a build, held for a whole run: two builds never write the working database at once, and the
+    second waits for the first (saying so once) up to JAMSOSTEK_LOCK_WAIT_SECONDS.
+
+    Every writer of the working database is a run (make run, the daemon's runs, a launch from the UI) and a run is one
+    process (the in-process executor), so this is taken once per run and nothing else waits or retries.
+    """
+    path = working_path(warehouse_dir).with_name("build.lock")
     path.parent.mkdir(parents=True, exist_ok=True)
     wait = settings.lock_wait_seconds() if lock_wait_seconds is None else lock_wait_seconds
     deadline = time.monotonic() + wait
-    delay, said = 0.2, False
+    with open(path, "a+") as lock:
+        said = False
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                lock.seek(0)
+                holder = lock.read().strip() or "unknown"
+                if not said:  # say who holds it, once, so that a second `make run` does not look hung
+                    said = True
+                    log.warning("the working database is in use by another build (PID %s); waiting up to %.0fs for it to finish", holder, wait)
+                if time.monotonic() >= deadline:
+                    raise WarehouseLocked(f"the working database {working_path(warehouse_dir)} is locked by another build (PID {holder}) after waiting {wait:.0f}s") from None
+                time.sleep(0.5)
+        lock.truncate(0)
+        lock.write(str(os.getpid()))
+        lock.flush()
+        try:
+            yield
+        finally:
+            lock.truncate(0)
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextmanager
+def connect(warehouse_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the working database (within a build, which holds `build_lock`), rebuilding a file that is not DuckDB's."""
+    path = working_path(warehouse_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
     while True:
         try:
             # DuckDB spills to disk beyond the memory limit rather than grow the build past what the machine allows.
@@ -62,20 +98,14 @@ def connect(warehouse_dir: Path, lock_wait_seconds: float | None = None) -> Iter
             # rebuilt like a damaged one (the working file is a cache of the raw folder).
             con.close()
             _set_aside(path, f"storage version {version or 'unknown'} is not {ANALYST_STORAGE_VERSION}")
-            continue
         except duckdb.IOException as error:
             if "not a valid DuckDB database file" in str(error):
                 _set_aside(path, f"not readable: {error}")
                 continue
-            if "lock" not in str(error).lower():
-                raise
-            if not said:  # say who holds it, once, so that a second `make run` does not look hung
-                said = True
-                log.warning("the working database is in use by another build (%s); waiting up to %.0fs for it to finish", _holder(error), wait)
-            if time.monotonic() >= deadline:
-                raise WarehouseLocked(f"the working database {path} is locked by another process after waiting {wait:.0f}s: {error}") from None
-            time.sleep(delay)
-            delay = min(delay * 2, 5)
+            if "lock" in str(error).lower():
+                # Builds queue on build_lock; whatever else holds the file (a tool an analyst pointed at it) is not waited for.
+                raise WarehouseLocked(f"the working database {path} is locked by another process ({_holder(error)}), not a build: close it") from None
+            raise
     try:
         yield con
     finally:
