@@ -4,7 +4,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 PY := $(CURDIR)/.venv/bin/python
 
-.PHONY: setup browser postgres run refresh test bench ui sql docs demo-data regions clean
+.PHONY: setup browser postgres run refresh test lint format bench ui sql docs demo-data regions clean
 
 # uv is installed with pip into .tools/ when it is not on PATH; the environment itself is pinned by uv.lock.
 # Bytecode is compiled at install time: this machine sets PYTHONDONTWRITEBYTECODE, which otherwise makes every
@@ -47,6 +47,15 @@ postgres:
 
 test: setup browser postgres
 	$(PY) -m pytest
+
+# ruff (pyproject.toml [tool.ruff]): `make lint` checks formatting and lint rules, `make format` fixes what it can.
+lint: setup
+	$(CURDIR)/.venv/bin/ruff format --check pipeline tests scripts
+	$(CURDIR)/.venv/bin/ruff check pipeline tests scripts
+
+format: setup
+	$(CURDIR)/.venv/bin/ruff format pipeline tests scripts
+	$(CURDIR)/.venv/bin/ruff check --fix pipeline tests scripts
 
 # Webserver and daemon on 127.0.0.1:3000 (JAMSOSTEK_UI_PORT); Ctrl-C or SIGTERM stops both.
 ui: setup

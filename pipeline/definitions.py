@@ -12,13 +12,24 @@ from pipeline.defs.resources import WarehouseResource, fixed
 from pipeline.defs.sources import raw_sources
 
 defs = dg.Definitions(
-    assets=[*raw_sources.values(), regions, *staging_assets.values(), warehouse_models, analyst_warehouse, exports, coverage_report, data_catalog],
+    assets=[
+        *raw_sources.values(),
+        regions,
+        *staging_assets.values(),
+        warehouse_models,
+        analyst_warehouse,
+        exports,
+        coverage_report,
+        data_catalog,
+    ],
     asset_checks=asset_checks,
     schedules=[nightly_build],
     sensors=[raw_files_sensor, automation_sensor],
     # Neither resource takes run configuration: folders, key and dbt come from the service's environment (see fixed()).
     resources={
-        "warehouse": fixed(WarehouseResource(), "Raw and warehouse folders from JAMSOSTEK_RAW_DIR and JAMSOSTEK_WAREHOUSE_DIR"),
+        "warehouse": fixed(
+            WarehouseResource(), "Raw and warehouse folders from JAMSOSTEK_RAW_DIR and JAMSOSTEK_WAREHOUSE_DIR"
+        ),
         "dbt": fixed(dbt_resource, "The dbt project in sql/"),
     },
     # One process writes the DuckDB file at a time; the multiprocess executor would fight over its lock.

@@ -33,7 +33,9 @@ PYTHON = sys.executable
 def run_measured(command: list[str], env: dict) -> tuple[float, float, str]:
     """(wall seconds, peak RSS in MiB of the process tree's largest process, output) of one subprocess."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
@@ -50,7 +52,19 @@ def dataset(scale: int, roster_rows: int) -> Path:
         print(f"generating the {scale}x dataset ({roster_rows * scale:,} roster rows) in {raw}", flush=True)
         partial = raw.with_name(raw.name + ".partial")  # renamed when complete: an interrupted run starts over
         shutil.rmtree(partial, ignore_errors=True)
-        subprocess.run([PYTHON, "scripts/generate_national_data.py", str(partial), "--scale", str(scale), "--roster-rows", str(roster_rows)], cwd=PROJECT_ROOT, check=True)
+        subprocess.run(
+            [
+                PYTHON,
+                "scripts/generate_national_data.py",
+                str(partial),
+                "--scale",
+                str(scale),
+                "--roster-rows",
+                str(roster_rows),
+            ],
+            cwd=PROJECT_ROOT,
+            check=True,
+        )
         partial.rename(raw)
     return raw
 
@@ -59,7 +73,13 @@ def build(raw: Path, name: str) -> tuple[float, float]:
     warehouse, home = WORK / f"warehouse_{name}", WORK / f"dagster_home_{name}"
     shutil.rmtree(warehouse, ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)
-    env = {**os.environ, "JAMSOSTEK_RAW_DIR": str(raw), "JAMSOSTEK_WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(home), "JAMSOSTEK_PII_KEY": "bench"}
+    env = {
+        **os.environ,
+        "JAMSOSTEK_RAW_DIR": str(raw),
+        "JAMSOSTEK_WAREHOUSE_DIR": str(warehouse),
+        "DAGSTER_HOME": str(home),
+        "JAMSOSTEK_PII_KEY": "bench",
+    }
     seconds, rss, _ = run_measured([PYTHON, "-m", "pipeline.cli.run"], env)
     return seconds, rss
 
@@ -90,7 +110,13 @@ def incremental(raw: Path, name: str) -> float:
     text = newest.read_text(encoding="utf-8")
     added.write_text(text.replace(newest.name[:7], "2025-01"), encoding="utf-8")
     try:
-        env = {**os.environ, "JAMSOSTEK_RAW_DIR": str(raw), "JAMSOSTEK_WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(home), "JAMSOSTEK_PII_KEY": "bench"}
+        env = {
+            **os.environ,
+            "JAMSOSTEK_RAW_DIR": str(raw),
+            "JAMSOSTEK_WAREHOUSE_DIR": str(warehouse),
+            "DAGSTER_HOME": str(home),
+            "JAMSOSTEK_PII_KEY": "bench",
+        }
         # What the nightly schedule or `make refresh` runs: only what is missing or stale.
         seconds, _, _ = run_measured([PYTHON, "-m", "pipeline.cli.run", "--stale"], env)
     finally:
@@ -111,7 +137,12 @@ def roster_ingest(raw: Path) -> tuple[float, float]:
     """The roster alone (staging/rentan) into an empty warehouse: its wall time and peak RSS."""
     warehouse = WORK / "warehouse_roster"
     shutil.rmtree(warehouse, ignore_errors=True)
-    env = {**os.environ, "JAMSOSTEK_RAW_DIR": str(raw), "JAMSOSTEK_WAREHOUSE_DIR": str(warehouse), "JAMSOSTEK_PII_KEY": "bench"}
+    env = {
+        **os.environ,
+        "JAMSOSTEK_RAW_DIR": str(raw),
+        "JAMSOSTEK_WAREHOUSE_DIR": str(warehouse),
+        "JAMSOSTEK_PII_KEY": "bench",
+    }
     seconds, rss, _ = run_measured([PYTHON, "-c", ROSTER_ONLY], env)
     return seconds, rss
 
@@ -160,34 +191,54 @@ def main() -> None:
     scales = [int(s) for s in os.environ.get("BENCH_SCALES", "1,2,4").split(",")]
     roster_rows = int(os.environ.get("BENCH_ROSTER_ROWS", 5_000_000))
     results: dict = {
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-                    "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},  # fmt: skip
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        },
         "roster_rows_at_1x": roster_rows,
         "scales": {},
     }
     raw = dataset(1, roster_rows)
     roster_seconds, roster_rss = roster_ingest(raw)
-    results["roster_ingest"] = {"rows": roster_rows, "seconds": round(roster_seconds, 1), "peak_rss_mib": round(roster_rss)}
+    results["roster_ingest"] = {
+        "rows": roster_rows,
+        "seconds": round(roster_seconds, 1),
+        "peak_rss_mib": round(roster_rss),
+    }
     print(f"roster ingest ({roster_rows:,} rows): {roster_seconds:.1f} s, peak RSS {roster_rss:.0f} MiB", flush=True)
     print("full build, 1x ...", flush=True)
     full_seconds, full_rss = build(raw, "1x")
     print(f"  {full_seconds:.1f} s, peak RSS {full_rss:.0f} MiB", flush=True)
     full_steps = step_seconds("1x")
-    baseline_seconds, baseline_rss, output = run_measured([PYTHON, "scripts/bench_baseline.py", str(raw)], os.environ.copy())
+    baseline_seconds, baseline_rss, output = run_measured(
+        [PYTHON, "scripts/bench_baseline.py", str(raw)], os.environ.copy()
+    )
     print(f"bare baseline: {baseline_seconds:.1f} s ({output.strip()})", flush=True)
     incremental_seconds = incremental(raw, "1x")
     incremental_steps = step_seconds("1x")
     print(f"incremental (one new month): {incremental_seconds:.1f} s", flush=True)
     xlsx = xlsx_ingest(raw)
     print(f"xlsx ingest: {xlsx}", flush=True)
-    results.update({
-        "full_build": {"seconds": round(full_seconds, 1), "peak_rss_mib": round(full_rss), "slowest_steps": dict(list(full_steps.items())[:10])},
-        "bare_baseline": {"seconds": round(baseline_seconds, 1), "peak_rss_mib": round(baseline_rss)},
-        "full_build_to_baseline_ratio": round(full_seconds / baseline_seconds, 2),
-        "incremental": {"seconds": round(incremental_seconds, 1), "share_of_full_build": round(incremental_seconds / full_seconds, 3),
-                        "steps_run": len(incremental_steps), "slowest_steps": dict(list(incremental_steps.items())[:6])},
-        "xlsx_ingest": xlsx,
-    })  # fmt: skip
+    results.update(
+        {
+            "full_build": {
+                "seconds": round(full_seconds, 1),
+                "peak_rss_mib": round(full_rss),
+                "slowest_steps": dict(list(full_steps.items())[:10]),
+            },
+            "bare_baseline": {"seconds": round(baseline_seconds, 1), "peak_rss_mib": round(baseline_rss)},
+            "full_build_to_baseline_ratio": round(full_seconds / baseline_seconds, 2),
+            "incremental": {
+                "seconds": round(incremental_seconds, 1),
+                "share_of_full_build": round(incremental_seconds / full_seconds, 3),
+                "steps_run": len(incremental_steps),
+                "slowest_steps": dict(list(incremental_steps.items())[:6]),
+            },
+            "xlsx_ingest": xlsx,
+        }
+    )
     results["scales"]["1"] = {"seconds": round(full_seconds, 1), "peak_rss_mib": round(full_rss)}
     for scale in scales:
         if scale == 1:
@@ -200,17 +251,38 @@ def main() -> None:
         measured["per_unit_vs_1x"] = round(measured["seconds"] / int(scale) / full_seconds, 2)
     (WORK / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     goals = [
-        ("full build at most 1.5x the bare baseline", results["full_build_to_baseline_ratio"] <= 1.5, f"{results['full_build_to_baseline_ratio']}x"),
-        ("incremental run at most 10% of the full build", results["incremental"]["share_of_full_build"] <= 0.10, f"{results['incremental']['share_of_full_build']:.0%}"),
-        ("xlsx ingest at least 40% of bare calamine's rows per second", xlsx["ratio_to_bare"] >= 0.4, f"{xlsx['ratio_to_bare']:.0%}"),
-        ("peak RSS of 2 GB or less at every scale", max(m["peak_rss_mib"] for m in results["scales"].values()) <= 2048,
-         ", ".join(f"{s}x {m['peak_rss_mib']} MiB" for s, m in results["scales"].items())),
+        (
+            "full build at most 1.5x the bare baseline",
+            results["full_build_to_baseline_ratio"] <= 1.5,
+            f"{results['full_build_to_baseline_ratio']}x",
+        ),
+        (
+            "incremental run at most 10% of the full build",
+            results["incremental"]["share_of_full_build"] <= 0.10,
+            f"{results['incremental']['share_of_full_build']:.0%}",
+        ),
+        (
+            "xlsx ingest at least 40% of bare calamine's rows per second",
+            xlsx["ratio_to_bare"] >= 0.4,
+            f"{xlsx['ratio_to_bare']:.0%}",
+        ),
+        (
+            "peak RSS of 2 GB or less at every scale",
+            max(m["peak_rss_mib"] for m in results["scales"].values()) <= 2048,
+            ", ".join(f"{s}x {m['peak_rss_mib']} MiB" for s, m in results["scales"].items()),
+        ),
         ("roster ingest peak RSS of 2 GB or less", roster_rss <= 2048, f"{roster_rss:.0f} MiB"),
     ]
     if len(results["scales"]) > 1:
         worst = max(m["per_unit_vs_1x"] for m in results["scales"].values())
         curve = ", ".join(f"{s}x {m['seconds']} s" for s, m in results["scales"].items())
-        goals.append(("time per unit of data at every scale within 10% of 1x", worst <= 1.10, f"{curve}; worst {worst} of 1x per unit"))
+        goals.append(
+            (
+                "time per unit of data at every scale within 10% of 1x",
+                worst <= 1.10,
+                f"{curve}; worst {worst} of 1x per unit",
+            )
+        )
     print("\nGoals:")
     for goal, met, value in goals:
         print(f"  {'MET   ' if met else 'MISSED'} {goal}: {value}")

@@ -83,20 +83,31 @@ def main(raw: Path) -> None:
             participation += [(period, r[0], r[1], r[2], int(r[3])) for r in rows[2:]]
         else:  # wide workbook
             period = str(rows[0][0]).split()[-1] + "-01"
-            participation += [(period, r[0], r[1], s, int(v)) for r in rows[2:] for s, v in zip(("PU", "BPU", "JAKON", "PMI"), r[2:6])]
+            participation += [
+                (period, r[0], r[1], s, int(v)) for r in rows[2:] for s, v in zip(("PU", "BPU", "JAKON", "PMI"), r[2:6])
+            ]
     with open(raw / "workforce" / "bps_nasional.csv", encoding="utf-8", newline="") as f:
         workforce = [(int(r[0]), r[1], int(r[3]), int(r[4]), int(r[5])) for r in list(csv.reader(f))[1:]]
     with open(raw / "rentan" / "roster_nasional.csv", encoding="utf-8", newline="") as f:
         roster = [(r[0], r[3], r[4].split()[0], r[6], r[7]) for r in list(csv.reader(f, delimiter=";"))[1:]]
     read_seconds = time.perf_counter() - started
     con = duckdb.connect()
-    con.register("participation", pd.DataFrame(participation, columns=["period", "code", "name", "segment", "active"]).astype({"period": "datetime64[ns]"}))
-    con.register("workforce", pd.DataFrame(workforce, columns=["year", "region_code", "employed", "formal", "informal"]))
+    con.register(
+        "participation",
+        pd.DataFrame(participation, columns=["period", "code", "name", "segment", "active"]).astype(
+            {"period": "datetime64[ns]"}
+        ),
+    )
+    con.register(
+        "workforce", pd.DataFrame(workforce, columns=["year", "region_code", "employed", "formal", "informal"])
+    )
     con.register("roster", pd.DataFrame(roster, columns=["nik", "region", "funding", "start", "finish"]))
     ipad, opad = nik.hmac_pads("bench")
     with tempfile.TemporaryDirectory() as out:
         con.execute(SQL.format(reference=REFERENCE_DIR, ipad=ipad.hex(), opad=opad.hex(), out=out))
-    print(f"read_seconds={read_seconds:.3f} total_seconds={time.perf_counter() - started:.3f} rows={len(participation) + len(roster)}")
+    print(
+        f"read_seconds={read_seconds:.3f} total_seconds={time.perf_counter() - started:.3f} rows={len(participation) + len(roster)}"
+    )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,17 @@ PRECISION_PERSONS = {
     "0.01 million (10,000 persons)": 5_000,
     "0.1 million (100,000 persons)": 50_000,
 }
-COLUMNS = ["region_code", "year", "survey_month", "employed", "precision_persons", "precision", "pre_split", "source_title", "source_url"]
+COLUMNS = [
+    "region_code",
+    "year",
+    "survey_month",
+    "employed",
+    "precision_persons",
+    "precision",
+    "pre_split",
+    "source_title",
+    "source_url",
+]
 
 
 def main(shared_reference: Path) -> None:
@@ -34,13 +44,20 @@ def main(shared_reference: Path) -> None:
     for row in rows:
         code = row["bps_province_code"].strip()
         pre_split = "PRE-SPLIT" in row["notes"]
-        seed.append({
-            # Before the split, BPS 91 and 94 were Papua Barat and Papua: Kemendagri 92 and 91, over their old areas.
-            "region_code": {"91": "92", "94": "91"}[code] if pre_split else BPS_TO_KEMENDAGRI.get(code, code),
-            "year": int(row["year"]), "survey_month": int(row["survey_month"]), "employed": int(float(row["employed_persons"])),
-            "precision_persons": PRECISION_PERSONS[row["precision"]], "precision": row["precision"], "pre_split": pre_split,
-            "source_title": row["source_title"], "source_url": row["source_url"],
-        })  # fmt: skip
+        seed.append(
+            {
+                # Before the split, BPS 91 and 94 were Papua Barat and Papua: Kemendagri 92 and 91, over their old areas.
+                "region_code": {"91": "92", "94": "91"}[code] if pre_split else BPS_TO_KEMENDAGRI.get(code, code),
+                "year": int(row["year"]),
+                "survey_month": int(row["survey_month"]),
+                "employed": int(float(row["employed_persons"])),
+                "precision_persons": PRECISION_PERSONS[row["precision"]],
+                "precision": row["precision"],
+                "pre_split": pre_split,
+                "source_title": row["source_title"],
+                "source_url": row["source_url"],
+            }
+        )
     seed.sort(key=lambda r: (r["region_code"], r["year"], r["survey_month"]))
     target = ROOT / "sql" / "seeds" / "bps_employed_provinces.csv"
     with open(target, "w", encoding="utf-8", newline="") as f:

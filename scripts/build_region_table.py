@@ -69,7 +69,9 @@ def main(shared_reference: Path) -> None:
             if len(row["bps_code"]) == 4 and not _same_name(row["bps_name"], by_code[code]["name"]):
                 # With its level word, so that 'KOTA BARU' (Kabupaten Kotabaru) is not read as a kota.
                 level_word = "Kota" if by_code[code]["level"] == "city" else "Kabupaten"
-                writer.writerow([f"{level_word} {row['bps_name'].title()}", code, f"BPS 2018 name of {row['bps_code']}"])
+                writer.writerow(
+                    [f"{level_word} {row['bps_name'].title()}", code, f"BPS 2018 name of {row['bps_code']}"]
+                )
     # Kab/kota codes that no longer exist (the Papua split re-coded them) still begin NIKs issued before it.
     with open(out / "former_kabkota_codes.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")

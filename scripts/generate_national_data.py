@@ -28,14 +28,21 @@ SEGMENTS = ("PU", "BPU", "JAKON", "PMI")
 def months(scale: int) -> list[dt.date]:
     count = 60 * scale
     last = dt.date(2024, 12, 1)
-    return [dt.date(last.year - (count - 1 - i + 12 - last.month) // 12, (last.month - 1 - (count - 1 - i)) % 12 + 1, 1) for i in range(count)]
+    return [
+        dt.date(last.year - (count - 1 - i + 12 - last.month) // 12, (last.month - 1 - (count - 1 - i)) % 12 + 1, 1)
+        for i in range(count)
+    ]
 
 
 def build(out: Path, scale: int, roster_rows: int) -> None:
     rng = np.random.default_rng(514)
     regions = [r for r in load_regions(REFERENCE_DIR) if r.region_level != "province"]
     employed = {r.region_code: int(rng.integers(60_000, 1_500_000)) for r in regions}
-    base = {(r.region_code, s): employed[r.region_code] * share * rng.uniform(0.1, 0.4) for r in regions for s, share in zip(SEGMENTS, (0.7, 0.22, 0.06, 0.02))}
+    base = {
+        (r.region_code, s): employed[r.region_code] * share * rng.uniform(0.1, 0.4)
+        for r in regions
+        for s, share in zip(SEGMENTS, (0.7, 0.22, 0.06, 0.02))
+    }
     periods = months(scale)
     (out / "participation").mkdir(parents=True, exist_ok=True)
     for index, period in enumerate(periods):
@@ -47,7 +54,15 @@ def build(out: Path, scale: int, roster_rows: int) -> None:
                 writer = csv.writer(f, delimiter=";")
                 writer.writerow(["Periode", "Kode", "Kab/Kota", "Segmen", "TK Aktif"])
                 for region, segment, active in rows:
-                    writer.writerow([f"{period:%Y-%m}", region.bps_code or "", region.region_name.upper(), segment, f"{active:,}".replace(",", ".")])
+                    writer.writerow(
+                        [
+                            f"{period:%Y-%m}",
+                            region.bps_code or "",
+                            region.region_name.upper(),
+                            segment,
+                            f"{active:,}".replace(",", "."),
+                        ]
+                    )
         elif index % 3 == 1:  # long Kanwil workbook with a title, Kemendagri codes
             book = xlsxwriter.Workbook(out / "participation" / f"{name}.xlsx", {"constant_memory": True})
             sheet = book.add_worksheet("Data")
@@ -111,10 +126,15 @@ def write_roster(path: Path, regions, rows: int, rng) -> None:
             day = rng.integers(1, 29, people) + 40 * (serial % 2)
             month = rng.integers(1, 13, people)
             year = rng.integers(60, 100, people)
-            nik = pd.Series(np.char.replace(codes[pick], ".", "")).str.cat([
-                pd.Series(rng.integers(1, 20, people)).map("{:02d}".format), pd.Series(day).map("{:02d}".format),
-                pd.Series(month).map("{:02d}".format), pd.Series(year).map("{:02d}".format), pd.Series(serial % 9999 + 1).map("{:04d}".format),
-            ])  # fmt: skip
+            nik = pd.Series(np.char.replace(codes[pick], ".", "")).str.cat(
+                [
+                    pd.Series(rng.integers(1, 20, people)).map("{:02d}".format),
+                    pd.Series(day).map("{:02d}".format),
+                    pd.Series(month).map("{:02d}".format),
+                    pd.Series(year).map("{:02d}".format),
+                    pd.Series(serial % 9999 + 1).map("{:04d}".format),
+                ]
+            )
             first = rng.integers(0, 36, people)  # months after 2022-01
             last = first + rng.integers(2, 24, people)
             funding = serial % 3
@@ -127,13 +147,23 @@ def write_roster(path: Path, regions, rows: int, rng) -> None:
             serial = np.concatenate([serial, serial[repeated]])
             occupation = np.concatenate([occupation, occupation[repeated]])
             funding = np.concatenate([funding, np.where(renewal, funding[repeated], (funding[repeated] + 1) % 3)])
-            first, last = np.concatenate([first, second_first]), np.concatenate([last, second_first + rng.integers(2, 12, again)])
+            first, last = (
+                np.concatenate([first, second_first]),
+                np.concatenate([last, second_first + rng.integers(2, 12, again)]),
+            )
             first, last = np.minimum(first, 47), np.minimum(last, 47)  # rosters run to 2025-12 at the latest
-            frame = pd.DataFrame({
-                "NIK": nik, "Nama": "Pekerja " + pd.Series(serial).astype(str), "Pekerjaan": OCCUPATIONS[occupation],
-                "Kabupaten/Kota": names[pick], "Sumber Dana": funders[funding], "Program": "JKK+JKM",
-                "Mulai": [f"{2022 + m // 12}-{m % 12 + 1:02d}" for m in first], "Selesai": [f"{2022 + m // 12}-{m % 12 + 1:02d}" for m in last],
-            })  # fmt: skip
+            frame = pd.DataFrame(
+                {
+                    "NIK": nik,
+                    "Nama": "Pekerja " + pd.Series(serial).astype(str),
+                    "Pekerjaan": OCCUPATIONS[occupation],
+                    "Kabupaten/Kota": names[pick],
+                    "Sumber Dana": funders[funding],
+                    "Program": "JKK+JKM",
+                    "Mulai": [f"{2022 + m // 12}-{m % 12 + 1:02d}" for m in first],
+                    "Selesai": [f"{2022 + m // 12}-{m % 12 + 1:02d}" for m in last],
+                }
+            )
             frame.to_csv(f, sep=";", header=False, index=False)
 
 

@@ -37,7 +37,10 @@ def build(raw_dir: Path, warehouse_dir: Path):
             raise_on_error=False,
         )
         checks = {
-            (e.event_specific_data.asset_check_key.asset_key.to_user_string(), e.event_specific_data.asset_check_key.name): e.event_specific_data.passed
+            (
+                e.event_specific_data.asset_check_key.asset_key.to_user_string(),
+                e.event_specific_data.asset_check_key.name,
+            ): e.event_specific_data.passed
             for e in result.all_events
             if e.event_type_value == "ASSET_CHECK_EVALUATION"
         }

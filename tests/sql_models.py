@@ -17,7 +17,11 @@ from pipeline.warehouse.dbt import DBT_ENVIRONMENT
 MODELS = {p.stem: p for p in (SQL_DIR / "models").rglob("*.sql")}
 SEEDS = {p.stem: p for p in (SQL_DIR / "seeds").glob("*.csv")}
 # The project's own macros (generic tests, which use dbt's {% test %} tag, aside).
-MACROS = "".join(p.read_text(encoding="utf-8") for p in sorted((SQL_DIR / "macros").glob("*.sql")) if "{% test" not in p.read_text(encoding="utf-8"))
+MACROS = "".join(
+    p.read_text(encoding="utf-8")
+    for p in sorted((SQL_DIR / "macros").glob("*.sql"))
+    if "{% test" not in p.read_text(encoding="utf-8")
+)
 
 
 def table_of(model: str) -> str:
@@ -27,17 +31,25 @@ def table_of(model: str) -> str:
 def render(model: str) -> str:
     template = jinja2.Environment().from_string(MACROS + MODELS[model].read_text(encoding="utf-8"))
     return template.render(
-        ref=table_of, source=lambda schema, table: f"{schema}.{table}", env_var=lambda name: DBT_ENVIRONMENT[name], config=lambda **_: ""
+        ref=table_of,
+        source=lambda schema, table: f"{schema}.{table}",
+        env_var=lambda name: DBT_ENVIRONMENT[name],
+        config=lambda **_: "",
     )
 
 
 def load_seeds(con: duckdb.DuckDBPyConnection) -> None:
     """The seed csv files, as dbt seed would load them, into ref."""
     con.execute("CREATE SCHEMA IF NOT EXISTS ref")
-    declared = {s["name"]: s["config"]["column_types"] for s in yaml.safe_load((SQL_DIR / "seeds" / "_seeds.yml").read_text(encoding="utf-8"))["seeds"]}
+    declared = {
+        s["name"]: s["config"]["column_types"]
+        for s in yaml.safe_load((SQL_DIR / "seeds" / "_seeds.yml").read_text(encoding="utf-8"))["seeds"]
+    }
     for name, path in SEEDS.items():
         types = ", ".join(f"'{column}': '{kind}'" for column, kind in declared[name].items())
-        con.execute(f"CREATE OR REPLACE TABLE ref.{name} AS SELECT * FROM read_csv('{path}', header = true, types = {{{types}}})")
+        con.execute(
+            f"CREATE OR REPLACE TABLE ref.{name} AS SELECT * FROM read_csv('{path}', header = true, types = {{{types}}})"
+        )
 
 
 def build_models(con: duckdb.DuckDBPyConnection, *models: str) -> None:

@@ -17,10 +17,23 @@ from tests.conftest import DEMO_RAW, small_raw
 
 MONTHS = ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv")
 PARTICIPATION_AND_DOWNSTREAM = {
-    "staging/participation", "core/participation", "dq/file_ledger", "dq/rejected_rows", "dq/stated_totals",
-    "marts/coverage", "marts/coverage_potential", "marts/participation_trend", "marts/target_series", "marts/target_progress", "marts/target_plan", "marts/statement_checks",
-    "analyst_warehouse", "exports", "coverage_report", "data_catalog",
-}  # fmt: skip
+    "staging/participation",
+    "core/participation",
+    "dq/file_ledger",
+    "dq/rejected_rows",
+    "dq/stated_totals",
+    "marts/coverage",
+    "marts/coverage_potential",
+    "marts/participation_trend",
+    "marts/target_series",
+    "marts/target_progress",
+    "marts/target_plan",
+    "marts/statement_checks",
+    "analyst_warehouse",
+    "exports",
+    "coverage_report",
+    "data_catalog",
+}
 
 
 @pytest.fixture
@@ -32,7 +45,9 @@ def project(tmp_path):
 
 
 def evaluate_schedule(instance, warehouse):
-    context = dg.build_schedule_context(instance=instance, resources={"warehouse": warehouse}, repository_def=defs.get_repository_def())
+    context = dg.build_schedule_context(
+        instance=instance, resources={"warehouse": warehouse}, repository_def=defs.get_repository_def()
+    )
     return nightly_build(context)
 
 
@@ -69,11 +84,22 @@ def test_nightly_schedule_builds_what_is_missing_then_only_what_is_stale(project
     # materialisation is recorded as made by other code, which is what Dagster sees after an edit.)
     coverage = dg.AssetKey(["marts", "coverage"])
     event = instance.get_latest_materialization_event(coverage).asset_materialization
-    instance.report_runless_asset_event(dg.AssetMaterialization(asset_key=coverage, tags={**event.tags, "dagster/code_version": "before-the-edit"}))
+    instance.report_runless_asset_event(
+        dg.AssetMaterialization(asset_key=coverage, tags={**event.tags, "dagster/code_version": "before-the-edit"})
+    )
     stale = stale_or_missing(instance, defs.resolve_asset_graph(), raw)
     assert {k.to_user_string() for k in stale} == {
-        "marts/coverage", "marts/target_series", "marts/target_progress", "marts/target_plan", "marts/statement_checks", "marts/coverage_potential", "analyst_warehouse", "exports", "coverage_report", "data_catalog",
-    }  # fmt: skip
+        "marts/coverage",
+        "marts/target_series",
+        "marts/target_progress",
+        "marts/target_plan",
+        "marts/statement_checks",
+        "marts/coverage_potential",
+        "analyst_warehouse",
+        "exports",
+        "coverage_report",
+        "data_catalog",
+    }
     assert stale[coverage] == "code version changed"
     agrees_with_dagster(instance, stale)
 
@@ -85,11 +111,16 @@ def agrees_with_dagster(instance, stale: dict):
     resolver = CachingStaleStatusResolver(instance, graph, LoadingContextForTest(instance))
     dagster = {k for k in graph.materializable_asset_keys if resolver.get_status(k) != StaleStatus.FRESH}
     assert dagster <= set(stale)
-    assert set(stale) == set(dg.AssetSelection.assets(*dagster).downstream().resolve(graph)) & graph.materializable_asset_keys
+    assert (
+        set(stale)
+        == set(dg.AssetSelection.assets(*dagster).downstream().resolve(graph)) & graph.materializable_asset_keys
+    )
 
 
 def evaluate_sensor(instance, warehouse, cursor):
-    context = dg.build_sensor_context(instance=instance, cursor=cursor, resources={"warehouse": warehouse}, repository_def=defs.get_repository_def())
+    context = dg.build_sensor_context(
+        instance=instance, cursor=cursor, resources={"warehouse": warehouse}, repository_def=defs.get_repository_def()
+    )
     result = raw_files_sensor(context)
     return result, result.cursor
 

@@ -20,9 +20,12 @@ def test_corpus_file(case, matcher, synonyms):
     assert path.exists(), "run: python tests/corpus/cases.py"
     result = ingest_file(path, CORPUS, SOURCES[case.path.split("/")[0]], synonyms, matcher, pii_key="corpus-test-key")
     skipped = sum(result.skipped.values())
-    assert (result.status, result.rows_loaded, len(result.rejections), skipped) == (case.status, case.loaded, case.rejected, case.skipped), (
-        result.error, result.rejections, result.skipped
-    )
+    assert (result.status, result.rows_loaded, len(result.rejections), skipped) == (
+        case.status,
+        case.loaded,
+        case.rejected,
+        case.skipped,
+    ), (result.error, result.rejections, result.skipped)
     assert result.rows_read == result.rows_loaded + len(result.rejections) + skipped
     if case.error:
         assert case.error in result.error and path.name in result.error

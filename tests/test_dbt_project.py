@@ -27,9 +27,13 @@ def test_every_model_and_column_an_analyst_sees_is_described_in_its_yml(demo):
         if node["resource_type"] != "model":
             continue
         assert node["description"], node["name"]
-        built = {c for (c,) in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ?", [node["config"]["schema"], node["name"]]
-        ).fetchall()}  # fmt: skip
+        built = {
+            c
+            for (c,) in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ?",
+                [node["config"]["schema"], node["name"]],
+            ).fetchall()
+        }
         documented = {name for name, column in node["columns"].items() if column["description"]}
         assert built and built == documented, (node["name"], built ^ documented)
 
@@ -50,13 +54,23 @@ def test_a_failed_dbt_check_carries_its_failing_rows(tmp_path):
 
     target = tmp_path / "target"
     (target / "compiled" / "jamsostek" / "tests").mkdir(parents=True)
-    (target / "compiled" / "jamsostek" / "tests" / "statements_hold_up.sql").write_text("SELECT 'BALI' AS statement_id, 2 AS problem_count")
-    failed = dg.AssetCheckResult(asset_key=dg.AssetKey(["marts", "statement_checks"]), check_name="statements_hold_up", passed=False,
-                                 metadata={"unique_id": "test.jamsostek.statements_hold_up", "dagster_dbt/failed_row_count": 1})  # fmt: skip
-    passed = dg.AssetCheckResult(asset_key=dg.AssetKey(["marts", "coverage"]), check_name="unique_key", passed=True, metadata={"unique_id": "x"})
+    (target / "compiled" / "jamsostek" / "tests" / "statements_hold_up.sql").write_text(
+        "SELECT 'BALI' AS statement_id, 2 AS problem_count"
+    )
+    failed = dg.AssetCheckResult(
+        asset_key=dg.AssetKey(["marts", "statement_checks"]),
+        check_name="statements_hold_up",
+        passed=False,
+        metadata={"unique_id": "test.jamsostek.statements_hold_up", "dagster_dbt/failed_row_count": 1},
+    )
+    passed = dg.AssetCheckResult(
+        asset_key=dg.AssetKey(["marts", "coverage"]), check_name="unique_key", passed=True, metadata={"unique_id": "x"}
+    )
     warehouse = WarehouseResource(raw_dir=str(tmp_path / "raw"), warehouse_dir=str(tmp_path / "warehouse"))
     out = list(with_failing_rows(iter([failed, passed]), warehouse, target))
-    assert out[0] is passed and out[1].check_name == "statements_hold_up"  # the failed one after dbt released the database
+    assert (
+        out[0] is passed and out[1].check_name == "statements_hold_up"
+    )  # the failed one after dbt released the database
     examples = out[1].metadata["examples"].value
     assert "statement_id" in examples and "BALI" in examples
 
@@ -66,4 +80,6 @@ def test_the_generated_dbt_sources_are_current():
     from pipeline.warehouse.dbt_sources import generated_files
 
     for path, text in generated_files().items():
-        assert path.read_text(encoding="utf-8") == text, f"{path.name} is out of date: run `make run` (or `make docs`), which writes it again"
+        assert path.read_text(encoding="utf-8") == text, (
+            f"{path.name} is out of date: run `make run` (or `make docs`), which writes it again"
+        )

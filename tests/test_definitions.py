@@ -27,7 +27,9 @@ def graph_snapshot() -> dict:
             "has_code_version": node.code_version is not None,
             "automation": condition.get_label() if condition is not None else None,
             "checks": sorted(
-                f"{k.name}{' (blocking)' if graph.get_check_spec(k).blocking else ''}" for k in graph.asset_check_keys if k.asset_key == key
+                f"{k.name}{' (blocking)' if graph.get_check_spec(k).blocking else ''}"
+                for k in graph.asset_check_keys
+                if k.asset_key == key
             ),
         }
     return {
@@ -60,7 +62,10 @@ def test_folders_key_and_dbt_are_not_run_configuration():
     import pytest
 
     job = defs.resolve_implicit_global_asset_job_def()
-    for resource, config in (("warehouse", {"raw_dir": "/tmp/mine", "warehouse_dir": "/tmp/mine"}), ("dbt", {"dbt_executable": "/bin/sh"})):
+    for resource, config in (
+        ("warehouse", {"raw_dir": "/tmp/mine", "warehouse_dir": "/tmp/mine"}),
+        ("dbt", {"dbt_executable": "/bin/sh"}),
+    ):
         with pytest.raises(dg.DagsterInvalidConfigError, match="unexpected config entr"):
             dg.validate_run_config(job, {"resources": {resource: {"config": config}}})
     assert dg.validate_run_config(job, {})  # the launch the UI makes

@@ -33,7 +33,11 @@ DEBIAN_PYTHON = Path("/usr/bin/python3")
 SERVICE_USER = "jamsostek_ci"
 
 pytestmark = pytest.mark.skipif(
-    os.geteuid() != 0 or BIN is None or not (BIN / "initdb").exists() or not DEBIAN_PYTHON.exists() or not shutil.which("useradd"),
+    os.geteuid() != 0
+    or BIN is None
+    or not (BIN / "initdb").exists()
+    or not DEBIAN_PYTHON.exists()
+    or not shutil.which("useradd"),
     reason="needs root, Debian's python3 and PostgreSQL server binaries (Debian package postgresql)",
 )
 
@@ -42,13 +46,28 @@ def start_cluster(port: int) -> Path:
     cluster = Path(tempfile.mkdtemp(prefix="jamsostek-pg-"))
     postgres = pwd.getpwnam("postgres")
     os.chown(cluster, postgres.pw_uid, postgres.pw_gid)
-    as_postgres(str(BIN / "initdb"), "-D", str(cluster), "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256")
-    as_postgres(str(BIN / "pg_ctl"), "-D", str(cluster), "-w", "-l", str(cluster / "server.log"), "-o", f"-h 127.0.0.1 -p {port} -k {cluster}", "start")
+    as_postgres(
+        str(BIN / "initdb"), "-D", str(cluster), "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256"
+    )
+    as_postgres(
+        str(BIN / "pg_ctl"),
+        "-D",
+        str(cluster),
+        "-w",
+        "-l",
+        str(cluster / "server.log"),
+        "-o",
+        f"-h 127.0.0.1 -p {port} -k {cluster}",
+        "start",
+    )
     return cluster
 
 
 def stop_cluster(cluster: Path) -> None:
-    subprocess.run(["runuser", "-u", "postgres", "--", str(BIN / "pg_ctl"), "-D", str(cluster), "-m", "fast", "-w", "stop"], capture_output=True)
+    subprocess.run(
+        ["runuser", "-u", "postgres", "--", str(BIN / "pg_ctl"), "-D", str(cluster), "-m", "fast", "-w", "stop"],
+        capture_output=True,
+    )
     shutil.rmtree(cluster, ignore_errors=True)
 
 
@@ -63,24 +82,52 @@ def unit(path: Path) -> dict[str, str]:
 
 
 def environment_file(path: Path) -> dict[str, str]:
-    return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line and not line.startswith("#"))
+    return dict(
+        line.split("=", 1) for line in path.read_text().splitlines() if "=" in line and not line.startswith("#")
+    )
 
 
 def start_service(unit_file: Path, log: Path) -> subprocess.Popen:
     """A unit's ExecStart as systemd would run it: its User and Group, WorkingDirectory, EnvironmentFile and UMask."""
     service = unit(unit_file)
     user = pwd.getpwnam(service["User"])
-    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": user.pw_dir, **environment_file(Path(service["EnvironmentFile"]))}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "HOME": user.pw_dir,
+        **environment_file(Path(service["EnvironmentFile"])),
+    }
     return subprocess.Popen(
-        service["ExecStart"].split(), cwd=service["WorkingDirectory"], env=env, user=user.pw_uid, group=user.pw_gid, extra_groups=[],
-        umask=int(service["UMask"], 8), stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        service["ExecStart"].split(),
+        cwd=service["WorkingDirectory"],
+        env=env,
+        user=user.pw_uid,
+        group=user.pw_gid,
+        extra_groups=[],
+        umask=int(service["UMask"], 8),
+        stdout=open(log, "w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def as_service_user(script: str, etc: Path, timeout: int = 900) -> subprocess.CompletedProcess:
     """A command as the docs give it: runuser, the environment file loaded inside the shell, nothing secret in argv."""
-    return subprocess.run([shutil.which("runuser"), "-u", SERVICE_USER, "--", "sh", "-c", f"set -a; . {etc}/jamsostek.env; set +a; {script}"],
-                          capture_output=True, text=True, timeout=timeout, env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})  # fmt: skip
+    return subprocess.run(
+        [
+            shutil.which("runuser"),
+            "-u",
+            SERVICE_USER,
+            "--",
+            "sh",
+            "-c",
+            f"set -a; . {etc}/jamsostek.env; set +a; {script}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -93,16 +140,37 @@ def office():
     cluster = start_cluster(pg_port)
     processes = []
     try:
-        subprocess.run(["git", "clone", "--quiet", str(PROJECT_ROOT), str(checkout)], check=True)  # the committed project
+        subprocess.run(
+            ["git", "clone", "--quiet", str(PROJECT_ROOT), str(checkout)], check=True
+        )  # the committed project
         os.chmod(checkout, 0o755)
         os.chmod(state, 0o755)
         shutil.rmtree(etc)
         # root's own environment (its package index settings), as in the administrator's shell
-        env = {**os.environ, "PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "SERVICE_USER": SERVICE_USER, "STATE": str(state),
-               "ETC": str(etc), "PG_PORT": str(pg_port), "PG_SOCKET": str(cluster), "UNITS": str(units), "PYTHON": str(DEBIAN_PYTHON)}  # fmt: skip
-        installed = subprocess.run([str(checkout / "deploy" / "install.sh")], env=env, capture_output=True, text=True, timeout=900)
+        env = {
+            **os.environ,
+            "PATH": "/usr/bin:/bin:/usr/sbin:/sbin",
+            "SERVICE_USER": SERVICE_USER,
+            "STATE": str(state),
+            "ETC": str(etc),
+            "PG_PORT": str(pg_port),
+            "PG_SOCKET": str(cluster),
+            "UNITS": str(units),
+            "PYTHON": str(DEBIAN_PYTHON),
+        }
+        installed = subprocess.run(
+            [str(checkout / "deploy" / "install.sh")], env=env, capture_output=True, text=True, timeout=900
+        )
         assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-3000:]
-        yield {"checkout": checkout, "state": state, "etc": etc, "units": units, "processes": processes, "pg_port": pg_port, "cluster": cluster}
+        yield {
+            "checkout": checkout,
+            "state": state,
+            "etc": etc,
+            "units": units,
+            "processes": processes,
+            "pg_port": pg_port,
+            "cluster": cluster,
+        }
     finally:
         for process in processes:
             if process.poll() is None:
@@ -129,7 +197,12 @@ def test_the_office_deployment_works_as_written(office):
     assert first.returncode == 0, first.stdout[-4000:] + first.stderr[-3000:]
     assert "Unable to do partial parsing" not in first.stdout and "\x1b[" not in first.stdout
     warehouse = state / "warehouse"
-    for path, mode in ((warehouse / "jamsostek.duckdb", 0o640), (warehouse, 0o750), (state / "raw", 0o700), (state / "raw" / "rentan", 0o700)):
+    for path, mode in (
+        (warehouse / "jamsostek.duckdb", 0o640),
+        (warehouse, 0o750),
+        (state / "raw", 0o700),
+        (state / "raw" / "rentan", 0o700),
+    ):
         assert stat.S_IMODE(path.stat().st_mode) == mode, (path, oct(path.stat().st_mode))
     assert not [p for p in warehouse.rglob("*") if p.stat().st_mode & stat.S_IROTH]  # nothing readable by other users
     assert not (checkout / "sql" / "target").exists() and not (checkout / "sql" / "logs").exists()
@@ -140,8 +213,13 @@ def test_the_office_deployment_works_as_written(office):
         office["processes"].append(start_service(office["units"] / f"{name}.service", state / f"{name}.log"))
     url = f"http://127.0.0.1:{port}"
     query = "{ instance { daemonHealth { allDaemonStatuses { daemonType healthy required } } } }"
-    wait_for(lambda: all(d["healthy"] for d in graphql(url, query)["instance"]["daemonHealth"]["allDaemonStatuses"] if d["required"]), 180,
-             lambda: "webserver and daemon to be healthy: " + (state / "jamsostek-daemon.log").read_text()[-2000:])  # fmt: skip
+    wait_for(
+        lambda: all(
+            d["healthy"] for d in graphql(url, query)["instance"]["daemonHealth"]["allDaemonStatuses"] if d["required"]
+        ),
+        180,
+        lambda: "webserver and daemon to be healthy: " + (state / "jamsostek-daemon.log").read_text()[-2000:],
+    )
     before = len(runs(url))
 
     # After a full build, the daemon's sensor and automation launch nothing (two minutes, four sensor ticks).
@@ -153,26 +231,47 @@ def test_the_office_deployment_works_as_written(office):
     shutil.copy(DEMO_RAW / "participation" / new_file.name, new_file)
     shutil.chown(new_file, SERVICE_USER, SERVICE_USER)
     wait_for(lambda: len(runs(url)) > before, 180, "the sensor to launch a run for the new file")
-    wait_for(lambda: runs(url)[0]["status"] in ("SUCCESS", "FAILURE"), 300, lambda: f"the run to finish: {runs(url)[0]}")
+    wait_for(
+        lambda: runs(url)[0]["status"] in ("SUCCESS", "FAILURE"), 300, lambda: f"the run to finish: {runs(url)[0]}"
+    )
     time.sleep(70)  # two more sensor ticks: nothing else is launched
     assert len(runs(url)) == before + 1 and runs(url)[0]["status"] == "SUCCESS", runs(url)
     with duckdb.connect(str(warehouse / "jamsostek.duckdb"), read_only=True) as con:
-        assert con.execute("SELECT status, rows_loaded > 0 FROM dq.file_ledger WHERE source = 'participation'").fetchall() == [("loaded", True)]
+        assert con.execute(
+            "SELECT status, rows_loaded > 0 FROM dq.file_ledger WHERE source = 'participation'"
+        ).fetchall() == [("loaded", True)]
 
     # Anyone who reaches the UI cannot point a build at folders of their choosing: such a launch is refused.
-    hostile = {**FULL_BUILD, "runConfigData": {"resources": {"warehouse": {"config": {"raw_dir": "/tmp", "warehouse_dir": "/tmp/x"}}}}}
+    hostile = {
+        **FULL_BUILD,
+        "runConfigData": {"resources": {"warehouse": {"config": {"raw_dir": "/tmp", "warehouse_dir": "/tmp/x"}}}},
+    }
     refused = graphql(url, LAUNCH, {"params": hostile})["launchRun"]
     assert refused["__typename"] in ("RunConfigValidationInvalid", "PythonError"), refused
     launched = graphql(url, LAUNCH, {"params": FULL_BUILD})["launchRun"]
     assert launched["__typename"] == "LaunchRunSuccess", launched
-    wait_for(lambda: {r["runId"]: r["status"] for r in runs(url)}[launched["run"]["runId"]] in ("SUCCESS", "FAILURE"), 300, "the launched run")
+    wait_for(
+        lambda: {r["runId"]: r["status"] for r in runs(url)}[launched["run"]["runId"]] in ("SUCCESS", "FAILURE"),
+        300,
+        "the launched run",
+    )
     history = [(r["runId"], r["status"]) for r in runs(url)]
     assert history[0] == (launched["run"]["runId"], "SUCCESS")
 
     # Back up Dagster's database as the doc says, restore it into a fresh cluster, and find the same run history.
     dump = Path(tempfile.mkdtemp(prefix="jamsostek-dump-")) / "dagster.dump"
     os.chown(dump.parent, pwd.getpwnam("postgres").pw_uid, -1)
-    as_postgres("pg_dump", "-h", str(office["cluster"]), "-p", str(office["pg_port"]), "-Fc", "-f", str(dump), "jamsostek_dagster")
+    as_postgres(
+        "pg_dump",
+        "-h",
+        str(office["cluster"]),
+        "-p",
+        str(office["pg_port"]),
+        "-Fc",
+        "-f",
+        str(dump),
+        "jamsostek_dagster",
+    )
     restored_port = free_port()
     restored = start_cluster(restored_port)
     try:

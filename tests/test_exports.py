@@ -38,7 +38,12 @@ def test_excel_workbook_has_a_readable_sheet_per_mart_an_analyst_opens(demo_ware
 def test_every_workbook_heading_is_indonesian(demo):
     """Every column of every sheet has its Indonesian heading: a new mart column without one fails here."""
     con, _ = demo
-    missing = {name for sheet in WORKBOOK_SHEETS for name, *_ in con.execute(f"DESCRIBE {sheet.query}").fetchall() if name not in exports.HEADINGS}
+    missing = {
+        name
+        for sheet in WORKBOOK_SHEETS
+        for name, *_ in con.execute(f"DESCRIBE {sheet.query}").fetchall()
+        if name not in exports.HEADINGS
+    }
     assert not missing
 
 
@@ -52,10 +57,12 @@ def test_report_shows_every_target_in_indonesian(demo_warehouse, demo):
     # One figure per target and one per province, drawn in the browser; no PNG and nothing loaded from the network.
     assert len(re.findall(r'<figure id="chart-', page)) == len(targets) + 1
     assert "data:image/png" not in page and not list((folder / "report").glob("*.png"))
-    assert not re.search(r'<script[^>]+src=|https://cdn', page)
+    assert not re.search(r"<script[^>]+src=|https://cdn", page)
 
 
-def test_a_sheet_longer_than_excel_allows_continues_and_an_empty_mart_keeps_its_header(demo_warehouse, demo, tmp_path, monkeypatch):
+def test_a_sheet_longer_than_excel_allows_continues_and_an_empty_mart_keeps_its_header(
+    demo_warehouse, demo, tmp_path, monkeypatch
+):
     folder, _ = demo_warehouse
     con, _ = demo
     copy = tmp_path / "jamsostek.duckdb"
@@ -80,11 +87,17 @@ def test_a_sheet_longer_than_excel_allows_continues_and_an_empty_mart_keeps_its_
 def test_vulnerable_workers_sheet_is_by_region_and_funding_source(demo_warehouse, demo):
     folder, _ = demo_warehouse
     con, _ = demo
-    sheet = CalamineWorkbook.from_path(str(folder / "exports" / "jamsostek_marts.xlsx")).get_sheet_by_name("Pekerja rentan").to_python()
+    sheet = (
+        CalamineWorkbook.from_path(str(folder / "exports" / "jamsostek_marts.xlsx"))
+        .get_sheet_by_name("Pekerja rentan")
+        .to_python()
+    )
     header = sheet[0]
     assert "occupation" not in {exports.HEADINGS.get(h, h) for h in header} and "Worker key" not in header
     [(latest,)] = con.execute("SELECT max(period) FROM marts.vulnerable_workers").fetchall()
-    [(insured,)] = con.execute("SELECT sum(insured_workers) FROM marts.vulnerable_workers WHERE period = ?", [latest]).fetchall()
+    [(insured,)] = con.execute(
+        "SELECT sum(insured_workers) FROM marts.vulnerable_workers WHERE period = ?", [latest]
+    ).fetchall()
     period = header.index("Bulan")
     rows = [r for r in sheet[1:] if r[period] == latest]
     assert rows and sum(r[header.index("Pekerja dijamin")] for r in rows) == insured
@@ -96,7 +109,9 @@ def test_each_funding_source_gets_its_double_payments_as_csv(demo_warehouse, dem
     for source in exports.FUNDING_SOURCES:
         path = folder / "exports" / "funding_overlaps" / f"{source}.csv"
         [(written,)] = duckdb.sql(f"SELECT count(*) FROM read_csv('{path}', header = true)").fetchall()
-        [(expected,)] = con.execute("SELECT count(*) FROM marts.funding_overlaps WHERE funding_sources LIKE '%' || ? || '%'", [source]).fetchall()
+        [(expected,)] = con.execute(
+            "SELECT count(*) FROM marts.funding_overlaps WHERE funding_sources LIKE '%' || ? || '%'", [source]
+        ).fetchall()
         assert written == expected
     [(overlaps,)] = con.execute("SELECT count(*) FROM marts.funding_overlaps").fetchall()
     assert overlaps > 0
@@ -107,7 +122,9 @@ def test_overlap_csv_text_never_runs_as_a_formula(demo_warehouse, tmp_path):
     copy = tmp_path / "jamsostek.duckdb"
     shutil.copy(folder / "jamsostek.duckdb", copy)
     with duckdb.connect(str(copy)) as edited:
-        edited.execute("UPDATE marts.funding_overlaps SET region_name = '=HYPERLINK(\"http://x\")' WHERE funding_sources LIKE '%APBD%'")
+        edited.execute(
+            "UPDATE marts.funding_overlaps SET region_name = '=HYPERLINK(\"http://x\")' WHERE funding_sources LIKE '%APBD%'"
+        )
     with duckdb.connect(str(copy), read_only=True) as copied:
         [apbd, *_] = exports.export_overlaps(copied, tmp_path / "overlaps")
     text = apbd.read_text(encoding="utf-8")
@@ -127,7 +144,11 @@ def test_outputs_whose_tables_did_not_change_are_not_written_again(demo_warehous
     changed = exports.export_all(copy, tmp_path / "exports")
     assert sorted(p.name for p in changed.written) == ["jamsostek_marts.xlsx", "marts_target_plan.parquet"]
     (tmp_path / "exports" / "funding_overlaps" / "CSR.csv").unlink()  # a file gone is written again
-    assert [p.name for p in exports.export_all(copy, tmp_path / "exports").written] == ["APBD.csv", "DBHCHT.csv", "CSR.csv"]
+    assert [p.name for p in exports.export_all(copy, tmp_path / "exports").written] == [
+        "APBD.csv",
+        "DBHCHT.csv",
+        "CSR.csv",
+    ]
 
 
 def test_each_chart_shows_the_mart_rows_it_claims(demo_warehouse, tmp_path):
@@ -148,8 +169,12 @@ def test_each_chart_shows_the_mart_rows_it_claims(demo_warehouse, tmp_path):
             assert [d["period"] for d in drawn] == [f"{p:%Y-%m-%d}" for p in rows["period"]], chart.key
             if chart.key.startswith("target:"):
                 target_id = chart.key.split(":", 1)[1]
-                [(current, as_of)] = con.execute("SELECT current_value, as_of FROM marts.target_progress WHERE target_id = ?", [target_id]).fetchall()
-                assert (drawn[-1]["value"], drawn[-1]["period"]) == (pytest.approx(current), f"{as_of:%Y-%m-%d}"), target_id
+                [(current, as_of)] = con.execute(
+                    "SELECT current_value, as_of FROM marts.target_progress WHERE target_id = ?", [target_id]
+                ).fetchall()
+                assert (drawn[-1]["value"], drawn[-1]["period"]) == (pytest.approx(current), f"{as_of:%Y-%m-%d}"), (
+                    target_id
+                )
         funder = {c.key: c for c in written.charts}["target:PSR-DBHCHT-2024"]
         assert report.chart_rows(funder.spec, "realisasi")[-1]["value"] == 9_214
 
@@ -209,9 +234,18 @@ def test_the_report_draws_every_chart_offline_in_a_browser(demo_warehouse, tmp_p
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://") else (outside.append(route.request.url), route.abort()))
+        page.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith("file://")
+                else (outside.append(route.request.url), route.abort())
+            ),
+        )
         page.goto(written.page.as_uri())
-        page.wait_for_function(f"document.querySelectorAll('figure svg, figure canvas').length >= {len(written.charts)}", timeout=30_000)
+        page.wait_for_function(
+            f"document.querySelectorAll('figure svg, figure canvas').length >= {len(written.charts)}", timeout=30_000
+        )
         assert not [t for t in page.locator("figure").all_inner_texts() if "tidak dapat digambar" in t]
         axis_labels = page.locator("figure svg text").all_text_contents()
         browser.close()

@@ -11,7 +11,22 @@ def test_a_safe_text_is_kept_as_it_is(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["../../pwned", "<b>x</b>", "a/b", "a\\b", "..", ".", "", " ", "C:evil", "Kota Pasuruan", "مدينة", "NUL\x00byte", "x" * 300]
+    "text",
+    [
+        "../../pwned",
+        "<b>x</b>",
+        "a/b",
+        "a\\b",
+        "..",
+        ".",
+        "",
+        " ",
+        "C:evil",
+        "Kota Pasuruan",
+        "مدينة",
+        "NUL\x00byte",
+        "x" * 300,
+    ],
 )
 def test_hostile_text_becomes_one_plain_file_name(text, tmp_path):
     name = safe_name(text)

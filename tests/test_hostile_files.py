@@ -110,7 +110,9 @@ def repeated_rows_ods(path: Path, rows: int = 1_048_576, columns: int = 90) -> P
 <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"""
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
-        archive.writestr("content.xml", content.replace("\n<", "<").replace("\n ", " "), compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr(
+            "content.xml", content.replace("\n<", "<").replace("\n ", " "), compress_type=zipfile.ZIP_DEFLATED
+        )
         archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
     return path
 
@@ -124,7 +126,9 @@ def test_cells_that_expand_past_the_limit_cost_one_failed_file_and_memory_stays_
     script = tmp_path / "read_under_limit.py"
     script.write_text(READ_UNDER_LIMIT)
     env = {"JAMSOSTEK_READER_MEMORY_MB": "768", "PYTHONPATH": str(PROJECT_ROOT), "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, str(script), str(path)], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, str(script), str(path)], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     lines = dict(line.split(" ", 1) for line in out.stdout.splitlines() if " " in line)
     assert lines.get("STATUS") == "failed", (out.stdout, out.stderr[-2000:])
     assert "more than 768 MB of memory" in lines["ERROR"] and path.name in lines["ERROR"]
@@ -152,9 +156,25 @@ def test_a_nik_number_cell_far_out_of_range_is_one_rejected_row(tmp_path, matche
 @pytest.mark.parametrize(
     ("content", "words"),
     [
-        (ROSTER_HEADER + ROSTER_ROW + '3579014203850002;"Ani;Petani;Kota Batu;APBD;JKK+JKM;2024-01;2024-06\n' + ROSTER_ROW * 3, "could not be read"),
-        (ROSTER_HEADER + ROSTER_ROW * 3 + '3579014203850002;Ani;"Pet', "could not be read"),  # cut off while being copied in
-        (ROSTER_HEADER + ROSTER_ROW + '3579014203850002;Ani;"' + "baris\n" * 250_000 + '";Kota Batu;APBD;JKK+JKM;2024-01;2024-06\n', "quoted cell"),
+        (
+            ROSTER_HEADER
+            + ROSTER_ROW
+            + '3579014203850002;"Ani;Petani;Kota Batu;APBD;JKK+JKM;2024-01;2024-06\n'
+            + ROSTER_ROW * 3,
+            "could not be read",
+        ),
+        (
+            ROSTER_HEADER + ROSTER_ROW * 3 + '3579014203850002;Ani;"Pet',
+            "could not be read",
+        ),  # cut off while being copied in
+        (
+            ROSTER_HEADER
+            + ROSTER_ROW
+            + '3579014203850002;Ani;"'
+            + "baris\n" * 250_000
+            + '";Kota Batu;APBD;JKK+JKM;2024-01;2024-06\n',
+            "quoted cell",
+        ),
     ],
     ids=["unclosed_quote", "truncated", "many_short_lines_in_a_quote"],
 )
@@ -170,7 +190,13 @@ def test_a_windows_export_with_its_first_non_ascii_character_far_down_is_read(tm
     path = in_folder(tmp_path, "rentan", "daftar.csv")
     rows = ROSTER_ROW.replace("0001", "{:04d}")
     body = "".join(rows.format(i) for i in range(1, 5000))
-    path.write_bytes((ROSTER_HEADER + body + ROSTER_ROW.replace("Petani", "Pedagang kaki lima \u2013 pasar").replace("0001", "5000")).encode("cp1252"))
+    path.write_bytes(
+        (
+            ROSTER_HEADER
+            + body
+            + ROSTER_ROW.replace("Petani", "Pedagang kaki lima \u2013 pasar").replace("0001", "5000")
+        ).encode("cp1252")
+    )
     assert path.stat().st_size > 300 * 1024  # past the 256 KB sample a separator is sniffed from
     result = ingest(path, "rentan", matcher, synonyms)
     assert result.status in ("loaded", "partial") and result.rows_read == 5000, result.error
@@ -202,7 +228,11 @@ def test_a_roster_without_a_key_fails_unless_it_is_a_shipped_demo_roster(tmp_pat
     path.write_text(ROSTER_HEADER + ROSTER_ROW, encoding="utf-8")
     assert nik.key_for({}, "0" * 64) is None
     result = ingest(path, "rentan", matcher, synonyms, key=nik.key_for({}, "0" * 64))
-    assert result.status == "failed" and "JAMSOSTEK_PII_KEY is not set" in result.error and "/etc/jamsostek" in result.error
+    assert (
+        result.status == "failed"
+        and "JAMSOSTEK_PII_KEY is not set" in result.error
+        and "/etc/jamsostek" in result.error
+    )
 
 
 def test_the_key_is_compared_on_every_run_even_when_everything_is_read_again(tmp_path, monkeypatch):
@@ -221,7 +251,9 @@ def test_the_key_is_compared_on_every_run_even_when_everything_is_read_again(tmp
 
 
 def test_an_empty_or_unreadable_raw_folder_never_publishes_over_the_last_good_data(tmp_path, monkeypatch):
-    raw = small_raw(tmp_path / "raw", ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv"), ("workforce", "targets"))
+    raw = small_raw(
+        tmp_path / "raw", ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv"), ("workforce", "targets")
+    )
     warehouse = tmp_path / "warehouse"
     assert build(raw, warehouse)[0].success
     good = analyst_path(warehouse).read_bytes()
@@ -232,7 +264,9 @@ def test_an_empty_or_unreadable_raw_folder_never_publishes_over_the_last_good_da
     result, _ = build(raw, warehouse)
     assert not result.success and analyst_path(warehouse).read_bytes() == good
     failures = [str(e.event_specific_data.error) for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert any("raw folder 'participation/' lost all its files" in f and "JAMSOSTEK_ALLOW_SHRINK=1" in f for f in failures), failures
+    assert any(
+        "raw folder 'participation/' lost all its files" in f and "JAMSOSTEK_ALLOW_SHRINK=1" in f for f in failures
+    ), failures
 
     # A folder that cannot be listed is an error, not an empty folder (root reads everything, so it is simulated).
     import pipeline.read.folders as folders
@@ -271,12 +305,18 @@ def test_the_run_summary_escapes_raw_text(tmp_path):
     path = tmp_path / "jamsostek.duckdb"
     with duckdb.connect(str(path)) as con:
         con.execute("CREATE SCHEMA dq; CREATE SCHEMA marts")
-        con.execute("CREATE TABLE dq.file_ledger AS SELECT 'participation' AS source, 'failed' AS status, 0 AS rows_rejected, 0 AS rows_skipped, "
-                    "'participation/x\x1b[2K\rok.csv' AS file_path, 'bad\x07' AS error, NULL::VARCHAR AS notes")  # fmt: skip
+        con.execute(
+            "CREATE TABLE dq.file_ledger AS SELECT 'participation' AS source, 'failed' AS status, 0 AS rows_rejected, 0 AS rows_skipped, "
+            "'participation/x\x1b[2K\rok.csv' AS file_path, 'bad\x07' AS error, NULL::VARCHAR AS notes"
+        )
         con.execute("CREATE TABLE dq.rejected_rows (file_path VARCHAR)")
-        con.execute("CREATE TABLE marts.target_progress (target_id VARCHAR, region_name VARCHAR, segment VARCHAR, metric VARCHAR, target_value DOUBLE, "
-                    "deadline DATE, current_value DOUBLE, as_of DATE, status VARCHAR)")  # fmt: skip
-        con.execute("CREATE TABLE marts.statement_checks AS SELECT 'S\x1b]0;x\x07' AS statement_id, 'Bali' AS region_name, 'Maret 2025' AS stated_as_of, "
-                    "DATE '2025-03-01' AS period, 0 AS problem_count, 'Tidak ada masalah.' AS verdict, NULL::VARCHAR AS not_checked")  # fmt: skip
+        con.execute(
+            "CREATE TABLE marts.target_progress (target_id VARCHAR, region_name VARCHAR, segment VARCHAR, metric VARCHAR, target_value DOUBLE, "
+            "deadline DATE, current_value DOUBLE, as_of DATE, status VARCHAR)"
+        )
+        con.execute(
+            "CREATE TABLE marts.statement_checks AS SELECT 'S\x1b]0;x\x07' AS statement_id, 'Bali' AS region_name, 'Maret 2025' AS stated_as_of, "
+            "DATE '2025-03-01' AS period, 0 AS problem_count, 'Tidak ada masalah.' AS verdict, NULL::VARCHAR AS not_checked"
+        )
     text = summary(path)
     assert "\x1b" not in text and "\r" not in text and "\x07" not in text and "\\x1b[2K" in text

@@ -20,12 +20,12 @@ from pipeline.ingest.engine import ingest_file
 from pipeline.read.chunks import read_chunks
 from pipeline.read.files import FileUnreadable
 from pipeline.read.folders import file_hash
-from pipeline.sources import SOURCES
-
-PARTICIPATION, ROSTERS = SOURCES["participation"], SOURCES["rentan"]
 from pipeline.settings import PROJECT_ROOT
+from pipeline.sources import SOURCES
 from tests.conftest import DEMO_RAW, build, small_raw
 from tests.corpus.cases import CORPUS
+
+PARTICIPATION, ROSTERS = SOURCES["participation"], SOURCES["rentan"]
 
 FORMULAS = ['=HYPERLINK("http://x","klik")', "@SUM(A1)", "+1", "-2+3 =cmd|' /C calc'!A0"]
 MARKUP = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
@@ -89,7 +89,13 @@ def test_a_csv_of_gigabytes_with_one_endless_line_is_refused_in_little_memory(tm
     with open(path, "wb") as f:
         f.write(ROSTER_HEADER.encode() if source == "rentan" else b"Kab/Kota,Segmen,Peserta Aktif\n")
         f.truncate(2 * 1024**3)
-    out = subprocess.run([sys.executable, "-c", PEAK_RSS, str(path), source], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS, str(path), source],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     assert "\nREFUSED" in out.stdout and "2024-01_besar.csv" in out.stdout
     expected = "line 2 starts a row longer than 1 MB" if source == "rentan" else "too large for this kind of table"
@@ -116,7 +122,11 @@ def hostile_build(tmp_path_factory):
     """One build of a raw folder with formulas and markup in every text that reaches an output, and a link out."""
     root = tmp_path_factory.mktemp("hostile")
     raw = small_raw(root / "raw", ("2021-09_kepesertaan_jatim.csv",), ("workforce",))
-    for source, name in (("targets", "target_berbahaya.csv"), ("statements", "pernyataan_berbahaya.xlsx"), ("potential", "potensi_rumus.xlsx")):
+    for source, name in (
+        ("targets", "target_berbahaya.csv"),
+        ("statements", "pernyataan_berbahaya.xlsx"),
+        ("potential", "potensi_rumus.xlsx"),
+    ):
         (raw / source).mkdir(exist_ok=True)
         shutil.copy(CORPUS / source / name, raw / source / name)
     (raw / "rentan").mkdir()
@@ -142,14 +152,21 @@ def hostile_build(tmp_path_factory):
 def test_nothing_is_written_outside_the_warehouse_folder(hostile_build):
     root, result, written = hostile_build
     assert result.success
-    assert written and all(p.is_relative_to(root / "warehouse") for p in written), sorted(map(str, written - {root / "warehouse"}))
+    assert written and all(p.is_relative_to(root / "warehouse") for p in written), sorted(
+        map(str, written - {root / "warehouse"})
+    )
     assert not (root / "pwned.png").exists() and not (root.parent / "pwned.png").exists()
     con = duckdb.connect(str(root / "warehouse" / "jamsostek.duckdb"), read_only=True)
     try:
         ledger = dict(con.execute("SELECT file_path, error FROM dq.file_ledger WHERE status = 'failed'").fetchall())
         assert "outside the raw folder" in ledger["participation/2021-10_tautan.csv"]
         assert con.execute("SELECT count(*) FROM staging.participation WHERE period = '2021-10-01'").fetchone() == (0,)
-        ids = {r[0] for r in con.execute("SELECT value FROM dq.rejected_rows WHERE check_name = 'target_id_characters'").fetchall()}
+        ids = {
+            r[0]
+            for r in con.execute(
+                "SELECT value FROM dq.rejected_rows WHERE check_name = 'target_id_characters'"
+            ).fetchall()
+        }
         assert ids == {"../../pwned", "<b>x</b>", "=1+1"}
     finally:
         con.close()
@@ -165,7 +182,13 @@ def test_formula_text_reaches_the_workbook_as_text_never_as_a_formula(hostile_bu
     # Target sources and denominators. (A roster's occupation is summed away in the workbook,
     # which holds vulnerable workers by region and funding source; it reaches the Parquet files as text.)
     for formula in FORMULAS[:3]:
-        escaped = formula.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&apos;")
+        escaped = (
+            formula.replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace('"', "&quot;")
+            .replace("'", "&apos;")
+        )
         assert formula in text or escaped in text, formula  # kept, as a string cell
     assert re.search(r't="inlineStr"><is><t[^>]*>=HYPERLINK', text)
 
@@ -203,26 +226,47 @@ def test_a_changed_pii_key_stops_the_run_instead_of_mixing_pseudonyms(tmp_path, 
     result, _ = build(raw, warehouse)
     assert not result.success
     [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert "JAMSOSTEK_PII_KEY is not the key this warehouse's worker_keys were made with" in str(failure.event_specific_data.error)
+    assert "JAMSOSTEK_PII_KEY is not the key this warehouse's worker_keys were made with" in str(
+        failure.event_specific_data.error
+    )
     con = duckdb.connect(str(warehouse / "jamsostek.duckdb"), read_only=True)
-    assert con.execute("SELECT count(*) FROM staging.rentan").fetchone() == (1,)  # the analyst file is the last good one
+    assert con.execute("SELECT count(*) FROM staging.rentan").fetchone() == (
+        1,
+    )  # the analyst file is the last good one
     con.close()
 
     # A deliberate change of key: every roster is read again under the new key, none is left under the old one.
     monkeypatch.setenv("JAMSOSTEK_PII_REKEY", "1")
     assert build(raw, warehouse)[0].success
     con = duckdb.connect(str(warehouse / "jamsostek.duckdb"), read_only=True)
-    keys = con.execute("SELECT count(*), count(DISTINCT worker_key), count(DISTINCT file_sha256) FROM staging.rentan").fetchone()
+    keys = con.execute(
+        "SELECT count(*), count(DISTINCT worker_key), count(DISTINCT file_sha256) FROM staging.rentan"
+    ).fetchone()
     con.close()
     assert keys == (2, 2, 2)
 
 
 def test_two_runs_started_together_both_finish_and_the_second_says_it_waits(tmp_path):
-    raw = small_raw(tmp_path / "raw", ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv"), ("workforce", "targets"))
-    env = {**os.environ, "JAMSOSTEK_RAW_DIR": str(raw), "JAMSOSTEK_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
-           "DAGSTER_HOME": str(tmp_path / "dagster_home")}  # fmt: skip
-    runs = [subprocess.Popen([sys.executable, "-m", "pipeline.cli.run"], cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             text=True) for _ in range(2)]  # fmt: skip
+    raw = small_raw(
+        tmp_path / "raw", ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv"), ("workforce", "targets")
+    )
+    env = {
+        **os.environ,
+        "JAMSOSTEK_RAW_DIR": str(raw),
+        "JAMSOSTEK_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+    }
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli.run"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outputs = [run.communicate(timeout=600)[0] for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
     assert any("in use by another build" in out and "waiting up to" in out for out in outputs), outputs

@@ -26,10 +26,14 @@ def ingest(tmp_path, spec, path, matcher, synonyms):
 
 
 def test_participation_rows_are_typed_with_provenance(tmp_path, matcher, synonyms):
-    path = write(tmp_path, "participation", "2021-09_laporan.csv",
-                 "Kode Wilayah;Kabupaten/Kota;Segmen;Peserta Aktif;Peserta Baru\n"
-                 "3575;PASURUAN;Penerima Upah;16.833;200\n"
-                 "35.74;Kota Probolinggo;BPU;9.081;-\n")  # fmt: skip
+    path = write(
+        tmp_path,
+        "participation",
+        "2021-09_laporan.csv",
+        "Kode Wilayah;Kabupaten/Kota;Segmen;Peserta Aktif;Peserta Baru\n"
+        "3575;PASURUAN;Penerima Upah;16.833;200\n"
+        "35.74;Kota Probolinggo;BPU;9.081;-\n",
+    )
     result = ingest(tmp_path, PARTICIPATION, path, matcher, synonyms)
     assert result.status == "loaded"
     rows = result.rows
@@ -44,17 +48,21 @@ def test_participation_rows_are_typed_with_provenance(tmp_path, matcher, synonym
 
 
 def test_bad_rows_are_quarantined_and_the_rest_loads(tmp_path, matcher, synonyms):
-    path = write(tmp_path, "participation", "laporan.csv",
-                 "Periode,Kab/Kota,Segmen,TK Aktif\n"
-                 "2021-09,Kota Pasuruan,PU,100\n"
-                 "2021-09,Pasuruan,PU,100\n"
-                 "2021-09,Kab. Lumajangg,PU,100\n"
-                 "2021-09,Kota Blitar,Honorer,100\n"
-                 "2021-09,Kota Blitar,PU,12.5\n"
-                 "2021-13,Kota Blitar,PU,100\n"
-                 "2099-01,Kota Blitar,PU,100\n"
-                 "2021-09,Kota Pasuruan,PU,101\n"
-                 "2021-09,Kota Madiun,PU,\n")  # fmt: skip
+    path = write(
+        tmp_path,
+        "participation",
+        "laporan.csv",
+        "Periode,Kab/Kota,Segmen,TK Aktif\n"
+        "2021-09,Kota Pasuruan,PU,100\n"
+        "2021-09,Pasuruan,PU,100\n"
+        "2021-09,Kab. Lumajangg,PU,100\n"
+        "2021-09,Kota Blitar,Honorer,100\n"
+        "2021-09,Kota Blitar,PU,12.5\n"
+        "2021-13,Kota Blitar,PU,100\n"
+        "2099-01,Kota Blitar,PU,100\n"
+        "2021-09,Kota Pasuruan,PU,101\n"
+        "2021-09,Kota Madiun,PU,\n",
+    )
     result = ingest(tmp_path, PARTICIPATION, path, matcher, synonyms)
     assert result.status == "partial" and result.rows_loaded == 1
     reasons = {r["row_number"]: (r["column_name"], r["check_name"], r["reason"]) for r in result.rejections}
@@ -69,8 +77,12 @@ def test_bad_rows_are_quarantined_and_the_rest_loads(tmp_path, matcher, synonyms
 
 
 def test_period_from_a_title_cell(tmp_path, matcher, synonyms):
-    path = write(tmp_path, "participation", "laporan.csv",
-                 "Laporan Kepesertaan Kanwil Jawa Timur\nPosisi Agustus 2024\n\nKab/Kota,Segmen,Peserta Aktif\nKota Batu,Jakon,1.200\n")  # fmt: skip
+    path = write(
+        tmp_path,
+        "participation",
+        "laporan.csv",
+        "Laporan Kepesertaan Kanwil Jawa Timur\nPosisi Agustus 2024\n\nKab/Kota,Segmen,Peserta Aktif\nKota Batu,Jakon,1.200\n",
+    )
     result = ingest(tmp_path, PARTICIPATION, path, matcher, synonyms)
     assert result.rows["period"].iloc[0] == pd.Timestamp("2024-08-01")
     assert result.rows["segment"].iloc[0] == "JAKON"
@@ -93,22 +105,30 @@ def test_unusable_files_fail_with_a_message(tmp_path, matcher, synonyms, name, t
 
 
 def test_workforce_formal_and_informal_must_add_up(tmp_path, matcher, synonyms):
-    path = write(tmp_path, "workforce", "bps.csv",
-                 "Tahun;Kode;Kabupaten/Kota;Penduduk Bekerja;Formal;Informal\n"
-                 "2021;3574;PROBOLINGGO;119.345;55.354;63.991\n"
-                 "2021;3575;PASURUAN;104.812;40.000;40.000\n")  # fmt: skip
+    path = write(
+        tmp_path,
+        "workforce",
+        "bps.csv",
+        "Tahun;Kode;Kabupaten/Kota;Penduduk Bekerja;Formal;Informal\n"
+        "2021;3574;PROBOLINGGO;119.345;55.354;63.991\n"
+        "2021;3575;PASURUAN;104.812;40.000;40.000\n",
+    )
     result = ingest(tmp_path, WORKFORCE, path, matcher, synonyms)
     assert result.rows["employed"].tolist() == [119345]
     assert result.rejections[0]["check_name"] == "formal_plus_informal_is_employed"
 
 
 def test_targets(tmp_path, matcher, synonyms):
-    path = write(tmp_path, "targets", "t.csv",
-                 "target_id,region,segment,metric,target_value,deadline,baseline_period,source\n"
-                 "A,35.75,ALL,coverage_pct,70,2022-12,2021-09,Wali Kota\n"
-                 "B,Kota Probolinggo,BPU,active_participants,28.000,2025-12-31,,Pemkot\n"
-                 "C,Kota Probolinggo,ALL,coverage_pct,170,2025-12,,Pemkot\n"
-                 "D,Kota Probolinggo,ALL,coverage_pct,70,2025-12,,\n")  # fmt: skip
+    path = write(
+        tmp_path,
+        "targets",
+        "t.csv",
+        "target_id,region,segment,metric,target_value,deadline,baseline_period,source\n"
+        "A,35.75,ALL,coverage_pct,70,2022-12,2021-09,Wali Kota\n"
+        "B,Kota Probolinggo,BPU,active_participants,28.000,2025-12-31,,Pemkot\n"
+        "C,Kota Probolinggo,ALL,coverage_pct,170,2025-12,,Pemkot\n"
+        "D,Kota Probolinggo,ALL,coverage_pct,70,2025-12,,\n",
+    )
     result = ingest(tmp_path, TARGETS, path, matcher, synonyms)
     rows = result.rows.set_index("target_id")
     assert rows.loc["A", "region_code"] == "35.75" and rows.loc["A", "baseline_period"] == pd.Timestamp("2021-09-01")

@@ -5,9 +5,14 @@ from pipeline.read.layouts import body_of, classify_rows, expand_rows
 
 LONG = Header(
     1,
-    [Column(0, "Kode", "region_code"), Column(1, "Kabupaten/Kota", "region_name"), Column(2, "Segmen", "segment"), Column(3, "Peserta Aktif", "active_participants")],
+    [
+        Column(0, "Kode", "region_code"),
+        Column(1, "Kabupaten/Kota", "region_name"),
+        Column(2, "Segmen", "segment"),
+        Column(3, "Peserta Aktif", "active_participants"),
+    ],
     "Laporan Kepesertaan",
-)  # fmt: skip
+)
 
 
 def classify(rows, header, matcher):
@@ -33,9 +38,18 @@ def test_sections_totals_footnotes_and_data(matcher):
     ]
     kinds = classify(rows, LONG, matcher)
     assert kinds["kind"].to_dict() == {
-        2: "section", 3: "data", 4: "total", 6: "section", 7: "data", 8: "total", 9: "data", 10: "data",
-        11: "footnote", 12: "footnote", 13: "total",
-    }  # fmt: skip
+        2: "section",
+        3: "data",
+        4: "total",
+        6: "section",
+        7: "data",
+        8: "total",
+        9: "data",
+        10: "data",
+        11: "footnote",
+        12: "footnote",
+        13: "total",
+    }
     assert kinds.loc[3, "level"] == "regency" and kinds.loc[7, "level"] == "city" and kinds.loc[10, "level"] == "city"
     assert kinds.loc[4, ["label", "scope"]].tolist() == ["Jumlah Kabupaten", "regency"]
     assert kinds.loc[8, ["label", "scope"]].tolist() == ["Jawa Timur", "all"]
@@ -43,7 +57,11 @@ def test_sections_totals_footnotes_and_data(matcher):
 
 
 def test_no_section_means_no_level_and_empty_sheets_classify_to_nothing(matcher):
-    kinds = classify([["Kode", "Kabupaten/Kota", "Segmen", "Peserta Aktif"], [], ["35.75", "Kota Pasuruan", "PU", 1]], Header(0, LONG.columns, ""), matcher)
+    kinds = classify(
+        [["Kode", "Kabupaten/Kota", "Segmen", "Peserta Aktif"], [], ["35.75", "Kota Pasuruan", "PU", 1]],
+        Header(0, LONG.columns, ""),
+        matcher,
+    )
     assert kinds["kind"].tolist() == ["data"] and kinds["level"].isna().all()
     assert classify([["Kode", "Kabupaten/Kota", "Segmen", "Peserta Aktif"]], Header(0, LONG.columns, ""), matcher).empty
 
@@ -51,10 +69,14 @@ def test_no_section_means_no_level_and_empty_sheets_classify_to_nothing(matcher)
 def test_wide_rows_become_one_record_per_key_in_row_order():
     header = Header(
         0,
-        [Column(0, "Kabupaten/Kota", "region_name"), Column(1, "Formal 2021", "formal_workers", "year", 2021),
-         Column(2, "Informal 2021", "informal_workers", "year", 2021), Column(3, "Formal 2022", "formal_workers", "year", 2022)],
+        [
+            Column(0, "Kabupaten/Kota", "region_name"),
+            Column(1, "Formal 2021", "formal_workers", "year", 2021),
+            Column(2, "Informal 2021", "informal_workers", "year", 2021),
+            Column(3, "Formal 2022", "formal_workers", "year", 2022),
+        ],
         "",
-    )  # fmt: skip
+    )
     rows = [["h"] * 4, ["Kota Batu", 10, 20, 11], ["Kota Malang", 30, 40]]
     records = expand_rows(body_of(rows, header), header)
     assert [(row, record) for row, record, _ in records] == [

@@ -10,19 +10,28 @@ from pipeline.read.headers import HeaderSynonyms
 from pipeline.settings import HEADER_SYNONYMS, PROJECT_ROOT, REFERENCE_DIR
 from pipeline.sources.rentan import SOURCE as ROSTERS
 from pipeline.sources.rentan import RosterRules, kabkota_codes, process
+from tests import nik_reference
 
 KAB = {"3575", "3574", "1674", "9101"}
 TODAY = dt.date(2026, 11, 21)
 
 
 def check(values):
-    digits, reason = nik.recover(pd.Series(values, dtype=object))
-    return digits.tolist(), reason.fillna(nik.validate(digits, KAB, TODAY)).tolist()
+    digits, reason = nik_reference.recover(pd.Series(values, dtype=object))
+    return digits.tolist(), reason.fillna(nik_reference.validate(digits, KAB, TODAY)).tolist()
 
 
 def test_valid_niks_including_women_and_numbers_that_survived_excel():
-    digits, reasons = check(["3575011203850001", "3575015203850002", 3575011203850003.0, " 3575 0112 0385 0004 ", "3575011203850005.0"])
-    assert digits == ["3575011203850001", "3575015203850002", "3575011203850003", "3575011203850004", "3575011203850005"]
+    digits, reasons = check(
+        ["3575011203850001", "3575015203850002", 3575011203850003.0, " 3575 0112 0385 0004 ", "3575011203850005.0"]
+    )
+    assert digits == [
+        "3575011203850001",
+        "3575015203850002",
+        "3575011203850003",
+        "3575011203850004",
+        "3575011203850005",
+    ]
     assert all(pd.isna(r) for r in reasons)
 
 
@@ -53,25 +62,33 @@ def test_a_column_of_text_niks_gets_the_same_answers_as_one_mixed_with_numbers()
 
 
 def test_mask_shows_only_the_kabkota():
-    assert nik.mask("3575011203850001") == "3575************"
-    assert "011203850001" not in nik.mask("3575011203850001")
+    assert nik_reference.mask("3575011203850001") == "3575************"
+    assert "011203850001" not in nik_reference.mask("3575011203850001")
 
 
 def test_pseudonyms_are_keyed_and_stable():
     digits = pd.Series(["3575011203850001", "3575011203850001", "3575011203850002"])
-    a, b = nik.pseudonymise(digits, "key-a"), nik.pseudonymise(digits, "key-b")
+    a, b = nik_reference.pseudonymise(digits, "key-a"), nik_reference.pseudonymise(digits, "key-b")
     assert a[0] == a[1] != a[2] and a[0] != b[0] and len(a[0]) == 32
     assert "3575011203850001" not in a[0]
 
 
 def test_the_demo_key_is_for_the_shipped_demo_rosters_only():
     """Decided by content, never by folder: a real roster dropped into data/raw/rentan gets no demo key."""
-    demo = {sha256_of(p) for p in (PROJECT_ROOT / "data" / "raw" / "rentan").iterdir() if p.is_file() and p.name != "README.md"}
+    demo = {
+        sha256_of(p)
+        for p in (PROJECT_ROOT / "data" / "raw" / "rentan").iterdir()
+        if p.is_file() and p.name != "README.md"
+    }
     assert demo == nik.DEMO_ROSTERS  # regenerating the demo rosters means updating nik.DEMO_ROSTERS
     [one] = sorted(demo)[:1]
     assert nik.key_for({}, one) == nik.DEMO_KEY
     assert nik.key_for({}, "0" * 64) is None
-    assert nik.key_for({"JAMSOSTEK_PII_KEY": "s3cret"}, one) == nik.key_for({"JAMSOSTEK_PII_KEY": "s3cret"}, "0" * 64) == "s3cret"
+    assert (
+        nik.key_for({"JAMSOSTEK_PII_KEY": "s3cret"}, one)
+        == nik.key_for({"JAMSOSTEK_PII_KEY": "s3cret"}, "0" * 64)
+        == "s3cret"
+    )
 
 
 def test_roster_chunk_drops_names_and_keeps_only_pseudonyms(tmp_path, matcher):
@@ -84,13 +101,44 @@ def test_roster_chunk_drops_names_and_keeps_only_pseudonyms(tmp_path, matcher):
         encoding="utf-8",
     )
     rules = RosterRules(matcher, kabkota_codes(REFERENCE_DIR), "test-key")
+    queries = QueryLog(rules.con)
+    rules.con = queries
     [chunk] = list(read_chunks(path, ROSTERS.table, HeaderSynonyms.from_file(HEADER_SYNONYMS)))
     assert "name" not in chunk.cells.columns
     staged, quarantine = (t.to_pandas() for t in process(chunk, rules, "rentan/roster.csv", "sha"))
-    assert staged["worker_key"].tolist() == nik.pseudonymise(pd.Series(["3575011203850001"]), "test-key").tolist()
-    assert staged.iloc[0][["region_code", "funding_source", "funder", "occupation"]].tolist() == ["35.75", "DBHCHT", "Kota Pasuruan", "Petani"]
+    # The key's padded forms are bound as parameters: no query text the roster ran carries them.
+    pads = [pad.hex() for pad in nik.worker_key_parameters("test-key").values()]
+    assert queries.texts and not any(pad in text for text in queries.texts for pad in pads)
+    assert (
+        staged["worker_key"].tolist()
+        == nik_reference.pseudonymise(pd.Series(["3575011203850001"]), "test-key").tolist()
+    )
+    assert staged.iloc[0][["region_code", "funding_source", "funder", "occupation"]].tolist() == [
+        "35.75",
+        "DBHCHT",
+        "Kota Pasuruan",
+        "Petani",
+    ]
     assert quarantine["row_number"].tolist() == [4, 5]
     assert quarantine["check_name"].tolist() == ["nik_valid", "region_match"]
     assert quarantine["value"].tolist()[0] == "3.57*******"  # masked, even when unreadable
     text = staged.to_csv() + quarantine.to_csv()
     assert not any(secret in text for secret in ("3575011203850001", "3575015203850002", "Siti", "Joko", "Ani Utami"))
+
+
+class QueryLog:
+    """A DuckDB connection that remembers the text of every query run through it."""
+
+    def __init__(self, con):
+        self.con, self.texts = con, []
+
+    def sql(self, query, *args, **kwargs):
+        self.texts.append(query)
+        return self.con.sql(query, *args, **kwargs)
+
+    def execute(self, query, *args, **kwargs):
+        self.texts.append(query)
+        return self.con.execute(query, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.con, name)

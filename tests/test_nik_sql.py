@@ -1,5 +1,5 @@
-"""The NIK rules have two forms, pandas (pipeline/parse/nik.py) and DuckDB SQL (the same module, run by the roster
-path): both must give identical digits, reasons, masks and worker_keys, on the corpus and on generated NIKs."""
+"""The NIK rules have two forms, DuckDB SQL (pipeline/parse/nik.py, run by the roster path) and the pandas reference
+(tests/nik_reference.py): both must give identical digits, reasons, masks and worker_keys, on the corpus and on generated NIKs."""
 
 import datetime as dt
 import random
@@ -10,6 +10,7 @@ import pandas as pd
 from pipeline.parse import nik
 from pipeline.read.chunks import read_chunks
 from pipeline.sources.rentan import SOURCE as ROSTERS
+from tests import nik_reference
 from tests.corpus.cases import CASES, CORPUS
 
 KABKOTA = frozenset({"3575", "3574", "3514", "1674", "9101", "1101"})
@@ -18,12 +19,12 @@ KEY = "parity-test-key-" + "x" * 70  # longer than a SHA-256 block: HMAC hashes 
 
 
 def python_form(values: pd.Series) -> list[tuple]:
-    digits, reason = nik.recover(values)
-    reason = reason.fillna(nik.validate(digits, KABKOTA, TODAY))
+    digits, reason = nik_reference.recover(values)
+    reason = reason.fillna(nik_reference.validate(digits, KABKOTA, TODAY))
     keys = pd.Series(None, index=values.index, dtype=object)
     good = reason.isna()
-    keys[good] = nik.pseudonymise(digits[good], KEY)
-    masks = [nik.mask(v) if r is not pd.NA and not pd.isna(r) else None for v, r in zip(values, reason)]
+    keys[good] = nik_reference.pseudonymise(digits[good], KEY)
+    masks = [nik_reference.mask(v) if r is not pd.NA and not pd.isna(r) else None for v, r in zip(values, reason)]
     return [(None if pd.isna(r) else r, k if isinstance(k, str) else None, m) for r, k, m in zip(reason, keys, masks)]
 
 
@@ -34,15 +35,18 @@ def sql_form(values: pd.Series) -> list[tuple]:
     cells = nik.nik_cells(values)
     cells["position"] = range(len(cells))
     con.register("roster", cells)
-    rows = con.execute(f"""
+    rows = con.execute(
+        f"""
         WITH recovered AS (
             SELECT *, {nik.NIK_DIGITS_SQL} AS digits FROM (
                 SELECT *, {nik.NIK_RECOVER_REASON_SQL} AS recover_reason FROM (
                     SELECT *, {nik.NIK_CLEANED_SQL} AS nik_cleaned FROM (SELECT *, {nik.NIK_TEXT_SQL} AS nik_text FROM roster)))
         ), checked AS (SELECT *, coalesce(recover_reason, {nik.NIK_VALIDATE_SQL}) AS reason FROM recovered)
-        SELECT reason, CASE WHEN reason IS NULL THEN {nik.worker_key_sql(KEY)} END, CASE WHEN reason IS NOT NULL THEN {nik.NIK_MASK_SQL} END
+        SELECT reason, CASE WHEN reason IS NULL THEN {nik.WORKER_KEY_SQL} END, CASE WHEN reason IS NOT NULL THEN {nik.NIK_MASK_SQL} END
         FROM checked ORDER BY position
-    """).fetchall()  # fmt: skip
+    """,
+        nik.worker_key_parameters(KEY),
+    ).fetchall()
     return [tuple(r) for r in rows]
 
 
@@ -58,13 +62,42 @@ def generated_niks(count: int, seed: int = 20261122) -> list[object]:
         serial = rng.choice(["0001", "0000", f"{rng.randint(1, 9999):04d}"])
         digits = f"{kab}{rng.randint(0, 99):02d}{day:02d}{month:02d}{year:02d}{serial}"
         shape = rng.randrange(14)
-        values.append([
-            digits, digits, digits, f" {digits} ", f"{digits[:4]} {digits[4:8]} {digits[8:12]} {digits[12:]}",
-            f"{digits[:4]}-{digits[4:10]}-{digits[10:]}", f"{digits}.0", f"'{digits}", float(digits), int(digits),
-            f"{float(digits):.5E}", digits[:15], digits + "7", digits[:8] + "A" + digits[9:],
-        ][shape])
-    return [*values, "", "   ", None, "\t3575011203850001\n", "3.57501E+15", 9171011203850001.0, -1.0, "ABCD", "．", "3575\u00a0011203850001",
-            "3575011202290001", "3575016902000001", "3575012902000001", "3575010101260001", "3575010112260001"]  # fmt: skip
+        values.append(
+            [
+                digits,
+                digits,
+                digits,
+                f" {digits} ",
+                f"{digits[:4]} {digits[4:8]} {digits[8:12]} {digits[12:]}",
+                f"{digits[:4]}-{digits[4:10]}-{digits[10:]}",
+                f"{digits}.0",
+                f"'{digits}",
+                float(digits),
+                int(digits),
+                f"{float(digits):.5E}",
+                digits[:15],
+                digits + "7",
+                digits[:8] + "A" + digits[9:],
+            ][shape]
+        )
+    return [
+        *values,
+        "",
+        "   ",
+        None,
+        "\t3575011203850001\n",
+        "3.57501E+15",
+        9171011203850001.0,
+        -1.0,
+        "ABCD",
+        "．",
+        "3575\u00a0011203850001",
+        "3575011202290001",
+        "3575016902000001",
+        "3575012902000001",
+        "3575010101260001",
+        "3575010112260001",
+    ]
 
 
 def test_sql_and_python_agree_on_generated_niks():

@@ -78,14 +78,27 @@ def test_a_percentage_cell_is_never_a_count_of_people():
 
 @pytest.mark.parametrize(
     ("text", "number", "precision"),
-    [("masih 84.960 peserta lagi", 84_960, 0.5), ("target 70%", 70, 0.5), ("sekitar 2,45 juta orang", 2_450_000, 5_000), ("1.873.899", 1_873_899, 0.5)],
+    [
+        ("masih 84.960 peserta lagi", 84_960, 0.5),
+        ("target 70%", 70, 0.5),
+        ("sekitar 2,45 juta orang", 2_450_000, 5_000),
+        ("1.873.899", 1_873_899, 0.5),
+    ],
 )
 def test_the_figure_inside_a_phrase(text, number, precision):
     stated = number_in_words(text, whole=number > 100)
     assert (stated.value, stated.precision) == (number, precision)
 
 
-@pytest.mark.parametrize(("text", "words"), [("2023: 1.000", "2 figures"), ("belum ada", "no figure"), ("#DIV/0!", "Excel error"), ("1.23.456", "groups of three")])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("2023: 1.000", "2 figures"),
+        ("belum ada", "no figure"),
+        ("#DIV/0!", "Excel error"),
+        ("1.23.456", "groups of three"),
+    ],
+)
 def test_a_phrase_without_one_clear_figure_is_refused(text, words):
     with pytest.raises(NumberError, match=words):
         number_in_words(text, whole=True)

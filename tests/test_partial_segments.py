@@ -29,16 +29,25 @@ def warehouse(tmp_path_factory):
         "Kota Madiun,BPU,9.000\n",
         encoding="utf-8",
     )
-    (raw / "participation" / "2024-01_kediri_pu.csv").write_text("Kab/Kota,Segmen,Peserta Aktif\nKota Kediri,PU,50.000\n", encoding="utf-8")
-    (raw / "participation" / "2024-01_kediri_bpu.csv").write_text("Kab/Kota,Segmen,Peserta Aktif\nKota Kediri,BPU,6.000\n", encoding="utf-8")
-    (raw / "participation" / "2024-01_bali.csv").write_text("Provinsi;Segmen;Peserta Aktif\nBali;PU;700.100\nBali;BPU;235.079\n", encoding="utf-8")
+    (raw / "participation" / "2024-01_kediri_pu.csv").write_text(
+        "Kab/Kota,Segmen,Peserta Aktif\nKota Kediri,PU,50.000\n", encoding="utf-8"
+    )
+    (raw / "participation" / "2024-01_kediri_bpu.csv").write_text(
+        "Kab/Kota,Segmen,Peserta Aktif\nKota Kediri,BPU,6.000\n", encoding="utf-8"
+    )
+    (raw / "participation" / "2024-01_bali.csv").write_text(
+        "Provinsi;Segmen;Peserta Aktif\nBali;PU;700.100\nBali;BPU;235.079\n", encoding="utf-8"
+    )
     (raw / "workforce").mkdir()
     (raw / "workforce" / "bps.csv").write_text(
-        "Tahun,Kode Wilayah,Penduduk Bekerja\n" + "".join(f"2023,{code},{employed}\n" for code, employed in EMPLOYED.items()), encoding="utf-8"
+        "Tahun,Kode Wilayah,Penduduk Bekerja\n"
+        + "".join(f"2023,{code},{employed}\n" for code, employed in EMPLOYED.items()),
+        encoding="utf-8",
     )
     (raw / "targets").mkdir()
     (raw / "targets" / "targets.csv").write_text(
-        "target_id,region,segment,metric,target_value,deadline,source\nBATU-50,Kota Batu,ALL,coverage_pct,50,2025-12,test\n", encoding="utf-8"
+        "target_id,region,segment,metric,target_value,deadline,source\nBATU-50,Kota Batu,ALL,coverage_pct,50,2025-12,test\n",
+        encoding="utf-8",
     )
     result, checks = build(raw, root / "warehouse")
     assert result.success
@@ -63,7 +72,13 @@ def all_segments(con, region):
 def test_all_is_the_sum_of_the_segments_reported_and_has_coverage(warehouse, region, participants):
     con, _ = warehouse
     active, segments, workforce, basis, coverage, complete = all_segments(con, region)
-    assert (active, segments, workforce, basis, complete) == (participants, SEGMENTS_BY_REGION[region], EMPLOYED[region], "bps_employed", True)
+    assert (active, segments, workforce, basis, complete) == (
+        participants,
+        SEGMENTS_BY_REGION[region],
+        EMPLOYED[region],
+        "bps_employed",
+        True,
+    )
     assert coverage == pytest.approx(100 * participants / EMPLOYED[region])
 
 
@@ -91,5 +106,7 @@ def test_an_all_without_pu_or_bpu_is_listed_by_a_warn_check(warehouse):
 def test_a_target_on_a_partial_report_is_measured(warehouse):
     # Before, an ALL figure without all four segments had no coverage and every target on it read no_data.
     con, _ = warehouse
-    current, as_of, status = con.execute("SELECT current_value, as_of, status FROM marts.target_progress WHERE target_id = 'BATU-50'").fetchone()
+    current, as_of, status = con.execute(
+        "SELECT current_value, as_of, status FROM marts.target_progress WHERE target_id = 'BATU-50'"
+    ).fetchone()
     assert current == pytest.approx(40.0) and str(as_of) == "2024-01-01" and status != "no_data"

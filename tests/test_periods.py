@@ -34,7 +34,10 @@ def test_finds_the_period_in_titles_and_file_names():
     assert find_period("Laporan Kepesertaan Kanwil Jawa Timur") is None
 
 
-@pytest.mark.parametrize(("value", "words"), [("September", "no year"), ("", "empty"), ("Q3 2021", "not a month"), ("13/2021", "not a month")])
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [("September", "no year"), ("", "empty"), ("Q3 2021", "not a month"), ("13/2021", "not a month")],
+)
 def test_rejects_non_months(value, words):
     with pytest.raises(PeriodError, match=words):
         parse_period(value)
@@ -56,7 +59,10 @@ def test_a_statement_speaks_of_a_month_a_day_or_a_year(value, period, grain, sta
     assert parse_as_of(value) == (dt.date.fromisoformat(period), grain, dt.date.fromisoformat(stated_on))
 
 
-@pytest.mark.parametrize(("value", "deadline"), [("2025", "2025-12-01"), ("akhir 2025", "2025-12-01"), (2025, "2025-12-01"), ("Juni 2025", "2025-06-01")])
+@pytest.mark.parametrize(
+    ("value", "deadline"),
+    [("2025", "2025-12-01"), ("akhir 2025", "2025-12-01"), (2025, "2025-12-01"), ("Juni 2025", "2025-06-01")],
+)
 def test_a_deadline_given_as_a_year_is_its_december(value, deadline):
     assert parse_deadline(value) == dt.date.fromisoformat(deadline)
 

@@ -28,7 +28,9 @@ pytestmark = pytest.mark.skipif(
 
 
 def as_postgres(*command: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(["runuser", "-u", "postgres", "--", *command], check=True, capture_output=True, text=True, **kwargs)
+    return subprocess.run(
+        ["runuser", "-u", "postgres", "--", *command], check=True, capture_output=True, text=True, **kwargs
+    )
 
 
 def free_port() -> int:
@@ -45,8 +47,17 @@ def postgres():
     os.chown(cluster, postgres_user.pw_uid, postgres_user.pw_gid)
     port = free_port()
     as_postgres(str(BIN / "initdb"), "-D", str(cluster), "-A", "trust", "-U", "postgres")
-    as_postgres(str(BIN / "pg_ctl"), "-D", str(cluster), "-w", "-l", str(cluster / "server.log"),
-                "-o", f"-h 127.0.0.1 -p {port} -k {cluster}", "start")  # fmt: skip
+    as_postgres(
+        str(BIN / "pg_ctl"),
+        "-D",
+        str(cluster),
+        "-w",
+        "-l",
+        str(cluster / "server.log"),
+        "-o",
+        f"-h 127.0.0.1 -p {port} -k {cluster}",
+        "start",
+    )
     pid = int((cluster / "postmaster.pid").read_text().split()[0])
     try:
         as_postgres(str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "jamsostek_dagster")
@@ -67,21 +78,48 @@ def test_a_full_materialisation_is_recorded_in_postgres(postgres, tmp_path):
     shutil.copy(PROJECT_ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")
     raw = small_raw(tmp_path / "raw", ("2021-09_kepesertaan_jatim.csv",), ("workforce", "targets"))
     env = {
-        **os.environ, "DAGSTER_HOME": str(home), "JAMSOSTEK_RAW_DIR": str(raw), "JAMSOSTEK_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
-        "DAGSTER_PG_USERNAME": "postgres", "DAGSTER_PG_PASSWORD": "", "DAGSTER_PG_HOST": "127.0.0.1", "DAGSTER_PG_PORT": str(postgres),
-        "DAGSTER_PG_DB": "jamsostek_dagster", "JAMSOSTEK_PII_KEY": "postgres-test-key",
-    }  # fmt: skip
-    run = subprocess.run([sys.executable, "-m", "pipeline.cli.run"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "JAMSOSTEK_RAW_DIR": str(raw),
+        "JAMSOSTEK_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+        "DAGSTER_PG_USERNAME": "postgres",
+        "DAGSTER_PG_PASSWORD": "",
+        "DAGSTER_PG_HOST": "127.0.0.1",
+        "DAGSTER_PG_PORT": str(postgres),
+        "DAGSTER_PG_DB": "jamsostek_dagster",
+        "JAMSOSTEK_PII_KEY": "postgres-test-key",
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.run"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    assert not list(home.rglob("*.db"))  # no SQLite storage: runs, events and schedules are in PostgreSQL (compute logs stay files)
+    assert not list(
+        home.rglob("*.db")
+    )  # no SQLite storage: runs, events and schedules are in PostgreSQL (compute logs stay files)
 
-    read_back = subprocess.run([sys.executable, "-c", """
+    read_back = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            """
 import dagster as dg
 with dg.DagsterInstance.get() as instance:
     assert type(instance.run_storage).__name__ == "PostgresRunStorage", type(instance.run_storage)
     runs = instance.get_runs()
     print(len(runs), runs[0].status.value)
     print(instance.get_latest_materialization_event(dg.AssetKey(["marts", "coverage"])) is not None)
-"""], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+""",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert read_back.returncode == 0, read_back.stderr[-3000:]
     assert read_back.stdout.split() == ["1", "SUCCESS", "True"]

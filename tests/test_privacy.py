@@ -42,7 +42,9 @@ def scan_duckdb(path: Path, niks: set[str], names: set[str]) -> list[str]:
             "AND schema_name NOT IN ('temp') AND (data_type = 'VARCHAR' OR data_type LIKE 'VARCHAR[]')"
         ).fetchall():
             text = f"array_to_string(\"{column}\", ' ')" if data_type.endswith("[]") else f'"{column}"'
-            hits = con.execute(f"SELECT count(*) FROM {schema}.{table} t, needles WHERE contains({text}, needles.needle)").fetchone()[0]
+            hits = con.execute(
+                f"SELECT count(*) FROM {schema}.{table} t, needles WHERE contains({text}, needles.needle)"
+            ).fetchone()[0]
             if hits:
                 found.append(f"{schema}.{table}.{column}: {hits}")
         return found
@@ -62,7 +64,11 @@ def test_without_a_key_only_the_shipped_demo_rosters_are_read(tmp_path, monkeypa
     result, _ = build(raw, tmp_path / "warehouse")
     assert result.success
     con = duckdb.connect(str(tmp_path / "warehouse" / "jamsostek.duckdb"), read_only=True)
-    ledger = dict(con.execute("SELECT file_path, status || ': ' || coalesce(error, '') FROM dq.file_ledger WHERE source = 'rentan'").fetchall())
+    ledger = dict(
+        con.execute(
+            "SELECT file_path, status || ': ' || coalesce(error, '') FROM dq.file_ledger WHERE source = 'rentan'"
+        ).fetchall()
+    )
     staged = con.execute("SELECT DISTINCT file_path FROM staging.rentan").fetchall()
     con.close()
     assert ledger["rentan/demo.csv"].startswith("partial") or ledger["rentan/demo.csv"].startswith("loaded")
@@ -75,9 +81,21 @@ def test_no_nik_or_name_anywhere(tmp_path, secrets):
     raw = small_raw(tmp_path / "raw", ("2024-06_kepesertaan_jatim.xlsx",))
     (raw / "rentan").mkdir()
     shutil.copy(ROSTER, raw / "rentan")
-    env = {**os.environ, "JAMSOSTEK_RAW_DIR": str(raw), "JAMSOSTEK_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
-           "DAGSTER_HOME": str(tmp_path / "dagster_home"), "JAMSOSTEK_PII_KEY": "test-secret"}  # fmt: skip
-    build_run = subprocess.run([sys.executable, "-m", "pipeline.cli.run"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
+    env = {
+        **os.environ,
+        "JAMSOSTEK_RAW_DIR": str(raw),
+        "JAMSOSTEK_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+        "JAMSOSTEK_PII_KEY": "test-secret",
+    }
+    build_run = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.run"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert build_run.returncode == 0, build_run.stdout[-3000:]
     warehouse = tmp_path / "warehouse"
     con = duckdb.connect(str(warehouse / "jamsostek.duckdb"), read_only=True)
@@ -91,7 +109,11 @@ def test_no_nik_or_name_anywhere(tmp_path, secrets):
     for parquet in (warehouse / "exports" / "parquet").glob("*.parquet"):
         leaks += scan_text(duckdb.sql(f"SELECT * FROM '{parquet}'").df().to_csv(), niks, names)
     book = CalamineWorkbook.from_path(str(warehouse / "exports" / "jamsostek_marts.xlsx"))
-    leaks += scan_text(" ".join(str(c) for s in book.sheet_names for r in book.get_sheet_by_name(s).to_python() for c in r), niks, names)
+    leaks += scan_text(
+        " ".join(str(c) for s in book.sheet_names for r in book.get_sheet_by_name(s).to_python() for c in r),
+        niks,
+        names,
+    )
     leaks += scan_text((warehouse / "report" / "laporan_cakupan.html").read_text(encoding="utf-8"), niks, names)
     # Dagster's run storage: event logs with every metadata preview, and the captured compute logs.
     for path in (tmp_path / "dagster_home").rglob("*"):

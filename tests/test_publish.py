@@ -37,9 +37,14 @@ def small_project(tmp_path):
 
 def start_build(env, *args, **extra) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli.run", *args], cwd=PROJECT_ROOT, env={**env, **extra},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )  # fmt: skip
+        [sys.executable, "-m", "pipeline.cli.run", *args],
+        cwd=PROJECT_ROOT,
+        env={**env, **extra},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def run_build(env, *args, **extra) -> tuple[int, str]:
@@ -87,12 +92,19 @@ def test_analysts_keep_their_snapshot_and_a_locked_build_fails_cleanly(small_pro
     assert run_build(env)[0] == 0
     analyst_file = warehouse / "jamsostek.duckdb"
     good = sha256(analyst_file)
-    analyst = subprocess.Popen([sys.executable, "-c", ANALYST, str(analyst_file)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    analyst = subprocess.Popen(
+        [sys.executable, "-c", ANALYST, str(analyst_file)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert int(analyst.stdout.readline()) == 7
     add_target(raw, "NEW-1")
 
     # Someone holds the working database: the build waits, gives up with a clear message, publishes nothing.
-    holder = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(working_path(warehouse))], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER, str(working_path(warehouse))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "locked"
     try:
         code, output = run_build(env, JAMSOSTEK_LOCK_WAIT_SECONDS="1")
@@ -162,9 +174,19 @@ def test_the_duckdb_cli_from_pypi_opens_the_analyst_file(demo_warehouse, demo):
     version = subprocess.run([cli, "--version"], capture_output=True, text=True, check=True).stdout
     assert version.startswith("v1.5")
     shown = subprocess.run(
-        [cli, "-readonly", "-csv", "-noheader", str(folder / "jamsostek.duckdb"), "-c", "SELECT count(*) FROM marts.coverage"],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        [
+            cli,
+            "-readonly",
+            "-csv",
+            "-noheader",
+            str(folder / "jamsostek.duckdb"),
+            "-c",
+            "SELECT count(*) FROM marts.coverage",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert int(shown.strip()) == con.execute("SELECT count(*) FROM marts.coverage").fetchone()[0]
 
 
@@ -178,5 +200,10 @@ def test_publish_writes_v1_storage_whatever_the_working_database_was_created_in(
         con.execute("CREATE SCHEMA marts; CREATE TABLE marts.coverage AS SELECT range AS n FROM range(1000)")
     path = publish(tmp_path)
     cli = Path(sys.executable).parent / "duckdb"
-    shown = subprocess.run([cli, "-readonly", "-csv", "-noheader", str(path), "-c", "SELECT sum(n) FROM marts.coverage"], capture_output=True, text=True, check=True).stdout
+    shown = subprocess.run(
+        [cli, "-readonly", "-csv", "-noheader", str(path), "-c", "SELECT sum(n) FROM marts.coverage"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert int(shown.strip()) == sum(range(1000))

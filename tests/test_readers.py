@@ -3,9 +3,9 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from pipeline.parse.text import header_key
 from pipeline.parse.numbers import Percent
-from pipeline.read.files import FileUnreadable, Sheet, read_sheets
+from pipeline.parse.text import header_key
+from pipeline.read.files import FileUnreadable, Sheet, read_workbook
 
 REQUIRED = [["region_code", "region_name", "province"], ["segment"], ["active_participants"]]
 
@@ -15,10 +15,18 @@ def test_header_keys_ignore_case_spacing_and_punctuation():
 
 
 def test_header_found_below_title_rows(synonyms):
-    sheet = Sheet("s", [["Laporan Kepesertaan"], ["Periode: September 2021"], [], ["Kode Wilayah", "KAB/KOTA", "Segmen", "TK Aktif"]])
+    sheet = Sheet(
+        "s",
+        [["Laporan Kepesertaan"], ["Periode: September 2021"], [], ["Kode Wilayah", "KAB/KOTA", "Segmen", "TK Aktif"]],
+    )
     header = synonyms.locate("participation", sheet, REQUIRED)
     assert header.row_index == 3
-    assert [(c.field, c.index) for c in header.columns] == [("region_code", 0), ("region_name", 1), ("segment", 2), ("active_participants", 3)]
+    assert [(c.field, c.index) for c in header.columns] == [
+        ("region_code", 0),
+        ("region_name", 1),
+        ("segment", 2),
+        ("active_participants", 3),
+    ]
     assert "September 2021" in header.title_text
 
 
@@ -34,8 +42,14 @@ def test_missing_columns_are_named(synonyms):
 )
 def test_csv_encodings_and_separators(tmp_path: Path, encoding, delimiter):
     path = tmp_path / "file.csv"
-    path.write_text(delimiter.join(["Kab/Kota", "Segmen", "Peserta Aktif"]) + "\n" + delimiter.join(["Kota Pasuruan", "PU", "1.234"]) + "\n", encoding=encoding)
-    [sheet] = read_sheets(path)
+    path.write_text(
+        delimiter.join(["Kab/Kota", "Segmen", "Peserta Aktif"])
+        + "\n"
+        + delimiter.join(["Kota Pasuruan", "PU", "1.234"])
+        + "\n",
+        encoding=encoding,
+    )
+    [sheet] = read_workbook(path).sheets
     assert sheet.rows[0] == ["Kab/Kota", "Segmen", "Peserta Aktif"]
     assert sheet.rows[1] == ["Kota Pasuruan", "PU", "1.234"]
 
@@ -43,7 +57,7 @@ def test_csv_encodings_and_separators(tmp_path: Path, encoding, delimiter):
 def test_cp1252_text_survives(tmp_path: Path):
     path = tmp_path / "file.csv"
     path.write_bytes("Wilayah;Catatan\nKota Pasuruan;data \u2013 sementara\n".encode("cp1252"))
-    assert read_sheets(path)[0].rows[1] == ["Kota Pasuruan", "data \u2013 sementara"]
+    assert read_workbook(path).sheets[0].rows[1] == ["Kota Pasuruan", "data \u2013 sementara"]
 
 
 def test_every_sheet_of_a_workbook(tmp_path: Path):
@@ -52,7 +66,7 @@ def test_every_sheet_of_a_workbook(tmp_path: Path):
     workbook.add_worksheet("PU").write_row(0, 0, ["Kab/Kota", 1])
     workbook.add_worksheet("BPU").write_row(0, 0, ["Kab/Kota", 2])
     workbook.close()
-    sheets = read_sheets(path)
+    sheets = read_workbook(path).sheets
     assert [s.name for s in sheets] == ["PU", "BPU"]
     assert sheets[1].rows[0] == ["Kab/Kota", 2.0]
 
@@ -70,14 +84,16 @@ def test_unreadable_files_say_why(tmp_path: Path, name, content, words):
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(FileUnreadable, match=words):
-        read_sheets(path)
+        read_workbook(path)
 
 
 def test_line_lengths_are_checked_across_blocks(tmp_path):
     from pipeline.read.files import check_line_lengths
 
     path = tmp_path / "x.csv"
-    path.write_bytes(b"a,b\n" + b"x" * 100 + b"\n" + b"y" * 10_000_000 + b"\nz\n")  # the long line spans two 8 MB blocks
+    path.write_bytes(
+        b"a,b\n" + b"x" * 100 + b"\n" + b"y" * 10_000_000 + b"\nz\n"
+    )  # the long line spans two 8 MB blocks
     check_line_lengths(path, limit=10_000_000)
     with pytest.raises(FileUnreadable, match=r"line 3 starts a row longer than"):
         check_line_lengths(path, limit=9_999_999)
@@ -116,9 +132,11 @@ def test_percentage_cells_are_read_as_the_percentage_they_show(tmp_path):
     sheet.write_number(1, 3, 0.2546)
     sheet.write_string(1, 4, "25,46%", book.add_format({"num_format": "0.00%"}))
     book.close()
-    [read] = read_sheets(path)
+    [read] = read_workbook(path).sheets
     cover, target, builtin, plain, text = read.rows[1]
-    assert isinstance(cover, Percent) and cover == pytest.approx(25.46) and cover.decimals == 2 and str(cover) == "25.46%"
+    assert (
+        isinstance(cover, Percent) and cover == pytest.approx(25.46) and cover.decimals == 2 and str(cover) == "25.46%"
+    )
     assert isinstance(target, Percent) and target == 70 and target.decimals == 0
     assert builtin == pytest.approx(12.5) and builtin.decimals == 2
     assert plain == pytest.approx(0.2546) and not isinstance(plain, Percent)
@@ -127,16 +145,36 @@ def test_percentage_cells_are_read_as_the_percentage_they_show(tmp_path):
 
 def test_a_merged_label_over_cells_is_matched_on_the_lower_cells(synonyms):
     """'Peserta Aktif' merged over Total | PU | BPU | Jakon: the joined labels match nothing, the lower cells do."""
-    sheet = Sheet("s", [["Wilayah", "Per", "Peserta Aktif", None, None, None, "Catatan Redaksi", "Sumber"],
-                        [None, None, "Total", "PU", "BPU", "Jakon"]])  # fmt: skip
+    sheet = Sheet(
+        "s",
+        [
+            ["Wilayah", "Per", "Peserta Aktif", None, None, None, "Catatan Redaksi", "Sumber"],
+            [None, None, "Total", "PU", "BPU", "Jakon"],
+        ],
+    )
     header = synonyms.locate("statements", sheet, [["region"], ["as_of"], ["stated_participants"], ["source"]])
     assert {c.field: c.index for c in header.columns} == {
-        "region": 0, "as_of": 1, "stated_participants": 2, "stated_pu": 3, "stated_bpu": 4, "stated_jakon": 5, "source": 7}
+        "region": 0,
+        "as_of": 1,
+        "stated_participants": 2,
+        "stated_pu": 3,
+        "stated_bpu": 4,
+        "stated_jakon": 5,
+        "source": 7,
+    }
     assert header.unused == ["Catatan Redaksi"]
 
 
 def test_a_title_row_is_not_taken_for_the_top_of_a_two_row_header(synonyms):
-    sheet = Sheet("s", [["Laporan Kepesertaan"], ["Posisi Agt 2024"], ["Kabupaten/Kota", "Segmen Peserta", "Jumlah Peserta Aktif"], ["Kab. Badung", "BPU", 1]])
+    sheet = Sheet(
+        "s",
+        [
+            ["Laporan Kepesertaan"],
+            ["Posisi Agt 2024"],
+            ["Kabupaten/Kota", "Segmen Peserta", "Jumlah Peserta Aktif"],
+            ["Kab. Badung", "BPU", 1],
+        ],
+    )
     header = synonyms.locate("participation", sheet, REQUIRED)
     assert header.row_index == 2 and "Agt 2024" in header.title_text
 

@@ -31,7 +31,9 @@ def read_files(outcome) -> list[str]:
     return sorted(row["file_path"] for row in outcome.ledger)
 
 
-def test_unchanged_files_are_not_read_again_and_a_changed_or_deleted_file_moves_only_its_rows(participation, matcher, synonyms):
+def test_unchanged_files_are_not_read_again_and_a_changed_or_deleted_file_moves_only_its_rows(
+    participation, matcher, synonyms
+):
     raw, con = participation
     first = sync(con, raw, matcher, synonyms)
     assert read_files(first) == [f"participation/{m}" for m in MONTHS]
@@ -46,7 +48,9 @@ def test_unchanged_files_are_not_read_again_and_a_changed_or_deleted_file_moves_
 
     (raw / "participation" / MONTHS[1]).unlink()
     assert sync(con, raw, matcher, synonyms).plan.deleted == [f"participation/{MONTHS[1]}"]
-    assert con.execute("SELECT DISTINCT file_path FROM staging.participation").fetchall() == [(f"participation/{MONTHS[0]}",)]
+    assert con.execute("SELECT DISTINCT file_path FROM staging.participation").fetchall() == [
+        (f"participation/{MONTHS[0]}",)
+    ]
     assert con.execute("SELECT count(*) FROM staging.participation_files").fetchone()[0] == 1
 
 
@@ -66,15 +70,22 @@ def test_a_new_alias_reads_again_only_the_files_it_can_change(participation, mat
     odd = raw / "participation" / "2021-11_kepesertaan_jatim.csv"
     odd.write_text("Periode,Kode,Kab/Kota,Segmen,TK Aktif\n2021-11,,KAB PACITANN,PU,100\n", encoding="utf-8")
     first = sync(con, raw, matcher, synonyms)
-    assert {row["file_path"]: row["aliases_used"] for row in first.ledger}["participation/2021-09_kepesertaan_jatim.csv"] == ["Sidoardjo"]
+    assert {row["file_path"]: row["aliases_used"] for row in first.ledger}[
+        "participation/2021-09_kepesertaan_jatim.csv"
+    ] == ["Sidoardjo"]
     assert con.execute("SELECT check_name FROM staging.participation_quarantine").fetchall() == [("region_match",)]
 
     new_aliases = IngestVersion(VERSION.reader, "aliases-2")
     again = sync(con, raw, matcher, synonyms, version=new_aliases)
-    assert read_files(again) == ["participation/2021-09_kepesertaan_jatim.csv", "participation/2021-11_kepesertaan_jatim.csv"]
+    assert read_files(again) == [
+        "participation/2021-09_kepesertaan_jatim.csv",
+        "participation/2021-11_kepesertaan_jatim.csv",
+    ]
     assert again.plan.unchanged == ["participation/2022-01_kepesertaan_jatim.xlsx"]
     # Every file is now recorded under the new version: nothing is read again next time.
-    assert {v for (v,) in con.execute("SELECT DISTINCT ingest_version FROM staging.participation_files").fetchall()} == {str(new_aliases)}
+    assert {
+        v for (v,) in con.execute("SELECT DISTINCT ingest_version FROM staging.participation_files").fetchall()
+    } == {str(new_aliases)}
     assert sync(con, raw, matcher, synonyms, version=new_aliases).ledger == []
 
 

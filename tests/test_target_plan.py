@@ -18,16 +18,30 @@ def planned():
     con.execute("CREATE SCHEMA ref; CREATE SCHEMA core; CREATE SCHEMA marts")
     load_seeds(con)
     con.execute("CREATE TABLE ref.regions (region_code VARCHAR, region_name VARCHAR)")
-    con.execute("INSERT INTO ref.regions VALUES ('35.79', 'Kota Batu'), ('35.73', 'Kota Malang'), ('35.77', 'Kota Madiun')")
-    con.execute("CREATE TABLE marts.coverage (period DATE, region_code VARCHAR, segment VARCHAR, active_participants BIGINT, workforce BIGINT, coverage_pct DOUBLE)")
+    con.execute(
+        "INSERT INTO ref.regions VALUES ('35.79', 'Kota Batu'), ('35.73', 'Kota Malang'), ('35.77', 'Kota Madiun')"
+    )
+    con.execute(
+        "CREATE TABLE marts.coverage (period DATE, region_code VARCHAR, segment VARCHAR, active_participants BIGINT, workforce BIGINT, coverage_pct DOUBLE)"
+    )
     for i, month in enumerate(MONTHS):
-        con.execute("INSERT INTO marts.coverage VALUES (?, '35.79', 'ALL', ?, 1000, ?)", [month, 350 + 10 * i, 35.0 + i])
+        con.execute(
+            "INSERT INTO marts.coverage VALUES (?, '35.79', 'ALL', ?, 1000, ?)", [month, 350 + 10 * i, 35.0 + i]
+        )
         # Kota Madiun: a noisy series, so that the trend line has an error.
-        con.execute("INSERT INTO marts.coverage VALUES (?, '35.77', 'ALL', ?, 2000, ?)", [month, [600, 640, 610, 670, 650, 700][i], [30, 32, 30.5, 33.5, 32.5, 35][i]])
-    con.execute("CREATE TABLE marts.vulnerable_workers (period DATE, region_code VARCHAR, funding_source VARCHAR, occupation VARCHAR, "
-                "insured_workers BIGINT, contribution_idr BIGINT)")  # fmt: skip
+        con.execute(
+            "INSERT INTO marts.coverage VALUES (?, '35.77', 'ALL', ?, 2000, ?)",
+            [month, [600, 640, 610, 670, 650, 700][i], [30, 32, 30.5, 33.5, 32.5, 35][i]],
+        )
+    con.execute(
+        "CREATE TABLE marts.vulnerable_workers (period DATE, region_code VARCHAR, funding_source VARCHAR, occupation VARCHAR, "
+        "insured_workers BIGINT, contribution_idr BIGINT)"
+    )
     for i, month in enumerate(MONTHS):
-        con.execute("INSERT INTO marts.vulnerable_workers VALUES (?, '35.79', 'DBHCHT', 'ALL', ?, ?)", [month, 100 + 10 * i, (100 + 10 * i) * RATE])
+        con.execute(
+            "INSERT INTO marts.vulnerable_workers VALUES (?, '35.79', 'DBHCHT', 'ALL', ?, ?)",
+            [month, 100 + 10 * i, (100 + 10 * i) * RATE],
+        )
     con.execute("""CREATE TABLE core.targets AS SELECT * FROM (VALUES
         ('OPEN', '35.79', 'ALL', 'coverage_pct', 50.0, DATE '2024-12-01', NULL::DATE, NULL, 'bps_employed', NULL::DOUBLE, 'test', 'targets.csv'),
         ('MET', '35.79', 'ALL', 'active_participants', 300.0, DATE '2024-12-01', NULL, NULL, NULL, NULL, 'test', 'targets.csv'),
@@ -48,14 +62,25 @@ def progress(con, target_id: str) -> dict:
 
 def test_an_open_coverage_target_in_people_and_rupiah(planned):
     row = progress(planned, "OPEN")
-    assert (row["status"], row["months_remaining"], row["workforce_at_as_of"], row["current_participants"]) == ("at_risk", 6, 1000, 400)
+    assert (row["status"], row["months_remaining"], row["workforce_at_as_of"], row["current_participants"]) == (
+        "at_risk",
+        6,
+        1000,
+        400,
+    )
     assert row["participants_needed"] == 100  # 50% of 1,000 employed, less the 400 covered
-    assert row["required_monthly_participants"] == pytest.approx(100 / 6) and row["recent_monthly_participants"] == pytest.approx(10)
+    assert row["required_monthly_participants"] == pytest.approx(100 / 6) and row[
+        "recent_monthly_participants"
+    ] == pytest.approx(10)
     # Enrolled evenly over six months, each insured until December: 100 x (6 + 1) / 2 worker-months; then a year.
     assert row["cost_to_deadline_idr"] == 100 * 7 // 2 * RATE == 5_880_000
     assert row["cost_year_after_deadline_idr"] == 100 * 12 * RATE
     # A straight line, one point a month: 46% at the deadline, no error around it, so no chance of 50%.
-    assert row["trend_at_deadline"] == pytest.approx(46) and row["trend_low_80"] == pytest.approx(46) and row["probability_reaching"] == 0
+    assert (
+        row["trend_at_deadline"] == pytest.approx(46)
+        and row["trend_low_80"] == pytest.approx(46)
+        and row["probability_reaching"] == 0
+    )
 
 
 def test_the_monthly_plan_follows_a_straight_path_and_adds_up_to_the_cost(planned):
@@ -71,9 +96,19 @@ def test_the_monthly_plan_follows_a_straight_path_and_adds_up_to_the_cost(planne
 def test_a_met_target_a_missed_one_and_one_without_data(planned):
     met, past, nodata = progress(planned, "MET"), progress(planned, "PAST"), progress(planned, "NODATA")
     # A closed target shows no chance, no projection and no people "still needed": only how far below its level it is now.
-    assert (met["status"], met["participants_needed"], met["probability_reaching"], met["cost_to_deadline_idr"]) == ("achieved", None, None, None)
+    assert (met["status"], met["participants_needed"], met["probability_reaching"], met["cost_to_deadline_idr"]) == (
+        "achieved",
+        None,
+        None,
+        None,
+    )
     assert (met["projected_at_deadline"], met["below_target_participants"]) == (None, 0)
-    assert (past["status"], past["probability_reaching"], past["months_remaining"], past["cost_to_deadline_idr"]) == ("missed", None, 0, None)
+    assert (past["status"], past["probability_reaching"], past["months_remaining"], past["cost_to_deadline_idr"]) == (
+        "missed",
+        None,
+        0,
+        None,
+    )
     assert (past["participants_needed"], past["below_target_participants"]) == (None, 50)  # 45% of 1,000 less 400
     assert (nodata["status"], nodata["probability_reaching"], nodata["participants_needed"]) == ("no_data", None, None)
     planned_ids = {t for (t,) in planned.execute("SELECT DISTINCT target_id FROM marts.target_plan").fetchall()}
@@ -98,7 +133,11 @@ def test_a_noisy_history_gives_a_range_and_a_probability(planned):
 def test_status_projection_range_and_probability_come_from_one_model(planned):
     """The projection is the trend line at the deadline, so it lies inside its own range, and the status agrees with
     the probability: on track exactly when the chance is above one half."""
-    rows = planned.execute("SELECT * FROM marts.target_progress WHERE status IN ('on_track', 'at_risk', 'off_track')").fetchdf().to_dict("records")
+    rows = (
+        planned.execute("SELECT * FROM marts.target_progress WHERE status IN ('on_track', 'at_risk', 'off_track')")
+        .fetchdf()
+        .to_dict("records")
+    )
     assert rows
     for row in rows:
         assert row["projected_at_deadline"] == pytest.approx(row["trend_at_deadline"])

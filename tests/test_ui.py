@@ -24,10 +24,19 @@ from tests.conftest import small_raw
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="Debian's chromium is not installed (make test installs it in CI)"
+    not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+    reason="Debian's chromium is not installed (make test installs it in CI)",
 )
 
 
@@ -39,7 +48,9 @@ def free_port() -> int:
 
 def graphql(url: str, query: str, variables: dict | None = None) -> dict:
     request = urllib.request.Request(
-        f"{url}/graphql", data=json.dumps({"query": query, "variables": variables or {}}).encode(), headers={"Content-Type": "application/json"}
+        f"{url}/graphql",
+        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+        headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         body = json.loads(response.read())
@@ -65,7 +76,9 @@ RUNS_QUERY = "{ runsOrError { ... on Runs { results { runId status assetSelectio
 
 
 def stale_assets(url: str) -> set[str]:
-    return {"/".join(n["assetKey"]["path"]) for n in graphql(url, STALE_QUERY)["assetNodes"] if n["staleStatus"] == "STALE"}
+    return {
+        "/".join(n["assetKey"]["path"]) for n in graphql(url, STALE_QUERY)["assetNodes"] if n["staleStatus"] == "STALE"
+    }
 
 
 def runs(url: str) -> list[dict]:
@@ -86,15 +99,37 @@ def ui(tmp_path):
         "telemetry:\n  enabled: false\nrun_coordinator:\n  module: dagster.core.run_coordinator\n  class: DefaultRunCoordinator\n"
     )
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(project), "DAGSTER_HOME": str(home), "JAMSOSTEK_RAW_DIR": str(raw), "JAMSOSTEK_WAREHOUSE_DIR": str(tmp_path / "warehouse")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(project),
+        "DAGSTER_HOME": str(home),
+        "JAMSOSTEK_RAW_DIR": str(raw),
+        "JAMSOSTEK_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+    }
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(port), "-w", str(project / "workspace.yaml")],
-        cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+        [
+            str(Path(sys.executable).parent / "dagster-webserver"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-w",
+            str(project / "workspace.yaml"),
+        ],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         expected = len(list(defs.resolve_asset_graph().get_all_asset_keys()))
-        wait_for(lambda: len(graphql(url, STALE_QUERY)["assetNodes"]) == expected, 120, "the webserver to load the code location")
+        wait_for(
+            lambda: len(graphql(url, STALE_QUERY)["assetNodes"]) == expected,
+            120,
+            "the webserver to load the code location",
+        )
         graphql(url, "mutation { setNuxSeen }")
         yield url, project, raw
     finally:
@@ -168,26 +203,42 @@ def test_asset_graph_checks_automation_and_materialize_unsynced_in_a_browser(ui)
         # level by level, exactly what is downstream of its new data (the automation sensor would follow by itself).
         sql = project / "sql" / "models" / "marts" / "target_progress.sql"
         sql.write_text(sql.read_text(encoding="utf-8") + "\n-- edited: a new code version\n", encoding="utf-8")
-        graphql(url, 'mutation { reloadRepositoryLocation(repositoryLocationName: "jamsostek_coverage") { __typename } }')
+        graphql(
+            url, 'mutation { reloadRepositoryLocation(repositoryLocationName: "jamsostek_coverage") { __typename } }'
+        )
         seen = []
-        wait_for(lambda: seen.append(stale_assets(url)) or seen[-1] == {"marts/target_progress"}, 90, lambda: f"only marts/target_progress stale (last: {seen[-1:]})")
+        wait_for(
+            lambda: seen.append(stale_assets(url)) or seen[-1] == {"marts/target_progress"},
+            90,
+            lambda: f"only marts/target_progress stale (last: {seen[-1:]})",
+        )
         known = {r["runId"] for r in runs(url)}
         click_materialize_unsynced(page)
         run = wait_for_new_run(url, known)
         assert run["status"] == "SUCCESS"
         assert {"/".join(k["path"]) for k in run["assetSelection"]} == {"marts/target_progress"}
-        wait_for(lambda: seen.append(stale_assets(url)) or seen[-1] == {"marts/target_plan", "analyst_warehouse"}, 90, lambda: f"the next level stale (last: {seen[-1:]})")
+        wait_for(
+            lambda: seen.append(stale_assets(url)) or seen[-1] == {"marts/target_plan", "analyst_warehouse"},
+            90,
+            lambda: f"the next level stale (last: {seen[-1:]})",
+        )
 
         # Change a raw file and observe the raw folders: exactly the staging asset that reads it turns stale.
         csv_file = raw / "participation" / "2021-10_kepesertaan_jatim.csv"
-        csv_file.write_text(csv_file.read_text(encoding="utf-8").replace(",PU,", ",Penerima Upah,", 1), encoding="utf-8")
+        csv_file.write_text(
+            csv_file.read_text(encoding="utf-8").replace(",PU,", ",Penerima Upah,", 1), encoding="utf-8"
+        )
         known = {r["runId"] for r in runs(url)}
         click_observe_all(page)
         assert wait_for_new_run(url, known)["status"] == "SUCCESS"
         seen = []
         # (target_plan and analyst_warehouse are still stale from the SQL edit above; the other raw folders did not change.)
         expected = {"staging/participation", "marts/target_plan", "analyst_warehouse"}
-        wait_for(lambda: seen.append(stale_assets(url)) or seen[-1] == expected, 90, lambda: f"{expected} stale (last: {seen[-1:]})")
+        wait_for(
+            lambda: seen.append(stale_assets(url)) or seen[-1] == expected,
+            90,
+            lambda: f"{expected} stale (last: {seen[-1:]})",
+        )
         page.goto(f"{url}/runs/{run['runId']}")
         page.get_by_text("Success", exact=False).first.wait_for(timeout=60_000)
         page.screenshot(path=ARTIFACTS / "materialize_unsynced_run.png")
@@ -198,31 +249,50 @@ LAUNCH = """mutation($params: ExecutionParams!) {
   launchRun(executionParams: $params) { __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } }
 }"""
 FULL_BUILD = {
-    "selector": {"repositoryLocationName": "jamsostek_coverage", "repositoryName": "__repository__", "jobName": "__ASSET_JOB"},
+    "selector": {
+        "repositoryLocationName": "jamsostek_coverage",
+        "repositoryName": "__repository__",
+        "jobName": "__ASSET_JOB",
+    },
     "mode": "default",
 }
 
 
 def test_make_ui_runs_one_build_at_a_time_and_stops_on_sigterm(tmp_path):
     port = free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "home"), "JAMSOSTEK_RAW_DIR": str(tmp_path / "raw"), "JAMSOSTEK_WAREHOUSE_DIR": str(tmp_path / "warehouse")}
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(tmp_path / "home"),
+        "JAMSOSTEK_RAW_DIR": str(tmp_path / "raw"),
+        "JAMSOSTEK_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+    }
     # Started the way the trap bites: in the background, with SIGINT ignored.
     launcher = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli.ui", "--port", str(port)], cwd=PROJECT_ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [sys.executable, "-m", "pipeline.cli.ui", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
-    )  # fmt: skip
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         query = "{ instance { daemonHealth { allDaemonStatuses { daemonType healthy required } } } }"
         daemons = lambda: graphql(url, query)["instance"]["daemonHealth"]["allDaemonStatuses"]  # noqa: E731
-        wait_for(lambda: all(d["healthy"] for d in daemons() if d["required"]), 120, "webserver and daemon to be healthy")
+        wait_for(
+            lambda: all(d["healthy"] for d in daemons() if d["required"]), 120, "webserver and daemon to be healthy"
+        )
         assert {"SCHEDULER", "SENSOR", "ASSET"} <= {d["daemonType"] for d in daemons() if d["required"]}
         assert graphql(url, "{ shouldShowNux }")["shouldShowNux"] is False  # no "Join the Dagster community" dialog
         # Two builds launched at the same moment (a schedule tick and a UI click): one waits in the queue, both succeed.
         launched = [graphql(url, LAUNCH, {"params": FULL_BUILD})["launchRun"]["run"]["runId"] for _ in range(2)]
         statuses = lambda: {r["runId"]: r["status"] for r in runs(url) if r["runId"] in launched}  # noqa: E731
-        wait_for(lambda: set(statuses().values()) <= {"SUCCESS", "FAILURE"} and len(statuses()) == 2, 240, lambda: f"both runs to finish ({statuses()})")
+        wait_for(
+            lambda: set(statuses().values()) <= {"SUCCESS", "FAILURE"} and len(statuses()) == 2,
+            240,
+            lambda: f"both runs to finish ({statuses()})",
+        )
         assert set(statuses().values()) == {"SUCCESS"}
         assert (tmp_path / "home" / "dagster.yaml").exists()
     finally:

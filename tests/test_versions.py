@@ -11,7 +11,11 @@ from pipeline.sources import SOURCES
 def test_a_package_closure_holds_every_module_of_the_package():
     # analyst_warehouse once hashed only pipeline/warehouse/__init__.py, so an edit to publish.py never made it stale.
     closure = {p.relative_to(PROJECT_ROOT).as_posix() for p in python_closure("pipeline.warehouse")}
-    assert {"pipeline/warehouse/publish.py", "pipeline/warehouse/sync.py", "pipeline/warehouse/connection.py"} <= closure
+    assert {
+        "pipeline/warehouse/publish.py",
+        "pipeline/warehouse/sync.py",
+        "pipeline/warehouse/connection.py",
+    } <= closure
 
 
 def test_a_module_closure_follows_imports_but_not_the_whole_project():
@@ -23,7 +27,9 @@ def test_a_module_closure_follows_imports_but_not_the_whole_project():
 def test_a_staging_version_covers_its_own_synonyms_and_keeps_the_aliases_apart(monkeypatch, tmp_path):
     before = {name: ingest_version(source) for name, source in SOURCES.items()}
     changed = tmp_path / "header_synonyms.toml"
-    changed.write_text(HEADER_SYNONYMS.read_text(encoding="utf-8").replace('employed = ["', 'employed = ["Jumlah Pekerja", "'))
+    changed.write_text(
+        HEADER_SYNONYMS.read_text(encoding="utf-8").replace('employed = ["', 'employed = ["Jumlah Pekerja", "')
+    )
     assert "Jumlah Pekerja" in tomllib.loads(changed.read_text())["workforce"]["employed"]
     monkeypatch.setattr("pipeline.defs.ingest.HEADER_SYNONYMS", changed)
     after = {name: ingest_version(source) for name, source in SOURCES.items()}

@@ -16,16 +16,23 @@ KAB, PROVINCE = "35.75", "35"  # Kota Pasuruan, Jawa Timur
 def roster():
     con = duckdb.connect()
     con.execute("CREATE SCHEMA staging; CREATE SCHEMA ref")
-    con.execute("CREATE TABLE ref.regions (region_code VARCHAR, region_name VARCHAR, region_level VARCHAR, province_code VARCHAR)")
+    con.execute(
+        "CREATE TABLE ref.regions (region_code VARCHAR, region_name VARCHAR, region_level VARCHAR, province_code VARCHAR)"
+    )
     con.execute(
         "INSERT INTO ref.regions VALUES ('ID', 'Indonesia', 'national', NULL), (?, 'Jawa Timur', 'province', ?), (?, 'Kota Pasuruan', 'city', ?)",
         [PROVINCE, PROVINCE, KAB, PROVINCE],
     )
-    con.execute("CREATE TABLE staging.rentan (worker_key VARCHAR, region_code VARCHAR, funding_source VARCHAR, occupation VARCHAR, start_period DATE, end_period DATE)")
+    con.execute(
+        "CREATE TABLE staging.rentan (worker_key VARCHAR, region_code VARCHAR, funding_source VARCHAR, occupation VARCHAR, start_period DATE, end_period DATE)"
+    )
 
     def listed(*rows):
         for worker, funding, occupation, start, end in rows:
-            con.execute("INSERT INTO staging.rentan VALUES (?, ?, ?, ?, ?, ?)", [worker, KAB, funding, occupation, f"{start}-01", f"{end}-01"])
+            con.execute(
+                "INSERT INTO staging.rentan VALUES (?, ?, ?, ?, ?, ?)",
+                [worker, KAB, funding, occupation, f"{start}-01", f"{end}-01"],
+            )
         load_seeds(con)
         build_models(con, "vulnerable_spells", "vulnerable_workers", "funding_overlaps")
         return con
@@ -49,12 +56,19 @@ def test_overlapping_and_following_rows_are_one_spell_and_a_gap_makes_two(roster
         ("a", "APBD", "Petani", "2024-05", "2024-05"),  # follows on
         ("a", "APBD", "Petani", "2024-08", "2024-09"),  # after a gap
     )
-    spells = con.execute("SELECT strftime(start_period, '%Y-%m'), strftime(end_period, '%Y-%m'), roster_rows FROM core.vulnerable_spells ORDER BY 1").fetchall()
+    spells = con.execute(
+        "SELECT strftime(start_period, '%Y-%m'), strftime(end_period, '%Y-%m'), roster_rows FROM core.vulnerable_spells ORDER BY 1"
+    ).fetchall()
     assert spells == [("2024-01", "2024-05", 3), ("2024-08", "2024-09", 1)]
     assert insured(con) == {
-        "2024-01": (1, 1, 0), "2024-02": (1, 0, 0), "2024-03": (1, 0, 0), "2024-04": (1, 0, 0), "2024-05": (1, 0, 1),
-        "2024-08": (1, 1, 0), "2024-09": (1, 0, 1),
-    }  # fmt: skip
+        "2024-01": (1, 1, 0),
+        "2024-02": (1, 0, 0),
+        "2024-03": (1, 0, 0),
+        "2024-04": (1, 0, 0),
+        "2024-05": (1, 0, 1),
+        "2024-08": (1, 1, 0),
+        "2024-09": (1, 0, 1),
+    }
 
 
 def test_a_person_on_two_rosters_counts_once_in_all_and_is_a_double_payment(roster):
@@ -69,12 +83,17 @@ def test_a_person_on_two_rosters_counts_once_in_all_and_is_a_double_payment(rost
     assert insured(con, funding="APBD")["2024-06"] == (1, 0, 1)
     assert insured(con, region=PROVINCE) == insured(con) == insured(con, region="ID")
     assert insured(con, occupation="Nelayan") == {"2024-03": (1, 1, 1)}
-    overlaps = con.execute("SELECT strftime(period, '%Y-%m'), funding_sources, double_paid_idr FROM marts.funding_overlaps ORDER BY 1").fetchall()
+    overlaps = con.execute(
+        "SELECT strftime(period, '%Y-%m'), funding_sources, double_paid_idr FROM marts.funding_overlaps ORDER BY 1"
+    ).fetchall()
     assert overlaps == [(f"2024-0{m}", "APBD,DBHCHT", 16800) for m in (4, 5, 6)]
 
 
 def test_many_people_with_one_spell_each_are_counted_per_month(roster):
     con = roster(*[(f"w{i}", "CSR", "Ojek", "2024-01", "2024-02" if i % 2 else "2024-03") for i in range(10)])
     assert insured(con) == {"2024-01": (10, 10, 0), "2024-02": (10, 0, 5), "2024-03": (5, 0, 5)}
-    [(contribution,)] = con.execute("SELECT contribution_idr FROM marts.vulnerable_workers WHERE region_code = 'ID' AND period = '2024-03-01' AND funding_source = 'ALL' AND occupation = 'ALL'").fetchall()
+    [(contribution,)] = con.execute(
+        "SELECT contribution_idr FROM marts.vulnerable_workers "
+        "WHERE region_code = 'ID' AND period = '2024-03-01' AND funding_source = 'ALL' AND occupation = 'ALL'"
+    ).fetchall()
     assert contribution == 5 * 16800

@@ -70,7 +70,9 @@ def materialise(stale_only: bool = False) -> bool:
     job = job.with_logger_defs({"compact": dg.LoggerDefinition(compact_console_logger)})
     with opened_instance() as instance:
         selection = None
-        observe_raw_folders(instance, raw_dir())  # so that the build records which raw files it read, as Dagster sees them
+        observe_raw_folders(
+            instance, raw_dir()
+        )  # so that the build records which raw files it read, as Dagster sees them
         if stale_only:
             stale = stale_or_missing(instance, defs.resolve_asset_graph(), raw_dir())
             if not stale:
@@ -95,7 +97,9 @@ def materialise(stale_only: bool = False) -> bool:
         key = evaluation.asset_check_key
         rows = evaluation.metadata.get("dagster_dbt/failed_row_count") or evaluation.metadata.get("failing_rows")
         count = f": {rows.value} rows" if rows is not None and isinstance(rows.value, int) else ""
-        print(f"check failed ({evaluation.severity.value}) {key.asset_key.to_user_string()} {key.name}{count} (details in the Dagster UI)")
+        print(
+            f"check failed ({evaluation.severity.value}) {key.asset_key.to_user_string()} {key.name}{count} (details in the Dagster UI)"
+        )
     return result.success
 
 
@@ -104,18 +108,29 @@ def summary(path) -> str:
     try:
         folder = path.parent
         lines = [f"Analyst warehouse: {path}"]
-        for label, output in (("Report", folder / "report" / "laporan_cakupan.html"), ("Workbook", folder / "exports" / "jamsostek_marts.xlsx"),
-                              ("Data catalog", folder / "jamsostek_catalog.html")):  # fmt: skip
-            lines.append(f"{label + ':':<18} {output}" if output.exists() else f"{label + ':':<18} (not written in this run)")
+        for label, output in (
+            ("Report", folder / "report" / "laporan_cakupan.html"),
+            ("Workbook", folder / "exports" / "jamsostek_marts.xlsx"),
+            ("Data catalog", folder / "jamsostek_catalog.html"),
+        ):
+            lines.append(
+                f"{label + ':':<18} {output}" if output.exists() else f"{label + ':':<18} (not written in this run)"
+            )
         lines += ["", "Files:"]
         for source, status, files, rejected, skipped in con.execute(
             "SELECT source, status, count(*), sum(rows_rejected), sum(rows_skipped) FROM dq.file_ledger GROUP BY ALL ORDER BY source, status"
         ).fetchall():
-            lines.append(f"  {source:<14} {status:<9} {files:>4} files, {rejected:>5} rows rejected, {skipped:>4} skipped (totals, sections, notes)")
-        for file_path, error in con.execute("SELECT file_path, error FROM dq.file_ledger WHERE status = 'failed' ORDER BY 1").fetchall():
+            lines.append(
+                f"  {source:<14} {status:<9} {files:>4} files, {rejected:>5} rows rejected, {skipped:>4} skipped (totals, sections, notes)"
+            )
+        for file_path, error in con.execute(
+            "SELECT file_path, error FROM dq.file_ledger WHERE status = 'failed' ORDER BY 1"
+        ).fetchall():
             lines.append(f"  FAILED {file_path}: {error}")
         # What was deliberately left unread (columns no synonym matched, hidden sheets): never dropped without a word.
-        for file_path, notes in con.execute("SELECT file_path, notes FROM dq.file_ledger WHERE notes IS NOT NULL ORDER BY 1").fetchall():
+        for file_path, notes in con.execute(
+            "SELECT file_path, notes FROM dq.file_ledger WHERE notes IS NOT NULL ORDER BY 1"
+        ).fetchall():
             lines.append(f"  NOTE {file_path}: {notes}")
         rejected = con.execute("SELECT count(*) FROM dq.rejected_rows").fetchone()[0]
         if rejected:
@@ -128,14 +143,19 @@ def summary(path) -> str:
             target_id, region, segment, metric, target, deadline, current, as_of, status = row
             shown = "-" if current is None else (f"{current:.1f}%" if metric == "coverage_pct" else f"{current:,.0f}")
             goal = f"{target:.1f}%" if metric == "coverage_pct" else f"{target:,.0f}"
-            lines.append(f"  {status:<9} {target_id:<18} {region} {segment}: {shown} at {as_of or '-'}, target {goal} by {deadline}")
+            lines.append(
+                f"  {status:<9} {target_id:<18} {region} {segment}: {shown} at {as_of or '-'}, target {goal} by {deadline}"
+            )
         lines += ["", "Published statements (SELECT * FROM marts.statement_checks):"]
         for statement_id, region, as_of, problems, verdict, unchecked in con.execute(
             "SELECT statement_id, region_name, coalesce(stated_as_of, strftime(period, '%Y-%m')), problem_count, verdict, not_checked "
             "FROM marts.statement_checks ORDER BY period, statement_id"
         ).fetchall():
             label = "ok" if problems == 0 else f"{problems} problem{'s' if problems > 1 else ''}"
-            lines.append(f"  {label:<10} {statement_id:<18} {region}, {as_of}: {verdict}" + (f" (not checked: {unchecked})" if unchecked else ""))
+            lines.append(
+                f"  {label:<10} {statement_id:<18} {region}, {as_of}: {verdict}"
+                + (f" (not checked: {unchecked})" if unchecked else "")
+            )
         return "\n".join(printable(line) for line in lines)
     finally:
         con.close()
@@ -143,7 +163,11 @@ def summary(path) -> str:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="make run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--stale", action="store_true", help="only what is missing or stale (make refresh), as the nightly schedule does")
+    parser.add_argument(
+        "--stale",
+        action="store_true",
+        help="only what is missing or stale (make refresh), as the nightly schedule does",
+    )
     args = parser.parse_args(argv)  # --help prints this and exits before anything is built
     os.umask(UMASK)
     success = materialise(stale_only=args.stale)

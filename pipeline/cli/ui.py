@@ -35,7 +35,9 @@ def main(argv: list[str] | None = None) -> None:
     prepare_dagster_home()
     os.umask(UMASK)  # what the webserver and the daemon's runs write is for the owner and its group only
     # `dagster dev` warns that it is superseded by `dg dev` on every start; the message means nothing to an analyst.
-    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), "ignore:Function `dev_command` is superseded"]))
+    os.environ["PYTHONWARNINGS"] = ",".join(
+        filter(None, [os.environ.get("PYTHONWARNINGS"), "ignore:Function `dev_command` is superseded"])
+    )
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     dagster = str(Path(sys.executable).parent / "dagster")

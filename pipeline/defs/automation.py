@@ -36,9 +36,15 @@ def observe_raw_folders(instance: dg.DagsterInstance, raw_dir) -> None:
     for source in RAW_FOLDERS:
         key, version = _raw_key(source), content_version(raw_dir, source)
         record = instance.get_latest_data_version_record(key, is_source=True)
-        observed = (record.asset_observation.tags or {}).get("dagster/data_version") if record and record.asset_observation else None
+        observed = (
+            (record.asset_observation.tags or {}).get("dagster/data_version")
+            if record and record.asset_observation
+            else None
+        )
         if observed != version:
-            instance.report_runless_asset_event(dg.AssetObservation(asset_key=key, tags={"dagster/data_version": version}))
+            instance.report_runless_asset_event(
+                dg.AssetObservation(asset_key=key, tags={"dagster/data_version": version})
+            )
 
 
 def stale_or_missing(instance: dg.DagsterInstance, asset_graph, raw_dir) -> dict[dg.AssetKey, str]:
@@ -61,7 +67,11 @@ def stale_or_missing(instance: dg.DagsterInstance, asset_graph, raw_dir) -> dict
         elif status == StaleStatus.STALE:
             reasons[key] = "; ".join(dict.fromkeys(_cause(c) for c in resolver.get_stale_causes(key)))
         elif stale_parent := next((p for p in sorted(asset_graph.get(key).parent_keys) if p in reasons), None):
-            reasons[key] = f"upstream {stale_parent.to_user_string()} is {reasons[stale_parent]}" if "upstream" not in reasons[stale_parent] else reasons[stale_parent]
+            reasons[key] = (
+                f"upstream {stale_parent.to_user_string()} is {reasons[stale_parent]}"
+                if "upstream" not in reasons[stale_parent]
+                else reasons[stale_parent]
+            )
     return reasons
 
 
@@ -128,7 +138,11 @@ def raw_files_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseRe
     staging = [dg.AssetKey(["staging", source]) for source in changed]
     affected = dg.AssetSelection.assets(*staging).downstream().resolve(asset_graph)
     run_key = ",".join(f"{source}:{version}" for source, version in sorted(changed.items()))
-    request = dg.RunRequest(run_key=run_key, asset_selection=sorted(affected), tags={"trigger": "raw_files_sensor", "source": ",".join(sorted(changed))})
+    request = dg.RunRequest(
+        run_key=run_key,
+        asset_selection=sorted(affected),
+        tags={"trigger": "raw_files_sensor", "source": ",".join(sorted(changed))},
+    )
     return dg.SensorResult(run_requests=[request], asset_events=observations, cursor=json.dumps(cursor, sort_keys=True))
 
 

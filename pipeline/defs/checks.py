@@ -27,7 +27,8 @@ class SqlCheck:
 
 def _reconciles(source: str) -> SqlCheck:
     return SqlCheck(
-        f"staging.{source}", "every_file_reconciles",
+        f"staging.{source}",
+        "every_file_reconciles",
         f"For every {source} file: rows read = rows loaded + rows rejected + rows skipped, and the loaded and rejected rows are all there.",
         f"""WITH staged AS (SELECT file_path, count(*) AS n FROM staging.{source} GROUP BY file_path),
                  quarantined AS (SELECT file_path, count(*) AS n FROM staging.{source}_quarantine GROUP BY file_path)
@@ -36,7 +37,7 @@ def _reconciles(source: str) -> SqlCheck:
             FROM staging.{source}_files l LEFT JOIN staged s USING (file_path) LEFT JOIN quarantined q USING (file_path)
             WHERE l.rows_read <> l.rows_loaded + l.rows_rejected + l.rows_skipped
                OR coalesce(s.n, 0) <> l.rows_loaded OR coalesce(q.n, 0) <> l.rows_rejected""",
-    )  # fmt: skip
+    )
 
 
 # The checks over dq, core and marts tables are dbt tests (sql/models/*/_*.yml, sql/tests/*.sql); these stay in
@@ -59,7 +60,9 @@ def build_check(check: SqlCheck) -> dg.AssetChecksDefinition:
             severity=dg.AssetCheckSeverity.ERROR if check.blocking else dg.AssetCheckSeverity.WARN,
             metadata={
                 "failing_rows": len(problems),
-                "examples": dg.MetadataValue.md(problems.head(EXAMPLES_SHOWN).to_markdown(index=False)) if len(problems) else "none",
+                "examples": dg.MetadataValue.md(problems.head(EXAMPLES_SHOWN).to_markdown(index=False))
+                if len(problems)
+                else "none",
             },
         )
 

@@ -22,6 +22,7 @@ from pipeline.settings import HEADER_SYNONYMS, REFERENCE_DIR
 from pipeline.sources import SOURCES
 from pipeline.warehouse.sync import EXAMPLES, IngestVersion, SyncRefused, sync_source
 
+
 def _markdown(frame: pd.DataFrame, columns: list[str]) -> dg.MetadataValue | str:
     return dg.MetadataValue.md(frame.head(EXAMPLES)[columns].to_markdown(index=False)) if len(frame) else "none"
 
@@ -33,7 +34,10 @@ def ingest_version(source: Source) -> IngestVersion:
         synonyms = tomllib.load(f)
     section = repr(sorted({name: synonyms.get(name) for name in ("ignored", source.name)}.items()))
     reader = code_version(
-        *python_closure(f"pipeline.sources.{source.name}"), REFERENCE_DIR / "regions.csv", REFERENCE_DIR / "former_kabkota_codes.csv", text=section
+        *python_closure(f"pipeline.sources.{source.name}"),
+        REFERENCE_DIR / "regions.csv",
+        REFERENCE_DIR / "former_kabkota_codes.csv",
+        text=section,
     )
     return IngestVersion(reader, code_version(*sorted(REFERENCE_DIR.glob("region_aliases*.csv"))))
 
@@ -57,7 +61,9 @@ def staging_asset(source: Source) -> dg.AssetsDefinition:
         synonyms = HeaderSynonyms.from_file(HEADER_SYNONYMS)
         with warehouse.connect() as con:
             try:
-                outcome = sync_source(con, source, warehouse.raw_path(), version, matcher, synonyms, os.environ, context.log)
+                outcome = sync_source(
+                    con, source, warehouse.raw_path(), version, matcher, synonyms, os.environ, context.log
+                )
             except SyncRefused as refused:
                 raise dg.Failure(description=str(refused), allow_retries=False) from None
             metadata = table_metadata(con, f"staging.{source.name}")
@@ -77,7 +83,8 @@ def staging_asset(source: Source) -> dg.AssetsDefinition:
                 "rows_rejected": int(files["rows_rejected"].sum()),
                 "failed_files": _markdown(files[files["status"] == "failed"], ["file_path", "error"]),
                 "rejected_examples": _markdown(
-                    pd.DataFrame(outcome.rejection_examples, columns=REJECTION_COLUMNS), ["file_path", "sheet", "row_number", "column_name", "value", "reason"]
+                    pd.DataFrame(outcome.rejection_examples, columns=REJECTION_COLUMNS),
+                    ["file_path", "sheet", "row_number", "column_name", "value", "reason"],
                 ),
             }
         )

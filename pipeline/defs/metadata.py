@@ -14,7 +14,10 @@ from pipeline.warehouse.connection import describe
 def table_metadata(con: duckdb.DuckDBPyConnection, table: str) -> dict:
     described = describe(con, table)
     schema = dg.TableSchema(
-        columns=[dg.TableColumn(name, str(data_type), description=comment) for name, data_type, comment in described["columns"]]
+        columns=[
+            dg.TableColumn(name, str(data_type), description=comment)
+            for name, data_type, comment in described["columns"]
+        ]
     )
     return {
         "dagster/row_count": described["row_count"],

@@ -36,7 +36,9 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return FOLLOW_INPUTS
 
 
-TRANSLATOR = WarehouseTranslator(DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_duplicate_source_asset_keys=True))
+TRANSLATOR = WarehouseTranslator(
+    DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_duplicate_source_asset_keys=True)
+)
 
 
 @contextmanager
@@ -88,20 +90,28 @@ def with_failing_rows(events: Iterable, warehouse: WarehouseResource, target) ->
         return
     with warehouse.connect() as con:
         for event in failed:
-            yield event._replace(metadata={**event.metadata, "examples": _failing_rows(con, target, event.metadata["unique_id"].text)})
+            yield event._replace(
+                metadata={**event.metadata, "examples": _failing_rows(con, target, event.metadata["unique_id"].text)}
+            )
 
 
 def _failing_rows(con, target, unique_id: str) -> dg.MetadataValue | str:
     """The first rows the test's compiled SQL returns (a dbt test selects the rows that break it)."""
     name = unique_id.split(".")[2]
-    compiled = next((p for p in (target / "compiled").rglob(f"{name}.sql")), None) if (target / "compiled").exists() else None
+    compiled = (
+        next((p for p in (target / "compiled").rglob(f"{name}.sql")), None) if (target / "compiled").exists() else None
+    )
     if compiled is None:
         return "the test's compiled SQL was not found"
     try:
-        rows = con.execute(f"SELECT * FROM ({compiled.read_text(encoding='utf-8')}) LIMIT {FAILING_ROWS_SHOWN}").fetchdf()
+        rows = con.execute(
+            f"SELECT * FROM ({compiled.read_text(encoding='utf-8')}) LIMIT {FAILING_ROWS_SHOWN}"
+        ).fetchdf()
     except Exception as error:  # the check itself already failed; its rows are a courtesy
         return f"could not list the rows: {error}"
     return dg.MetadataValue.md(rows.to_markdown(index=False))
 
 
-dbt_resource = DbtCliResource(project_dir=os.fspath(SQL_DIR), profiles_dir=os.fspath(SQL_DIR), dbt_executable=dbt_executable())
+dbt_resource = DbtCliResource(
+    project_dir=os.fspath(SQL_DIR), profiles_dir=os.fspath(SQL_DIR), dbt_executable=dbt_executable()
+)

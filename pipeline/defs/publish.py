@@ -51,7 +51,9 @@ def analyst_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseRes
 def exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     folder = warehouse.warehouse_path() / "exports"
     exported = export_all(analyst_path(warehouse.warehouse_path()), folder)
-    context.log.info(f"exports: {len(exported.written)} files written, {len(exported.unchanged)} unchanged since the last build")
+    context.log.info(
+        f"exports: {len(exported.written)} files written, {len(exported.unchanged)} unchanged since the last build"
+    )
     return dg.MaterializeResult(
         metadata={
             "workbook": dg.MetadataValue.path(str(folder / "jamsostek_marts.xlsx")),
@@ -100,12 +102,16 @@ CATALOG_FILE = "jamsostek_catalog.html"
     description=f"dbt's data catalog of every table and column, with lineage, as one self-contained HTML file "
     f"(<warehouse>/{CATALOG_FILE}, `dbt docs generate --static`), refreshed after every published build.",
 )
-def data_catalog(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def data_catalog(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
     build = warehouse.warehouse_path() / ".build" / "dbt" / f"catalog-{context.run.run_id[:8]}"
     target = warehouse.warehouse_path() / CATALOG_FILE
     # The catalog shows the project and the tables' columns, not their rows: a build that changed neither reuses the
     # catalog made for them (kept beside the manifest, in the dbt state folder), so dbt is not started again.
-    cached = ensure_manifest().parent / "catalogs" / f"{catalog_fingerprint(analyst_path(warehouse.warehouse_path()))}.html"
+    cached = (
+        ensure_manifest().parent / "catalogs" / f"{catalog_fingerprint(analyst_path(warehouse.warehouse_path()))}.html"
+    )
     rewritten = not cached.exists()
     if rewritten:
         try:
@@ -122,13 +128,21 @@ def data_catalog(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehou
     partial = target.with_name(f".{target.name}.tmp")
     shutil.copyfile(cached, partial)
     os.replace(partial, target)
-    return dg.MaterializeResult(metadata={"catalog": dg.MetadataValue.path(str(target)), "generated": rewritten, "size_bytes": target.stat().st_size})
+    return dg.MaterializeResult(
+        metadata={
+            "catalog": dg.MetadataValue.path(str(target)),
+            "generated": rewritten,
+            "size_bytes": target.stat().st_size,
+        }
+    )
 
 
 def catalog_fingerprint(analyst_file) -> str:
     """The dbt manifest and every table's columns and types, hashed."""
     digest = hashlib.sha256(ensure_manifest().read_bytes())
     with duckdb.connect(str(analyst_file), read_only=True) as con:
-        columns = con.execute("SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns() ORDER BY ALL").fetchall()
+        columns = con.execute(
+            "SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns() ORDER BY ALL"
+        ).fetchall()
     digest.update(repr(columns).encode())
     return digest.hexdigest()

@@ -52,7 +52,9 @@ def fixed(resource: dg.ConfigurableResource, what: str) -> dg.ResourceDefinition
     choosing (and have the office key pseudonymise NIKs they chose), or give dbt another executable."""
 
     def provide(context: dg.InitResourceContext):
-        with resource.yield_for_execution(context) as ready:  # the resource's own lifecycle (the warehouse's build lock)
+        with resource.yield_for_execution(
+            context
+        ) as ready:  # the resource's own lifecycle (the warehouse's build lock)
             yield ready
 
     return dg.ResourceDefinition(resource_fn=provide, config_schema={}, description=what)

@@ -22,7 +22,14 @@ class Column:
 
 
 # pandera dtype (as str()) -> DuckDB type; a field may say otherwise with metadata={"sql_type": ...}.
-SQL_TYPES = {"datetime64[ns]": "DATE", "int64": "BIGINT", "Int64": "BIGINT", "float64": "DOUBLE", "str": "VARCHAR", "bool": "BOOLEAN"}
+SQL_TYPES = {
+    "datetime64[ns]": "DATE",
+    "int64": "BIGINT",
+    "Int64": "BIGINT",
+    "float64": "DOUBLE",
+    "str": "VARCHAR",
+    "bool": "BOOLEAN",
+}
 
 
 def contract_columns(contract: type[pa.DataFrameModel]) -> list[Column]:
@@ -30,10 +37,14 @@ def contract_columns(contract: type[pa.DataFrameModel]) -> list[Column]:
     columns = []
     for name, field in contract.to_schema().columns.items():
         if not field.description:
-            raise ValueError(f"{contract.__name__}.{name} has no description: every staged column is described once, in its contract")
+            raise ValueError(
+                f"{contract.__name__}.{name} has no description: every staged column is described once, in its contract"
+            )
         sql_type = (field.metadata or {}).get("sql_type") or SQL_TYPES.get(str(field.dtype))
         if sql_type is None:
-            raise ValueError(f"{contract.__name__}.{name}: no warehouse type for {field.dtype}; give one in metadata={{'sql_type': ...}}")
+            raise ValueError(
+                f"{contract.__name__}.{name}: no warehouse type for {field.dtype}; give one in metadata={{'sql_type': ...}}"
+            )
         columns.append(Column(name, sql_type, field.description))
     return columns
 

@@ -25,7 +25,6 @@ from pipeline.read.folders import file_hash, outside_raw_dir, raw_files, relativ
 from pipeline.read.headers import HeaderSynonyms
 
 
-
 @dataclass
 class Batch:
     """Part of one file's outcome, ready for the staging tables: all of a table, or one chunk of a roster."""
@@ -189,10 +188,16 @@ def plan_files(raw_dir: Path, source: str, known: dict[str, tuple[str, str, str]
     present = {relative_path(p, raw_dir): p for p in raw_files(raw_dir, source)}
     hashes = {rel: file_hash(p, raw_dir) for rel, p in present.items()}
     unchanged = sorted(
-        rel for rel in present
-        if rel in known and known[rel][0] == hashes[rel] and known[rel][1] == ingest_version and known[rel][2] != "failed"
-    )  # fmt: skip
-    return FilePlan(hashes, unchanged, sorted(set(known) - set(present)), [p for rel, p in present.items() if rel not in unchanged])
+        rel
+        for rel in present
+        if rel in known
+        and known[rel][0] == hashes[rel]
+        and known[rel][1] == ingest_version
+        and known[rel][2] != "failed"
+    )
+    return FilePlan(
+        hashes, unchanged, sorted(set(known) - set(present)), [p for rel, p in present.items() if rel not in unchanged]
+    )
 
 
 ALLOW_SHRINK_VARIABLE = "JAMSOSTEK_ALLOW_SHRINK"

@@ -49,7 +49,6 @@ class RowContext:
     memo: dict = field(default_factory=dict)  # the file's ReadContext.memo
 
 
-
 @dataclass
 class TableSource(Source):
     name: str
@@ -71,7 +70,9 @@ class TableSource(Source):
         headers: dict[tuple[str, str], str] = {}  # (sheet, field) -> header text in the file
         for sheet, header in tables:
             result.notes += unused_columns_note(sheet.name, header, self.name)
-            row_context = RowContext(context.matcher, period_from_title(header.title_text, path.stem), memo=context.memo)
+            row_context = RowContext(
+                context.matcher, period_from_title(header.title_text, path.stem), memo=context.memo
+            )
             if self.needs_period and "period" not in header.fields and row_context.period is None:
                 raise FileUnreadable(
                     f"{path.name}{_sheet_label(sheet)}: no period found; add a 'Periode' column, a title such as "
@@ -84,11 +85,18 @@ class TableSource(Source):
             result.skipped.update(skipped["kind"].value_counts().to_dict())
             for row, records in _by_row(expand_rows(body.loc[skipped.index[skipped["kind"] == "total"]], header)):
                 provenance = {"file_path": result.file_path, "sheet": sheet.name, "row_number": row + 1}
-                totals += _stated_totals(self, records, sheet.rows[row], header, row_context, kinds.loc[row], provenance)
+                totals += _stated_totals(
+                    self, records, sheet.rows[row], header, row_context, kinds.loc[row], provenance
+                )
             levels = kinds["level"].to_dict()
             wide_fields = [c.field for c in header.columns if c.key_field]
             for row, records in _by_row(expand_rows(body.loc[kinds.index[kinds["kind"] == "data"]], header)):
-                provenance = {"file_path": result.file_path, "sheet": sheet.name, "row_number": row + 1, "file_sha256": result.sha256}
+                provenance = {
+                    "file_path": result.file_path,
+                    "sheet": sheet.name,
+                    "row_number": row + 1,
+                    "file_sha256": result.sha256,
+                }
                 row_context.level = levels[row] if isinstance(levels[row], str) else None
                 result.rows_read += len(records)
                 if wide_fields:
@@ -107,13 +115,19 @@ class TableSource(Source):
                         converted.append({**self.convert(record, row_context), **provenance})
                     except RowRejected as rejected:
                         column = texts.get(rejected.field_name, rejected.field_name)
-                        rejections.append(_rejection(self.name, provenance, column, rejected.value, rejected.check, rejected.reason))
+                        rejections.append(
+                            _rejection(self.name, provenance, column, rejected.value, rejected.check, rejected.reason)
+                        )
         rows = _validate(self, converted, rejections, headers, result.file_path)
         yield Batch(rows, rejection_frame(rejections), pd.DataFrame(totals, columns=TOTAL_COLUMNS))
 
 
-def _locate_tables(path: Path, sheets: list[Sheet], spec: TableSource, synonyms: HeaderSynonyms) -> list[tuple[Sheet, Header]]:
-    tables = [(sheet, header) for sheet in sheets if (header := synonyms.locate(spec.name, sheet, spec.required, spec.wide))]
+def _locate_tables(
+    path: Path, sheets: list[Sheet], spec: TableSource, synonyms: HeaderSynonyms
+) -> list[tuple[Sheet, Header]]:
+    tables = [
+        (sheet, header) for sheet in sheets if (header := synonyms.locate(spec.name, sheet, spec.required, spec.wide))
+    ]
     if tables:
         return tables
     if not sheets:
@@ -146,12 +160,16 @@ def _row_total_mismatch(records: list[tuple[dict, dict]], spec: TableSource) -> 
     if stated is None or any(p is None for p in parts) or sum(parts) == stated:
         return None
     return RowRejected(
-        "row_total", records[0][0]["row_total"], "row_total_matches",
+        "row_total",
+        records[0][0]["row_total"],
+        "row_total_matches",
         f"the segment columns add up to {sum(parts):,.0f} but the Total column says {stated:,.0f}; one of them is wrong",
-    )  # fmt: skip
+    )
 
 
-def _stated_totals(spec: TableSource, records: list, row: list, header: Header, context: RowContext, kind: pd.Series, provenance: dict) -> list[dict]:
+def _stated_totals(
+    spec: TableSource, records: list, row: list, header: Header, context: RowContext, kind: pd.Series, provenance: dict
+) -> list[dict]:
     """A totals row becomes cross-check figures: what the file says the sum is, per period/segment or year."""
     if spec.total_value is None:
         return []
@@ -160,18 +178,28 @@ def _stated_totals(spec: TableSource, records: list, row: list, header: Header, 
         try:
             value = parse_number(record.get(spec.total_value), whole=True)
             period = parse_period(record["period"], record.get("year")) if record.get("period") else context.period
-            year = parse_year(record["year"]) if record.get("year") not in (None, "") and "period" not in record else None
+            year = (
+                parse_year(record["year"]) if record.get("year") not in (None, "") and "period" not in record else None
+            )
             segment = parse_segment(record["segment"]) if record.get("segment") not in (None, "") else "ALL"
         except (ValueError, SegmentError):
             continue  # an unreadable total cannot cross-check anything; the row is still counted as skipped
         if value is None:
             continue
-        totals.append({
-            "source": spec.name, "file_path": provenance["file_path"], "sheet": provenance["sheet"],
-            "row_number": provenance["row_number"], "label": kind["label"], "scope": kind["scope"],
-            "period": pd.Timestamp(period) if period and spec.needs_period else pd.NaT, "year": year,
-            "segment": segment if spec.needs_period else None, "stated_value": value,
-        })  # fmt: skip
+        totals.append(
+            {
+                "source": spec.name,
+                "file_path": provenance["file_path"],
+                "sheet": provenance["sheet"],
+                "row_number": provenance["row_number"],
+                "label": kind["label"],
+                "scope": kind["scope"],
+                "period": pd.Timestamp(period) if period and spec.needs_period else pd.NaT,
+                "year": year,
+                "segment": segment if spec.needs_period else None,
+                "stated_value": value,
+            }
+        )
     if "row_total" in header.fields and spec.needs_period and totals:
         try:
             grand = parse_number(row[next(c.index for c in header.columns if c.field == "row_total")], whole=True)
@@ -195,7 +223,9 @@ def _rejection(source: str, provenance: dict, column: str | None, value: object,
     }
 
 
-def _validate(spec: TableSource, converted: list[dict], rejections: list[dict], headers: dict, file_path: str) -> pd.DataFrame:
+def _validate(
+    spec: TableSource, converted: list[dict], rejections: list[dict], headers: dict, file_path: str
+) -> pd.DataFrame:
     """Run the source's pandera contract; failing rows move to quarantine, the rest are returned typed."""
     frame = pd.DataFrame(converted)
     if frame.empty:
@@ -211,14 +241,18 @@ def _validate(spec: TableSource, converted: list[dict], rejections: list[dict], 
             row = frame.loc[index]
             reasons = list(dict.fromkeys(_check_reason(spec, case) for _, case in row_cases.iterrows()))
             first = row_cases.iloc[0]
-            field_name = first["column"] if isinstance(first["column"], str) and first["column"] in frame.columns else None
+            field_name = (
+                first["column"] if isinstance(first["column"], str) and first["column"] in frame.columns else None
+            )
             column = headers.get((row["sheet"], field_name), field_name)
             value = first["failure_case"] if field_name else None
             check = _check_name(spec, first["check"])
             rejections.append(_rejection(spec.name, row, column, value, check, "; ".join(reasons)))
         if len(bad) < len(cases):
             unexplained = cases[cases["index"].isna()].iloc[0]
-            raise RuntimeError(f"{file_path}: contract {spec.schema.__name__} failed as a whole: {unexplained['check']}")
+            raise RuntimeError(
+                f"{file_path}: contract {spec.schema.__name__} failed as a whole: {unexplained['check']}"
+            ) from None
         frame = frame.drop(index=sorted({int(i) for i in bad["index"]}))
         valid = spec.schema.validate(frame, lazy=True)
     provenance = frame.loc[valid.index, PROVENANCE_COLUMNS]
@@ -248,7 +282,7 @@ def _check_reason(spec: TableSource, case: pd.Series) -> str:
     }
     for name, words in readable.items():
         if check.startswith(name + "("):
-            return f"{column} = {value!r} {words} {check[len(name) + 1:-1]}"
+            return f"{column} = {value!r} {words} {check[len(name) + 1 : -1]}"
     if check == "coerce_dtype" or check.startswith("coerce_dtype"):
         return f"{column} = {value!r} cannot be read as {check.split('(')[-1].rstrip(')')}"
     if check in _custom_checks(spec):

@@ -19,29 +19,43 @@ ANALYST_SCHEMAS = ("marts", "ref", "dq")
 DOCUMENT = PROJECT_ROOT / "docs" / "warehouse.md"
 
 EXAMPLE_QUERIES = [
-    ("Coverage by region and segment (Kota Probolinggo, September 2021)",
-     "SELECT region_name, segment, active_participants, workforce, workforce_basis, workforce_year, round(coverage_pct, 2) AS coverage_pct\n"
-     "FROM marts.coverage\nWHERE region_code = '35.74' AND period = DATE '2021-09-01'\nORDER BY segment;"),
-    ("Coverage of every kab/kota of a province in the latest month",
-     "SELECT region_name, active_participants, workforce, round(coverage_pct, 1) AS coverage_pct\n"
-     "FROM marts.coverage\nWHERE province_code = '35' AND region_level IN ('regency', 'city') AND segment = 'ALL'\n"
-     "  AND period = (SELECT max(period) FROM marts.coverage WHERE province_code = '35')\nORDER BY coverage_pct DESC;"),
-    ("Targets at risk or off track",
-     "SELECT target_id, region_name, segment, metric, target_value, deadline, current_value, as_of,\n"
-     "       required_monthly_change, recent_monthly_change, projected_at_deadline, status, source\n"
-     "FROM marts.target_progress\nWHERE status IN ('at_risk', 'off_track')\nORDER BY deadline;"),
-    ("Growth by segment over the last year (Jawa Timur)",
-     "SELECT period, segment, active_participants, yoy_change, round(yoy_pct, 1) AS yoy_pct\n"
-     "FROM marts.participation_trend\nWHERE region_code = '35' AND period = (SELECT max(period) FROM marts.participation_trend WHERE region_code = '35')\n"
-     "ORDER BY segment;"),
-    ("Denominators that cannot be true",
-     "SELECT period, region_name, segment, workforce AS potential_workers, denominator_source, bps_employed, round(coverage_pct, 2) AS coverage_pct\n"
-     "FROM marts.coverage_potential\nWHERE exceeds_bps_employed;"),
-    ("What was rejected, and why",
-     "SELECT file_path, sheet, row_number, column_name, value, check_name, reason\nFROM dq.rejected_rows\nORDER BY file_path, row_number;"),
-    ("Files that did not load completely",
-     "SELECT file_path, status, rows_read, rows_loaded, rows_rejected, rows_skipped, error\nFROM dq.file_ledger\nWHERE status IN ('partial', 'failed');"),
-]  # fmt: skip
+    (
+        "Coverage by region and segment (Kota Probolinggo, September 2021)",
+        "SELECT region_name, segment, active_participants, workforce, workforce_basis, workforce_year, round(coverage_pct, 2) AS coverage_pct\n"
+        "FROM marts.coverage\nWHERE region_code = '35.74' AND period = DATE '2021-09-01'\nORDER BY segment;",
+    ),
+    (
+        "Coverage of every kab/kota of a province in the latest month",
+        "SELECT region_name, active_participants, workforce, round(coverage_pct, 1) AS coverage_pct\n"
+        "FROM marts.coverage\nWHERE province_code = '35' AND region_level IN ('regency', 'city') AND segment = 'ALL'\n"
+        "  AND period = (SELECT max(period) FROM marts.coverage WHERE province_code = '35')\nORDER BY coverage_pct DESC;",
+    ),
+    (
+        "Targets at risk or off track",
+        "SELECT target_id, region_name, segment, metric, target_value, deadline, current_value, as_of,\n"
+        "       required_monthly_change, recent_monthly_change, projected_at_deadline, status, source\n"
+        "FROM marts.target_progress\nWHERE status IN ('at_risk', 'off_track')\nORDER BY deadline;",
+    ),
+    (
+        "Growth by segment over the last year (Jawa Timur)",
+        "SELECT period, segment, active_participants, yoy_change, round(yoy_pct, 1) AS yoy_pct\n"
+        "FROM marts.participation_trend\nWHERE region_code = '35' AND period = (SELECT max(period) FROM marts.participation_trend WHERE region_code = '35')\n"
+        "ORDER BY segment;",
+    ),
+    (
+        "Denominators that cannot be true",
+        "SELECT period, region_name, segment, workforce AS potential_workers, denominator_source, bps_employed, round(coverage_pct, 2) AS coverage_pct\n"
+        "FROM marts.coverage_potential\nWHERE exceeds_bps_employed;",
+    ),
+    (
+        "What was rejected, and why",
+        "SELECT file_path, sheet, row_number, column_name, value, check_name, reason\nFROM dq.rejected_rows\nORDER BY file_path, row_number;",
+    ),
+    (
+        "Files that did not load completely",
+        "SELECT file_path, status, rows_read, rows_loaded, rows_rejected, rows_skipped, error\nFROM dq.file_ledger\nWHERE status IN ('partial', 'failed');",
+    ),
+]
 
 CONNECTING = """## Connecting
 
@@ -94,7 +108,15 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
     ]
     lines += [f"- [`{s}.{t}`](#{s}{t})" for s, t, _ in tables]
     for schema, table, comment in tables:
-        lines += ["", f"### `{schema}.{table}`", "", comment or "(no description)", "", "| column | type | meaning |", "|---|---|---|"]
+        lines += [
+            "",
+            f"### `{schema}.{table}`",
+            "",
+            comment or "(no description)",
+            "",
+            "| column | type | meaning |",
+            "|---|---|---|",
+        ]
         for name, data_type, column_comment in con.execute(
             "SELECT column_name, data_type, comment FROM duckdb_columns() "
             "WHERE database_name = current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index",
@@ -110,15 +132,20 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
 def raw_folders() -> list[str]:
     """The raw folders the build reads, from the source registry (pipeline/sources)."""
     lines = [
-        "## Raw folders", "",
+        "## Raw folders",
+        "",
         "What each folder under `data/raw/` (`$JAMSOSTEK_RAW_DIR`) holds, the header fields a file must have (accepted",
-        "names: `data/reference/header_synonyms.toml`, one section per folder), and where its rows land.", "",
-        "| folder | holds | required header fields | read | staging tables |", "|---|---|---|---|---|",
-    ]  # fmt: skip
+        "names: `data/reference/header_synonyms.toml`, one section per folder), and where its rows land.",
+        "",
+        "| folder | holds | required header fields | read | staging tables |",
+        "|---|---|---|---|---|",
+    ]
     for name, source in SOURCES.items():
         fields = "; ".join(" or ".join(f"`{f}`" for f in group) for group in source.required)
         mode = "in chunks, column-wise" if isinstance(source, ChunkedSource) else "whole, row by row"
-        lines.append(f"| `{name}/` | {source.description} | {fields} | {mode} | `staging.{name}`, `_files`, `_quarantine`, `_totals` |")
+        lines.append(
+            f"| `{name}/` | {source.description} | {fields} | {mode} | `staging.{name}`, `_files`, `_quarantine`, `_totals` |"
+        )
     return [*lines, ""]
 
 

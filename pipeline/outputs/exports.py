@@ -31,14 +31,22 @@ from pipeline.sources.rentan import FUNDING_SOURCES
 
 # The analyst-facing marts: one Parquet file each, whole.
 EXPORTED_TABLES = [
-    "marts.coverage", "marts.target_progress", "marts.target_plan", "marts.statement_checks", "marts.participation_trend", "marts.coverage_potential",
-    "marts.vulnerable_workers", "marts.funding_overlaps",
-]  # fmt: skip
+    "marts.coverage",
+    "marts.target_progress",
+    "marts.target_plan",
+    "marts.statement_checks",
+    "marts.participation_trend",
+    "marts.coverage_potential",
+    "marts.vulnerable_workers",
+    "marts.funding_overlaps",
+]
 LATEST_MONTHS = 25  # two years and the month a year before the first: month-on-month and year-on-year on every row
 
 
 def _latest(table: str) -> str:
-    return f"SELECT * FROM {table} WHERE period >= (SELECT max(period) FROM {table}) - INTERVAL {LATEST_MONTHS - 1} MONTH"
+    return (
+        f"SELECT * FROM {table} WHERE period >= (SELECT max(period) FROM {table}) - INTERVAL {LATEST_MONTHS - 1} MONTH"
+    )
 
 
 @dataclass(frozen=True)
@@ -56,12 +64,15 @@ WORKBOOK_SHEETS = [
     Sheet("marts.participation_trend", _latest("marts.participation_trend")),
     Sheet("marts.coverage_potential", "SELECT * FROM marts.coverage_potential"),
     # By region and funding source, occupations summed, the latest months.
-    Sheet("marts.vulnerable_workers", f"""
+    Sheet(
+        "marts.vulnerable_workers",
+        f"""
         SELECT period, region_code, region_name, region_level, province_code, funding_source,
                sum(insured_workers)::BIGINT AS insured_workers, sum(new_workers)::BIGINT AS new_workers,
                sum(ended_workers)::BIGINT AS ended_workers, sum(contribution_idr)::BIGINT AS contribution_idr
-        FROM ({_latest("marts.vulnerable_workers")}) GROUP BY ALL ORDER BY period, region_code, funding_source"""),
-]  # fmt: skip
+        FROM ({_latest("marts.vulnerable_workers")}) GROUP BY ALL ORDER BY period, region_code, funding_source""",
+    ),
+]
 OVERLAPS = "marts.funding_overlaps"
 # A text cell starting with one of these runs as a formula when a csv is opened in Excel or LibreOffice.
 FORMULA_START = r"^[=+\-@\t\r]"
@@ -69,50 +80,133 @@ EXPORT_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]  # ne
 # The workbook is for people, who read Indonesian: sheet names and one heading per column name (a column means the
 # same on every sheet). A column missing here fails tests/test_exports.py, so no English heading slips through.
 SHEET_NAMES = {
-    "marts.target_progress": "Target", "marts.target_plan": "Rencana target", "marts.statement_checks": "Pemeriksaan pernyataan",
-    "marts.coverage": "Cakupan", "marts.participation_trend": "Tren kepesertaan", "marts.coverage_potential": "Cakupan thd potensi",
+    "marts.target_progress": "Target",
+    "marts.target_plan": "Rencana target",
+    "marts.statement_checks": "Pemeriksaan pernyataan",
+    "marts.coverage": "Cakupan",
+    "marts.participation_trend": "Tren kepesertaan",
+    "marts.coverage_potential": "Cakupan thd potensi",
     "marts.vulnerable_workers": "Pekerja rentan",
 }
 HEADINGS = {
-    "target_id": "ID target", "region_code": "Kode wilayah", "region_name": "Wilayah", "segment": "Segmen", "segment_label": "Nama segmen",
-    "metric": "Ukuran", "funding_source": "Sumber dana", "target_value": "Nilai target", "deadline": "Tenggat",
-    "baseline_period": "Bulan awal", "baseline_value": "Nilai awal", "as_of": "Bulan data terakhir", "current_value": "Nilai terkini",
-    "gap": "Selisih ke target", "months_remaining": "Sisa bulan", "required_monthly_change": "Perubahan per bulan yang dibutuhkan",
-    "recent_monthly_change": "Perubahan per bulan (3 bulan terakhir)", "projected_at_deadline": "Proyeksi pada tenggat (tren 12 bulan)",
-    "status": "Status", "status_label": "Keterangan status", "trend_at_deadline": "Tren pada tenggat", "trend_low_80": "Rentang 80% bawah",
-    "trend_high_80": "Rentang 80% atas", "probability_reaching": "Peluang tercapai", "workforce_at_as_of": "Penyebut pada bulan terakhir",
-    "current_participants": "Peserta terkini", "participants_needed": "Peserta yang masih dibutuhkan",
+    "target_id": "ID target",
+    "region_code": "Kode wilayah",
+    "region_name": "Wilayah",
+    "segment": "Segmen",
+    "segment_label": "Nama segmen",
+    "metric": "Ukuran",
+    "funding_source": "Sumber dana",
+    "target_value": "Nilai target",
+    "deadline": "Tenggat",
+    "baseline_period": "Bulan awal",
+    "baseline_value": "Nilai awal",
+    "as_of": "Bulan data terakhir",
+    "current_value": "Nilai terkini",
+    "gap": "Selisih ke target",
+    "months_remaining": "Sisa bulan",
+    "required_monthly_change": "Perubahan per bulan yang dibutuhkan",
+    "recent_monthly_change": "Perubahan per bulan (3 bulan terakhir)",
+    "projected_at_deadline": "Proyeksi pada tenggat (tren 12 bulan)",
+    "status": "Status",
+    "status_label": "Keterangan status",
+    "trend_at_deadline": "Tren pada tenggat",
+    "trend_low_80": "Rentang 80% bawah",
+    "trend_high_80": "Rentang 80% atas",
+    "probability_reaching": "Peluang tercapai",
+    "workforce_at_as_of": "Penyebut pada bulan terakhir",
+    "current_participants": "Peserta terkini",
+    "participants_needed": "Peserta yang masih dibutuhkan",
     "below_target_participants": "Peserta di bawah tingkat target (target tertutup)",
-    "required_monthly_participants": "Tambahan peserta per bulan yang dibutuhkan", "recent_monthly_participants": "Tambahan peserta per bulan (3 bulan terakhir)",
-    "monthly_rate_idr": "Iuran per pekerja per bulan (Rp)", "cost_to_deadline_idr": "Iuran sampai tenggat (Rp)",
-    "cost_year_after_deadline_idr": "Iuran setahun setelah tenggat (Rp)", "committed_idr": "Iuran terutang sejauh ini (Rp)",
-    "budget_idr": "Anggaran (Rp)", "budget_remaining_idr": "Sisa anggaran (Rp)", "reached_period": "Bulan tercapai", "denominator": "Penyebut",
-    "source": "Sumber", "period": "Bulan", "months_to_deadline": "Sisa bulan sampai tenggat", "required_participants": "Peserta yang dibutuhkan",
-    "required_coverage_pct": "Cakupan yang dibutuhkan (%)", "participants_at_run_rate": "Peserta menurut laju sekarang",
-    "behind_run_rate": "Kekurangan terhadap laju sekarang", "funded_workers": "Pekerja rentan yang didaftarkan rencana",
-    "plan_contribution_idr": "Iuran JKK+JKM bulan ini (Rp)", "plan_cumulative_idr": "Iuran kumulatif (Rp)",
-    "statement_id": "ID pernyataan", "period_grain": "Bulan atau tahun", "stated_on": "Tanggal pernyataan", "stated_as_of": "Per (seperti ditulis)",
-    "url": "Tautan", "stated_participants": "Peserta disebut", "stated_participants_precision": "Ketelitian peserta (±)",
-    "stated_denominator": "Penyebut disebut", "stated_denominator_precision": "Ketelitian penyebut (±)", "denominator_kind": "Jenis penyebut",
-    "denominator_words": "Penyebut menurut pernyataan", "stated_coverage_pct": "Cakupan disebut (%)",
-    "stated_coverage_pct_precision": "Ketelitian cakupan (± poin)", "recomputed_pct": "Cakupan dihitung ulang (%)", "arithmetic_ok": "Aritmetika benar",
-    "stated_pu": "PU disebut", "stated_bpu": "BPU disebut", "stated_jakon": "Jakon disebut", "stated_pmi": "PMI disebut",
-    "stated_formal": "Formal disebut", "stated_informal": "Informal disebut", "stated_segments_sum": "Jumlah segmen disebut",
-    "segments_add_up": "Segmen sesuai total", "warehouse_period": "Bulan gudang data", "warehouse_participants": "Peserta (gudang data)",
-    "warehouse_segments": "Segmen (gudang data)", "participants_difference": "Selisih peserta", "participants_difference_pct": "Selisih peserta (%)",
-    "warehouse_coverage_pct": "Cakupan BPS (gudang data, %)", "coverage_difference_pp": "Selisih cakupan (poin)",
-    "bps_employed": "Penduduk bekerja BPS", "bps_year": "Tahun BPS", "bps_survey_month": "Bulan survei BPS", "bps_published_on": "Terbit BPS",
-    "bps_precision": "Ketelitian BPS (±)", "denominator_vs_bps_pct": "Penyebut thd BPS (%)", "denominator_matches_bps": "Penyebut sama dengan",
-    "potential_workers": "Pekerja potensial", "target_metric": "Ukuran target", "target_deadline": "Tenggat target", "stated_gap": "Kekurangan disebut",
-    "expected_gap": "Kekurangan menurut angkanya sendiri", "problem_count": "Jumlah masalah", "verdict": "Temuan", "not_checked": "Tidak diperiksa",
-    "not_parsed": "Sel tidak terbaca", "region_level": "Tingkat wilayah", "province_code": "Kode provinsi", "active_participants": "Peserta aktif",
-    "workforce": "Penyebut (penduduk bekerja)", "workforce_basis": "Dasar penyebut", "workforce_year": "Tahun penyebut", "coverage_pct": "Cakupan (%)",
-    "segments_reported": "Segmen yang dilaporkan", "participants_source": "Asal angka peserta", "regions_reporting": "Wilayah yang melapor",
-    "regions_expected": "Wilayah seharusnya", "is_complete": "Lengkap", "mom_change": "Perubahan bulanan", "yoy_change": "Perubahan tahunan",
-    "yoy_pct": "Perubahan tahunan (%)", "denominator_source": "Sumber penyebut", "exceeds_bps_employed": "Melebihi penduduk bekerja BPS",
-    "bps_coverage_pct": "Cakupan thd BPS (%)", "bps_basis": "Dasar BPS", "insured_workers": "Pekerja dijamin", "new_workers": "Pekerja baru",
-    "ended_workers": "Pekerja berakhir", "contribution_idr": "Iuran (Rp)",
-}  # fmt: skip
+    "required_monthly_participants": "Tambahan peserta per bulan yang dibutuhkan",
+    "recent_monthly_participants": "Tambahan peserta per bulan (3 bulan terakhir)",
+    "monthly_rate_idr": "Iuran per pekerja per bulan (Rp)",
+    "cost_to_deadline_idr": "Iuran sampai tenggat (Rp)",
+    "cost_year_after_deadline_idr": "Iuran setahun setelah tenggat (Rp)",
+    "committed_idr": "Iuran terutang sejauh ini (Rp)",
+    "budget_idr": "Anggaran (Rp)",
+    "budget_remaining_idr": "Sisa anggaran (Rp)",
+    "reached_period": "Bulan tercapai",
+    "denominator": "Penyebut",
+    "source": "Sumber",
+    "period": "Bulan",
+    "months_to_deadline": "Sisa bulan sampai tenggat",
+    "required_participants": "Peserta yang dibutuhkan",
+    "required_coverage_pct": "Cakupan yang dibutuhkan (%)",
+    "participants_at_run_rate": "Peserta menurut laju sekarang",
+    "behind_run_rate": "Kekurangan terhadap laju sekarang",
+    "funded_workers": "Pekerja rentan yang didaftarkan rencana",
+    "plan_contribution_idr": "Iuran JKK+JKM bulan ini (Rp)",
+    "plan_cumulative_idr": "Iuran kumulatif (Rp)",
+    "statement_id": "ID pernyataan",
+    "period_grain": "Bulan atau tahun",
+    "stated_on": "Tanggal pernyataan",
+    "stated_as_of": "Per (seperti ditulis)",
+    "url": "Tautan",
+    "stated_participants": "Peserta disebut",
+    "stated_participants_precision": "Ketelitian peserta (±)",
+    "stated_denominator": "Penyebut disebut",
+    "stated_denominator_precision": "Ketelitian penyebut (±)",
+    "denominator_kind": "Jenis penyebut",
+    "denominator_words": "Penyebut menurut pernyataan",
+    "stated_coverage_pct": "Cakupan disebut (%)",
+    "stated_coverage_pct_precision": "Ketelitian cakupan (± poin)",
+    "recomputed_pct": "Cakupan dihitung ulang (%)",
+    "arithmetic_ok": "Aritmetika benar",
+    "stated_pu": "PU disebut",
+    "stated_bpu": "BPU disebut",
+    "stated_jakon": "Jakon disebut",
+    "stated_pmi": "PMI disebut",
+    "stated_formal": "Formal disebut",
+    "stated_informal": "Informal disebut",
+    "stated_segments_sum": "Jumlah segmen disebut",
+    "segments_add_up": "Segmen sesuai total",
+    "warehouse_period": "Bulan gudang data",
+    "warehouse_participants": "Peserta (gudang data)",
+    "warehouse_segments": "Segmen (gudang data)",
+    "participants_difference": "Selisih peserta",
+    "participants_difference_pct": "Selisih peserta (%)",
+    "warehouse_coverage_pct": "Cakupan BPS (gudang data, %)",
+    "coverage_difference_pp": "Selisih cakupan (poin)",
+    "bps_employed": "Penduduk bekerja BPS",
+    "bps_year": "Tahun BPS",
+    "bps_survey_month": "Bulan survei BPS",
+    "bps_published_on": "Terbit BPS",
+    "bps_precision": "Ketelitian BPS (±)",
+    "denominator_vs_bps_pct": "Penyebut thd BPS (%)",
+    "denominator_matches_bps": "Penyebut sama dengan",
+    "potential_workers": "Pekerja potensial",
+    "target_metric": "Ukuran target",
+    "target_deadline": "Tenggat target",
+    "stated_gap": "Kekurangan disebut",
+    "expected_gap": "Kekurangan menurut angkanya sendiri",
+    "problem_count": "Jumlah masalah",
+    "verdict": "Temuan",
+    "not_checked": "Tidak diperiksa",
+    "not_parsed": "Sel tidak terbaca",
+    "region_level": "Tingkat wilayah",
+    "province_code": "Kode provinsi",
+    "active_participants": "Peserta aktif",
+    "workforce": "Penyebut (penduduk bekerja)",
+    "workforce_basis": "Dasar penyebut",
+    "workforce_year": "Tahun penyebut",
+    "coverage_pct": "Cakupan (%)",
+    "segments_reported": "Segmen yang dilaporkan",
+    "participants_source": "Asal angka peserta",
+    "regions_reporting": "Wilayah yang melapor",
+    "regions_expected": "Wilayah seharusnya",
+    "is_complete": "Lengkap",
+    "mom_change": "Perubahan bulanan",
+    "yoy_change": "Perubahan tahunan",
+    "yoy_pct": "Perubahan tahunan (%)",
+    "denominator_source": "Sumber penyebut",
+    "exceeds_bps_employed": "Melebihi penduduk bekerja BPS",
+    "bps_coverage_pct": "Cakupan thd BPS (%)",
+    "bps_basis": "Dasar BPS",
+    "insured_workers": "Pekerja dijamin",
+    "new_workers": "Pekerja baru",
+    "ended_workers": "Pekerja berakhir",
+    "contribution_idr": "Iuran (Rp)",
+}
 STATUS_LABELS = {
     "achieved": "Tercapai",
     "missed": "Tidak tercapai",
@@ -136,7 +230,9 @@ class Fingerprints:
         for table in tables:
             if table not in self.tables:
                 # The row count and two order-independent sums of row hashes (xor alone cancels a repeated row).
-                [row] = self.con.execute(f"SELECT count(*), bit_xor(hash(t)), sum(hash(t)::HUGEINT) FROM {table} t").fetchall()
+                [row] = self.con.execute(
+                    f"SELECT count(*), bit_xor(hash(t)), sum(hash(t)::HUGEINT) FROM {table} t"
+                ).fetchall()
                 self.tables[table] = "/".join(str(v) for v in row)
         return hashlib.sha256("|".join([EXPORT_CODE, *(self.tables[t] for t in tables)]).encode()).hexdigest()[:16]
 
@@ -174,7 +270,12 @@ def export_all(analyst_file: Path, folder: Path) -> Exported:
 
         for table in EXPORTED_TABLES:
             target = folder / "parquet" / f"{table.replace('.', '_')}.parquet"
-            refresh(f"parquet {table}", [target], [table], lambda: export_parquet(con, table, target))
+            refresh(
+                f"parquet {table}",
+                [target],
+                [table],
+                lambda table=table, target=target: export_parquet(con, table, target),
+            )
         workbook = folder / "jamsostek_marts.xlsx"
         refresh("workbook", [workbook], sorted({s.table for s in WORKBOOK_SHEETS}), lambda: export_excel(con, workbook))
         overlaps = folder / "funding_overlaps"
@@ -201,10 +302,13 @@ def export_overlaps(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
     """
     folder.mkdir(parents=True, exist_ok=True)
     columns = con.execute(
-        "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name || '.' || table_name = ? ORDER BY column_index", [OVERLAPS]
-    ).fetchall()  # fmt: skip
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name || '.' || table_name = ? ORDER BY column_index",
+        [OVERLAPS],
+    ).fetchall()
     cells = ", ".join(
-        f"CASE WHEN regexp_matches({name}, '{FORMULA_START}') THEN chr(39) || {name} ELSE {name} END AS {name}" if kind == "VARCHAR" else name
+        f"CASE WHEN regexp_matches({name}, '{FORMULA_START}') THEN chr(39) || {name} ELSE {name} END AS {name}"
+        if kind == "VARCHAR"
+        else name
         for name, kind in columns
     )
     written = []
@@ -240,41 +344,62 @@ def export_excel(con: duckdb.DuckDBPyConnection, target: Path, sheets_wanted: li
     sheets, column_formats, column_widths, notes = [], {}, {}, {}
     for sheet in sheets_wanted:
         table, query = sheet.table, sheet.query
-        comments = dict(con.execute(
-            "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name || '.' || table_name = ?", [table]
-        ).fetchall())  # fmt: skip
-        columns = [(name, data_type, comments.get(name)) for name, data_type, *_ in con.execute(f"DESCRIBE {query}").fetchall()]
+        comments = dict(
+            con.execute(
+                "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name || '.' || table_name = ?", [table]
+            ).fetchall()
+        )
+        columns = [
+            (name, data_type, comments.get(name)) for name, data_type, *_ in con.execute(f"DESCRIBE {query}").fetchall()
+        ]
         layout = []  # (heading, column index, label mapping or None)
         for index, (name, _, _) in enumerate(columns):
             layout.append((_heading(table, name), index, None))
             if name in labels:
                 layout.append((_heading(table, f"{name}_label"), index, labels[name]))
-        kinds = {_heading(table, name): _kind(data_type) for name, data_type, _ in columns} | {h: "text" for h, _, m in layout if m}
+        kinds = {_heading(table, name): _kind(data_type) for name, data_type, _ in columns} | {
+            h: "text" for h, _, m in layout if m
+        }
         [(rows,)] = con.execute(f"SELECT count(*) FROM ({query})").fetchall()
         base = SHEET_NAMES.get(table, table.split(".")[1])[:27]
         for part, first in enumerate(range(0, max(rows, 1), EXCEL_MAX_ROWS - 1), start=1):
             name = base if part == 1 else f"{base} ({part})"
             part_query = f"SELECT * FROM ({query}) LIMIT {EXCEL_MAX_ROWS - 1} OFFSET {first}"
             # An empty sheet still gets its header row: a DataFrame with the columns and no rows.
-            records = _records(con.cursor(), part_query, layout) if rows else pd.DataFrame(columns=[h for h, _, _ in layout])
+            records = (
+                _records(con.cursor(), part_query, layout) if rows else pd.DataFrame(columns=[h for h, _, _ in layout])
+            )
             sheets.append((name, records))
             column_formats[name] = {h: Format().set_num_format(formats[k]) for h, k in kinds.items() if k in formats}
             column_widths[name] = {h: 22 if k == "text" else 14 for h, k in kinds.items()}
-            notes[name] = {_heading(table, c): {"text": text, "author": "jamsostek-coverage"} for c, _, text in columns if text}
+            notes[name] = {
+                _heading(table, c): {"text": text, "author": "jamsostek-coverage"} for c, _, text in columns if text
+            }
     write_worksheets(
-        sheets, str(partial), header_format={"general": header}, column_formats=column_formats, column_widths=column_widths,
-        notes=notes, freeze_panes={"general": {"row": 1, "col": 0}}, autofilter={"general": True}, datetime_format="[$-421]mmm yyyy",
-    )  # fmt: skip
+        sheets,
+        str(partial),
+        header_format={"general": header},
+        column_formats=column_formats,
+        column_widths=column_widths,
+        notes=notes,
+        freeze_panes={"general": {"row": 1, "col": 0}},
+        autofilter={"general": True},
+        datetime_format="[$-421]mmm yyyy",
+    )
     os.replace(partial, target)
     return target
 
 
-def _records(cursor: duckdb.DuckDBPyConnection, query: str, layout: list[tuple[str, int, dict | None]]) -> Iterator[dict]:
+def _records(
+    cursor: duckdb.DuckDBPyConnection, query: str, layout: list[tuple[str, int, dict | None]]
+) -> Iterator[dict]:
     """The rows of `query` as {heading: value}, with label columns; the query runs when the writer reaches the sheet."""
     cursor.execute(query)
     while batch := cursor.fetchmany(50_000):
         for row in batch:
-            yield {heading: row[i] if mapping is None else mapping.get(row[i], row[i]) for heading, i, mapping in layout}
+            yield {
+                heading: row[i] if mapping is None else mapping.get(row[i], row[i]) for heading, i, mapping in layout
+            }
     cursor.close()
 
 

@@ -27,17 +27,42 @@ import vl_convert
 from pipeline.outputs.exports import STATUS_LABELS
 from pipeline.parse.segments import SEGMENT_LABELS
 
-STATUS_COLOURS = {"achieved": "#2e7d32", "missed": "#c62828", "on_track": "#2e7d32", "at_risk": "#ef6c00", "off_track": "#c62828", "no_data": "#757575"}
+STATUS_COLOURS = {
+    "achieved": "#2e7d32",
+    "missed": "#c62828",
+    "on_track": "#2e7d32",
+    "at_risk": "#ef6c00",
+    "off_track": "#c62828",
+    "no_data": "#757575",
+}
 SEGMENT_NAMES = SEGMENT_LABELS | {"ALL": "Semua segmen"}
 DENOMINATOR_NAMES = {"bps_employed": "penduduk bekerja (BPS)", "potential": "pekerja potensial", "other": "lainnya"}
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"]
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 # d3's locale for id-ID, given to vega-embed: 1.234.567 and 49,90; month names in Indonesian.
 FORMAT_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
 TIME_FORMAT_LOCALE = {
-    "dateTime": "%A, %e %B %Y %X", "date": "%d/%m/%Y", "time": "%H.%M.%S", "periods": ["AM", "PM"],
-    "days": ["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"], "shortDays": ["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"],
-    "months": MONTHS, "shortMonths": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
-}  # fmt: skip
+    "dateTime": "%A, %e %B %Y %X",
+    "date": "%d/%m/%Y",
+    "time": "%H.%M.%S",
+    "periods": ["AM", "PM"],
+    "days": ["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"],
+    "shortDays": ["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"],
+    "months": MONTHS,
+    "shortMonths": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
+}
 log = logging.getLogger(__name__)
 
 
@@ -86,12 +111,17 @@ def _named(frame: pd.DataFrame, name: str) -> alt.Data:
     """A dataset with a stable name; dates as ISO text, which Vega parses as local dates."""
     frame = frame.copy()
     for column in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[column]) or frame[column].map(lambda v: isinstance(v, dt.date)).any():
+        if (
+            pd.api.types.is_datetime64_any_dtype(frame[column])
+            or frame[column].map(lambda v: isinstance(v, dt.date)).any()
+        ):
             frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d")
     return alt.Data(values=json.loads(frame.to_json(orient="records")), name=name)
 
 
-TARGET_SERIES = "SELECT period, value, people FROM marts.target_series WHERE target_id = ? AND value IS NOT NULL ORDER BY period"
+TARGET_SERIES = (
+    "SELECT period, value, people FROM marts.target_series WHERE target_id = ? AND value IS NOT NULL ORDER BY period"
+)
 
 
 def target_chart(con: duckdb.DuckDBPyConnection, target: dict) -> Chart:
@@ -99,35 +129,86 @@ def target_chart(con: duckdb.DuckDBPyConnection, target: dict) -> Chart:
     series = _rows(con, TARGET_SERIES, [target["target_id"]])
     coverage = target["metric"] == "coverage_pct"
     value_format = ",.2f" if coverage else ",.0f"
-    axis_title = "Cakupan (%)" if coverage else ("Pekerja rentan yang dijamin" if target["funding_source"] else "Peserta aktif")
+    axis_title = (
+        "Cakupan (%)" if coverage else ("Pekerja rentan yang dijamin" if target["funding_source"] else "Peserta aktif")
+    )
     x = alt.X("period:T", title="Bulan", axis=alt.Axis(format="%b %Y"))
-    tooltip = [alt.Tooltip("period:T", title="Bulan", format="%B %Y"), alt.Tooltip("value:Q", title=axis_title, format=value_format)]
+    tooltip = [
+        alt.Tooltip("period:T", title="Bulan", format="%B %Y"),
+        alt.Tooltip("value:Q", title=axis_title, format=value_format),
+    ]
     layers = [
-        alt.Chart(_named(series, "realisasi")).mark_line(point=True, color="#1565c0").encode(x, alt.Y("value:Q", title=axis_title), tooltip=tooltip)
+        alt.Chart(_named(series, "realisasi"))
+        .mark_line(point=True, color="#1565c0")
+        .encode(x, alt.Y("value:Q", title=axis_title), tooltip=tooltip)
     ]
     deadline = pd.Timestamp(target["deadline"]).strftime("%Y-%m-%d")
     marks = pd.DataFrame([{"label": "Target", "value": target["target_value"], "period": deadline}])
-    layers.append(alt.Chart(_named(marks, "target")).mark_rule(color="#6a1b9a", strokeDash=[4, 4]).encode(
-        y="value:Q", tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("value:Q", title="Nilai", format=value_format)]))
-    layers.append(alt.Chart(_named(marks, "tenggat")).mark_rule(color="#616161", strokeDash=[2, 2]).encode(
-        x="period:T", tooltip=[alt.Tooltip("period:T", title="Tenggat", format="%B %Y")]))
+    layers.append(
+        alt.Chart(_named(marks, "target"))
+        .mark_rule(color="#6a1b9a", strokeDash=[4, 4])
+        .encode(
+            y="value:Q",
+            tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("value:Q", title="Nilai", format=value_format)],
+        )
+    )
+    layers.append(
+        alt.Chart(_named(marks, "tenggat"))
+        .mark_rule(color="#616161", strokeDash=[2, 2])
+        .encode(x="period:T", tooltip=[alt.Tooltip("period:T", title="Tenggat", format="%B %Y")])
+    )
     if _known(target["projected_at_deadline"]) and target["as_of"] is not None:
         as_of = pd.Timestamp(target["as_of"]).strftime("%Y-%m-%d")
-        projection = pd.DataFrame([
-            {"period": as_of, "value": target["current_value"], "low": target["current_value"], "high": target["current_value"]},
-            {"period": deadline, "value": target["projected_at_deadline"], "low": target["trend_low_80"], "high": target["trend_high_80"]},
-        ])  # fmt: skip
+        projection = pd.DataFrame(
+            [
+                {
+                    "period": as_of,
+                    "value": target["current_value"],
+                    "low": target["current_value"],
+                    "high": target["current_value"],
+                },
+                {
+                    "period": deadline,
+                    "value": target["projected_at_deadline"],
+                    "low": target["trend_low_80"],
+                    "high": target["trend_high_80"],
+                },
+            ]
+        )
         if _known(target["trend_low_80"]):
-            layers.append(alt.Chart(_named(projection, "rentang")).mark_area(opacity=0.15, color="#1565c0").encode(
-                x="period:T", y="low:Q", y2="high:Q", tooltip=[alt.Tooltip("low:Q", title="Rentang 80% bawah", format=value_format),
-                                                               alt.Tooltip("high:Q", title="Rentang 80% atas", format=value_format)]))  # fmt: skip
-        layers.append(alt.Chart(_named(projection, "proyeksi")).mark_line(strokeDash=[6, 3], color="#1565c0").encode(
-            x="period:T", y="value:Q", tooltip=[alt.Tooltip("period:T", title="Bulan", format="%B %Y"),
-                                                alt.Tooltip("value:Q", title="Proyeksi", format=value_format)]))  # fmt: skip
+            layers.append(
+                alt.Chart(_named(projection, "rentang"))
+                .mark_area(opacity=0.15, color="#1565c0")
+                .encode(
+                    x="period:T",
+                    y="low:Q",
+                    y2="high:Q",
+                    tooltip=[
+                        alt.Tooltip("low:Q", title="Rentang 80% bawah", format=value_format),
+                        alt.Tooltip("high:Q", title="Rentang 80% atas", format=value_format),
+                    ],
+                )
+            )
+        layers.append(
+            alt.Chart(_named(projection, "proyeksi"))
+            .mark_line(strokeDash=[6, 3], color="#1565c0")
+            .encode(
+                x="period:T",
+                y="value:Q",
+                tooltip=[
+                    alt.Tooltip("period:T", title="Bulan", format="%B %Y"),
+                    alt.Tooltip("value:Q", title="Proyeksi", format=value_format),
+                ],
+            )
+        )
     status = target["status"]
     title = f"{target['region_name']} · {SEGMENT_NAMES[target['segment']]} · {STATUS_LABELS[status]}"
-    chart = alt.layer(*layers).properties(width=560, height=240, title=alt.TitleParams(title, color=STATUS_COLOURS[status], fontSize=12))
-    return Chart(target["target_id"], f"target:{target['target_id']}", _spec(chart), TARGET_SERIES, [target["target_id"]])
+    chart = alt.layer(*layers).properties(
+        width=560, height=240, title=alt.TitleParams(title, color=STATUS_COLOURS[status], fontSize=12)
+    )
+    return Chart(
+        target["target_id"], f"target:{target['target_id']}", _spec(chart), TARGET_SERIES, [target["target_id"]]
+    )
 
 
 PROVINCE_COVERAGE = """
@@ -150,13 +231,22 @@ def province_charts(con: duckdb.DuckDBPyConnection) -> list[Chart]:
     for code, name in provinces:
         rows = _rows(con, PROVINCE_COVERAGE, [code, code])
         month = pd.Timestamp(rows["period"].iloc[0])
-        bars = alt.Chart(_named(rows, "cakupan")).mark_bar(color="#1565c0").encode(
-            alt.X("coverage_pct:Q", title="Cakupan semua segmen (% penduduk bekerja)"),
-            alt.Y("region_name:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
-            tooltip=[alt.Tooltip("region_name:N", title="Wilayah"), alt.Tooltip("coverage_pct:Q", title="Cakupan (%)", format=",.2f"),
-                     alt.Tooltip("active_participants:Q", title="Peserta aktif", format=",.0f"),
-                     alt.Tooltip("workforce:Q", title="Penduduk bekerja", format=",.0f"), alt.Tooltip("workforce_year:Q", title="Tahun BPS", format="d")],
-        ).properties(width=520, height=16 * len(rows) + 10, title=f"{name} · {MONTHS[month.month - 1]} {month.year}")  # fmt: skip
+        bars = (
+            alt.Chart(_named(rows, "cakupan"))
+            .mark_bar(color="#1565c0")
+            .encode(
+                alt.X("coverage_pct:Q", title="Cakupan semua segmen (% penduduk bekerja)"),
+                alt.Y("region_name:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
+                tooltip=[
+                    alt.Tooltip("region_name:N", title="Wilayah"),
+                    alt.Tooltip("coverage_pct:Q", title="Cakupan (%)", format=",.2f"),
+                    alt.Tooltip("active_participants:Q", title="Peserta aktif", format=",.0f"),
+                    alt.Tooltip("workforce:Q", title="Penduduk bekerja", format=",.0f"),
+                    alt.Tooltip("workforce_year:Q", title="Tahun BPS", format="d"),
+                ],
+            )
+            .properties(width=520, height=16 * len(rows) + 10, title=f"{name} · {MONTHS[month.month - 1]} {month.year}")
+        )
         charts.append(Chart(name, f"province:{code}", _spec(bars), PROVINCE_COVERAGE, [code, code]))
     return charts
 
@@ -179,20 +269,34 @@ def target_section(target: dict, chart: Chart | None) -> str:
     if is_open:
         rows += [
             ("Peluang tercapai (tren 12 bulan)", _percent(target["probability_reaching"])),
-            ("Rentang tren 80% pada tenggat", f"{_number(target['trend_low_80'], target['metric'])} sampai {_number(target['trend_high_80'], target['metric'])}"
-             if _known(target["trend_low_80"]) else "-"),
+            (
+                "Rentang tren 80% pada tenggat",
+                f"{_number(target['trend_low_80'], target['metric'])} sampai {_number(target['trend_high_80'], target['metric'])}"
+                if _known(target["trend_low_80"])
+                else "-",
+            ),
             ("Peserta yang masih dibutuhkan", _number(target["participants_needed"], "count")),
-            ("Tambahan per bulan: dibutuhkan / laju sekarang",
-             f"{_number(target['required_monthly_participants'], 'count')} / {_number(target['recent_monthly_participants'], 'count')}"),
+            (
+                "Tambahan per bulan: dibutuhkan / laju sekarang",
+                f"{_number(target['required_monthly_participants'], 'count')} / {_number(target['recent_monthly_participants'], 'count')}",
+            ),
             ("Iuran BPU JKK+JKM jika kekurangan ditutup sampai tenggat", _rupiah(target["cost_to_deadline_idr"])),
             ("Iuran setahun setelah tenggat", _rupiah(target["cost_year_after_deadline_idr"])),
-        ]  # fmt: skip
+        ]
     elif target["status"] != "no_data":
         # Past its deadline or reached: no chance and no people "still needed"; how far below the target it is now, by name.
-        rows.append(("Peserta di bawah tingkat target saat ini (untuk mempertahankan target)", _number(target["below_target_participants"], "count")))
+        rows.append(
+            (
+                "Peserta di bawah tingkat target saat ini (untuk mempertahankan target)",
+                _number(target["below_target_participants"], "count"),
+            )
+        )
     if target["funding_source"]:
-        rows += [("Iuran terutang sejauh ini", _rupiah(target["committed_idr"])), ("Anggaran", _rupiah(target["budget_idr"])),
-                 ("Sisa anggaran", _rupiah(target["budget_remaining_idr"]))]  # fmt: skip
+        rows += [
+            ("Iuran terutang sejauh ini", _rupiah(target["committed_idr"])),
+            ("Anggaran", _rupiah(target["budget_idr"])),
+            ("Sisa anggaran", _rupiah(target["budget_remaining_idr"])),
+        ]
     rows.append(("Sumber target", target["source"]))
     table = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
     return f"<section><h3>{html.escape(target['target_id'])}</h3><table>{table}</table>{_figure(chart) if chart else ''}</section>"
@@ -207,20 +311,64 @@ def statements_section(con: duckdb.DuckDBPyConnection) -> str:
     ).fetchall()
     if not rows:
         return "<p>Belum ada pernyataan publik di folder <code>statements/</code>.</p>"
-    header = ["Pernyataan", "Wilayah", "Per", "Segmen", "Peserta", "Penyebut", "Jenis penyebut", "Cakupan disebut", "Dihitung ulang",
-              "Peserta (gudang data)", "Cakupan BPS (gudang data)", "Temuan dan sumber"]  # fmt: skip
+    header = [
+        "Pernyataan",
+        "Wilayah",
+        "Per",
+        "Segmen",
+        "Peserta",
+        "Penyebut",
+        "Jenis penyebut",
+        "Cakupan disebut",
+        "Dihitung ulang",
+        "Peserta (gudang data)",
+        "Cakupan BPS (gudang data)",
+        "Temuan dan sumber",
+    ]
     body = []
-    for (sid, region, as_of, segment, participants, denominator, kind, stated, recomputed, wh_participants, wh_pct,
-         problems, verdict, unchecked, source, matches) in rows:  # fmt: skip
-        finding = verdict + (f" Penyebut sama dengan {matches}." if matches else "") + (f" Tidak diperiksa: {unchecked}." if unchecked else "")
-        cells = [sid, region, as_of, SEGMENT_NAMES[segment], _number(participants, "count"), _number(denominator, "count"),
-                 DENOMINATOR_NAMES.get(kind, "tidak disebut"), _number(stated, "coverage_pct", 2), _number(recomputed, "coverage_pct", 2),
-                 _number(wh_participants, "count"), _number(wh_pct, "coverage_pct", 2)]  # fmt: skip
+    for (
+        sid,
+        region,
+        as_of,
+        segment,
+        participants,
+        denominator,
+        kind,
+        stated,
+        recomputed,
+        wh_participants,
+        wh_pct,
+        problems,
+        verdict,
+        unchecked,
+        source,
+        matches,
+    ) in rows:
+        finding = (
+            verdict
+            + (f" Penyebut sama dengan {matches}." if matches else "")
+            + (f" Tidak diperiksa: {unchecked}." if unchecked else "")
+        )
+        cells = [
+            sid,
+            region,
+            as_of,
+            SEGMENT_NAMES[segment],
+            _number(participants, "count"),
+            _number(denominator, "count"),
+            DENOMINATOR_NAMES.get(kind, "tidak disebut"),
+            _number(stated, "coverage_pct", 2),
+            _number(recomputed, "coverage_pct", 2),
+            _number(wh_participants, "count"),
+            _number(wh_pct, "coverage_pct", 2),
+        ]
         style = ' class="problem"' if problems else ""
         cells_html = "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)
-        body.append(f"<tr{style}>{cells_html}<td>{html.escape(finding)}<br><small>Sumber: {html.escape(source)}</small></td></tr>")
+        body.append(
+            f"<tr{style}>{cells_html}<td>{html.escape(finding)}<br><small>Sumber: {html.escape(source)}</small></td></tr>"
+        )
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    return f"<table class=\"wide statements\"><tr>{head}</tr>{''.join(body)}</table>"
+    return f'<table class="wide statements"><tr>{head}</tr>{"".join(body)}</table>'
 
 
 def denominators_section(con: duckdb.DuckDBPyConnection) -> str:
@@ -236,16 +384,44 @@ def denominators_section(con: duckdb.DuckDBPyConnection) -> str:
     ).fetchall()
     if not rows:
         return "<p>Tidak ada penyebut potensi di folder <code>potential/</code>.</p>"
-    header = ["Wilayah", "Bulan", "Segmen", "Peserta aktif", "Cakupan (BPS)", "Penyebut potensi/UCJ", "Cakupan (potensi/UCJ)",
-              "Penduduk bekerja (BPS)", "Sumber penyebut"]  # fmt: skip
+    header = [
+        "Wilayah",
+        "Bulan",
+        "Segmen",
+        "Peserta aktif",
+        "Cakupan (BPS)",
+        "Penyebut potensi/UCJ",
+        "Cakupan (potensi/UCJ)",
+        "Penduduk bekerja (BPS)",
+        "Sumber penyebut",
+    ]
     body = []
     for region, period, segment, participants, bps_pct, potential, pct, employed, exceeds, source in rows:
-        cells = [region, _month(period), SEGMENT_NAMES[segment], _number(participants, "count"), _number(bps_pct, "coverage_pct"),
-                 _number(potential, "count"), _number(pct, "coverage_pct") + (" (penyebut > penduduk bekerja)" if exceeds else ""),
-                 _number(employed, "count"), source]  # fmt: skip
+        cells = [
+            region,
+            _month(period),
+            SEGMENT_NAMES[segment],
+            _number(participants, "count"),
+            _number(bps_pct, "coverage_pct"),
+            _number(potential, "count"),
+            _number(pct, "coverage_pct") + (" (penyebut > penduduk bekerja)" if exceeds else ""),
+            _number(employed, "count"),
+            source,
+        ]
         body.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    return f"<table class=\"wide\"><tr>{head}</tr>{''.join(body)}</table>"
+    return f'<table class="wide"><tr>{head}</tr>{"".join(body)}</table>'
+
+
+STYLE = (
+    "body{font-family:sans-serif;max-width:60em;margin:auto}"
+    " table{border-collapse:collapse}"
+    " th,td{text-align:left;padding:2px 8px;border-bottom:1px solid #ddd;vertical-align:top}"
+    " table.wide{font-size:75%}"
+    " table.statements td:last-child{min-width:18em}"
+    " tr.problem td{background:#fdecea}"
+    " figure{margin:1em 0}"
+)
 
 
 def write_report(analyst_file: Path, folder: Path) -> Report:
@@ -261,8 +437,14 @@ def write_report(analyst_file: Path, folder: Path) -> Report:
     try:
         targets = con.execute("SELECT * FROM marts.target_progress ORDER BY target_id").fetchdf().to_dict("records")
         for target in targets:
-            chart = _attempt(failures, f"target {target['target_id']!r}: chart", lambda: target_chart(con, target))
-            section = _attempt(failures, f"target {target['target_id']!r}: section", lambda: target_section(target, chart))
+            chart = _attempt(
+                failures, f"target {target['target_id']!r}: chart", lambda target=target: target_chart(con, target)
+            )
+            section = _attempt(
+                failures,
+                f"target {target['target_id']!r}: section",
+                lambda target=target, chart=chart: target_section(target, chart),
+            )
             charts += [chart] if chart else []
             sections += [section] if section else []
         provinces = _attempt(failures, "province charts", lambda: province_charts(con)) or []
@@ -277,14 +459,16 @@ def write_report(analyst_file: Path, folder: Path) -> Report:
     specs = specs.replace("</", "<\\/")
     page = f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><title>Laporan cakupan Jamsostek</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:auto}} table{{border-collapse:collapse}} th,td{{text-align:left;padding:2px 8px;border-bottom:1px solid #ddd;vertical-align:top}} table.wide{{font-size:75%}} table.statements td:last-child{{min-width:18em}} tr.problem td{{background:#fdecea}} figure{{margin:1em 0}}</style>
+<style>{STYLE}</style>
 <script>{_vega_bundle()}</script>
 </head><body>
 <h1>Laporan cakupan jaminan sosial ketenagakerjaan</h1>
-<p>Dibuat {_date(dt.datetime.now())} dari {html.escape(analyst_file.name)}. Status diukur terhadap bulan data terakhir. Arahkan penunjuk ke grafik untuk angka persisnya.</p>
-<h2>Target</h2>{''.join(sections)}
+<p>Dibuat {_date(dt.datetime.now())} dari {html.escape(analyst_file.name)}. Status diukur terhadap bulan data terakhir.
+Arahkan penunjuk ke grafik untuk angka persisnya.</p>
+<h2>Target</h2>{"".join(sections)}
 <h2>Pemeriksaan pernyataan publik</h2>
-<p>Setiap pernyataan dihitung ulang dan dibandingkan dengan gudang data, angka BPS yang terbit saat itu, dan penyebut potensi, dalam ketelitian angka yang disebut.</p>{statements}
+<p>Setiap pernyataan dihitung ulang dan dibandingkan dengan gudang data, angka BPS yang terbit saat itu,
+dan penyebut potensi, dalam ketelitian angka yang disebut.</p>{statements}
 <h2>Penyebut berdampingan</h2>
 <p>Cakupan terhadap penduduk bekerja BPS dan terhadap penyebut potensi/UCJ yang dipakai pernyataan resmi.</p>{denominators}
 <h2>Perbandingan kabupaten/kota</h2>{comparison}

@@ -11,8 +11,14 @@ from pipeline.parse.text import header_key
 
 DENOMINATOR_KINDS = ("bps_employed", "potential", "other")
 _BY_KEY = {
-    **dict.fromkeys(["bpsemployed", "bps", "pendudukbekerja", "bpspendudukbekerja", "sakernas", "employed", "bekerja"], "bps_employed"),
-    **dict.fromkeys(["potential", "potensi", "pekerjapotensial", "potensipekerja", "eligible", "pekerjarentan", "potensipeserta"], "potential"),
+    **dict.fromkeys(
+        ["bpsemployed", "bps", "pendudukbekerja", "bpspendudukbekerja", "sakernas", "employed", "bekerja"],
+        "bps_employed",
+    ),
+    **dict.fromkeys(
+        ["potential", "potensi", "pekerjapotensial", "potensipekerja", "eligible", "pekerjarentan", "potensipeserta"],
+        "potential",
+    ),
     **dict.fromkeys(["other", "lainnya", "lain", "lainlain"], "other"),
 }
 
@@ -37,7 +43,23 @@ def parse_denominator_kind(value: object) -> str | None:
 # Words that say which kind a denominator described in a sentence is, checked in this order: "angkatan kerja di luar
 # ASN, TNI, Polri" is an eligible-worker figure (potential) before it is a labour force.
 _KIND_WORDS = [
-    ("potential", ("potensi", "potensial", "eligible", "diluarasn", "selainasn", "kecualiasn", "tanpaasn", "nonasn", "ucj", "rentan", "rpjmd", "bappenas")),
+    (
+        "potential",
+        (
+            "potensi",
+            "potensial",
+            "eligible",
+            "diluarasn",
+            "selainasn",
+            "kecualiasn",
+            "tanpaasn",
+            "nonasn",
+            "ucj",
+            "rentan",
+            "rpjmd",
+            "bappenas",
+        ),
+    ),
     ("bps_employed", ("pendudukbekerja", "pendudukyangbekerja", "orangbekerja", "sakernas")),
     ("other", ("angkatankerja", "pendudukusiakerja", "usiakerja", "tenagakerja")),
 ]

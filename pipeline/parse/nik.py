@@ -1,4 +1,4 @@
-"""NIK (Nomor Induk Kependudukan) handling: recover, validate, mask and pseudonymise, column-wise.
+"""NIK (Nomor Induk Kependudukan) handling: recover, validate, mask and pseudonymise, in DuckDB SQL over a roster chunk.
 
 A NIK is personal data under UU 27/2022. It is read, checked and turned into a keyed pseudonym at ingest; the
 digits themselves never reach the warehouse, Dagster's metadata, the logs or the exports. Only a masked form
@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import re
 
 import numpy as np
 import pandas as pd
@@ -24,65 +23,6 @@ SPACE = " \t\n\r\f\v"
 SEPARATORS = f"[{SPACE}.'`-]"
 PII_KEY_VARIABLE = "JAMSOSTEK_PII_KEY"
 REKEY_VARIABLE = "JAMSOSTEK_PII_REKEY"
-
-
-def recover(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Cells as Excel or a CSV export left them -> (16-digit text or NA, reason or NA).
-
-    Text digits are kept. A number cell is recovered when it is exact (below 2^53); scientific notation in text
-    ("3.57501E+15") has lost digits and is rejected, never padded.
-    """
-    text = values.astype("string").str.strip(SPACE)
-    digits = pd.Series(pd.NA, index=values.index, dtype="string")
-    reason = pd.Series(pd.NA, index=values.index, dtype="string")
-
-    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
-        numeric = pd.Series(False, index=values.index)  # a csv column: text only, no cell to inspect one by one
-    else:
-        numeric = values.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool))
-    if numeric.any():
-        numbers = values[numeric].astype(float)
-        exact = numbers.notna() & (numbers >= 0) & (numbers < LARGEST_EXACT_FLOAT) & (numbers == np.floor(numbers))
-        digits[numeric & exact.reindex(values.index, fill_value=False)] = numbers[exact].map(lambda n: f"{int(n):d}").astype("string")
-        negative = (numbers < 0).reindex(values.index, fill_value=False)
-        reason[numeric & ~exact.reindex(values.index, fill_value=True)] = "stored as a number too large to keep all 16 digits exactly; store NIK as text"
-        reason[numeric & negative] = "a negative number, not a NIK"
-
-    plain = ~numeric & text.notna()
-    ready = plain & text.str.fullmatch(r"[0-9]+").fillna(False).astype(bool)  # most cells: digits only, nothing to clean
-    digits[ready] = text[ready]
-    messy = plain & ~ready
-    # A float written as text ('3575011203850001.0') loses its '.0' before separators (spaces, dots, dashes) go.
-    cleaned = text[messy].str.replace(r"\.0$", "", regex=True).str.replace(SEPARATORS, "", regex=True)
-    scientific = cleaned.str.contains(r"[eE]\+?[0-9]+$", regex=True, na=False)
-    digits[messy & ~scientific.reindex(values.index, fill_value=False)] = cleaned[~scientific]
-    reason[messy & scientific.reindex(values.index, fill_value=False)] = "written in scientific notation (such as 3.5E+15): digits were lost"
-    reason[values.isna() | (text == "")] = "NIK is empty"
-    digits[reason.notna()] = pd.NA
-    return digits, reason
-
-
-def validate(digits: pd.Series, kabkota_codes: set[str], today: dt.date | None = None) -> pd.Series:
-    """Reason a recovered NIK is not valid, or NA: 16 digits, an existing kab/kota, a birth date, a serial."""
-    today = today or dt.date.today()
-    reason = pd.Series(pd.NA, index=digits.index, dtype="string")
-    present = digits.notna()
-    wrong_length = present & ~digits.str.fullmatch(r"[0-9]{16}", na=False)
-    reason[wrong_length] = digits[wrong_length].map(
-        lambda d: f"has {len(d)} characters, not 16 digits" if re.fullmatch(r"[0-9]+", d) else "contains characters other than digits"
-    )
-    ok = present & ~wrong_length
-    unknown = ok & ~digits.str[:4].isin(kabkota_codes)
-    reason[unknown] = "digits 1-4 are not a kab/kota code"
-    ok &= ~unknown
-    # A roster has millions of NIKs but only tens of thousands of distinct DDMMYY: check each once.
-    birth = digits[ok].str[6:12]
-    plausible = birth.map({b: _is_birth_date(b, today) for b in birth.unique()}).reindex(digits.index, fill_value=False)
-    bad_date = ok & ~plausible.astype(bool)
-    reason[bad_date] = "digits 7-12 are not a birth date (DDMMYY, day + 40 for women)"
-    ok &= ~bad_date
-    reason[ok & (digits.str[12:16] == "0000")] = "serial number (digits 13-16) is 0000"
-    return reason
 
 
 def _is_birth_date(ddmmyy: str, today: dt.date) -> bool:
@@ -98,28 +38,11 @@ def _is_birth_date(ddmmyy: str, today: dt.date) -> bool:
     return False
 
 
-def mask(nik: object) -> str:
-    """What quarantine may show: the kab/kota digits and the length, never the person."""
-    text = re.sub(f"[{SPACE}]", "", str(nik))
-    return (text[:4] + "*" * max(len(text) - 4, 0)) if text not in ("", "nan", "None", "<NA>") else ""
-
-
-def pseudonymise(digits: pd.Series, key: str) -> pd.Series:
-    """HMAC-SHA256 of the NIK under JAMSOSTEK_PII_KEY: the same person gets the same worker_key in every roster."""
-    keyed = hmac.new(key.encode(), digestmod=hashlib.sha256)  # copying the keyed state skips re-keying per NIK
-
-    def worker_key(digits_text: str) -> str:
-        state = keyed.copy()
-        state.update(digits_text.encode())
-        return state.hexdigest()[:32]
-
-    return digits.map(worker_key)
-
-
 # --- the same rules in DuckDB SQL, for rosters of millions of rows --------------------------------------------
 #
-# pipeline/sources/rentan.py runs these over a roster chunk; tests/test_nik.py holds them to the functions above:
-# identical digits, reasons, masks and worker_keys on the corpus and on generated NIKs. Input columns: `nik` (the
+# pipeline/sources/rentan.py runs these over a roster chunk; tests/test_nik_sql.py holds them to the reference
+# rules in pandas (tests/nik_reference.py): identical digits, reasons, masks and worker_keys on the corpus and on
+# generated NIKs. Input columns: `nik` (the
 # cell as text: a number cell as Python writes it) and `nik_number` (the number of a number cell, else NULL).
 
 _SPACE_SQL = "[ \\t\\n\\r\\f\\v]"
@@ -154,16 +77,25 @@ END"""
 def plausible_birth_dates(today: dt.date | None = None) -> list[str]:
     """Every DDMMYY (day + 40 for women) that _is_birth_date accepts today: 74,400 candidates, checked once."""
     today = today or dt.date.today()
-    candidates = (f"{day:02d}{month:02d}{year:02d}" for day in (*range(1, 32), *range(41, 72)) for month in range(1, 13) for year in range(100))
+    candidates = (
+        f"{day:02d}{month:02d}{year:02d}"
+        for day in (*range(1, 32), *range(41, 72))
+        for month in range(1, 13)
+        for year in range(100)
+    )
     return [c for c in candidates if _is_birth_date(c, today)]
 
 
 NIK_MASK_SQL = f"""CASE WHEN regexp_replace(nik, '{_SPACE_SQL}', '', 'g') IN ('', 'nan', 'None', '<NA>') OR nik IS NULL THEN ''
     ELSE left(regexp_replace(nik, '{_SPACE_SQL}', '', 'g'), 4) || repeat('*', greatest(length(regexp_replace(nik, '{_SPACE_SQL}', '', 'g')) - 4, 0)) END"""
-def worker_key_sql(key: str) -> str:
-    """HMAC-SHA256 of `digits` under `key` (RFC 2104, from DuckDB's sha256), the first 32 hex digits: `pseudonymise`."""
+# HMAC-SHA256 of `digits` (RFC 2104, from DuckDB's sha256), the first 32 hex digits. The padded keys are bound as
+# parameters ($ipad, $opad: `worker_key_parameters`), never written into the query's text.
+WORKER_KEY_SQL = "left(sha256($opad || unhex(sha256($ipad || encode(digits)))), 32)"
+
+
+def worker_key_parameters(key: str) -> dict[str, bytes]:
     ipad, opad = hmac_pads(key)
-    return f"left(sha256(from_hex('{opad.hex()}') || unhex(sha256(from_hex('{ipad.hex()}') || encode(digits)))), 32)"
+    return {"ipad": ipad, "opad": opad}
 
 
 def hmac_pads(key: str) -> tuple[bytes, bytes]:
@@ -179,16 +111,24 @@ def nik_cells(values: pd.Series) -> pd.DataFrame:
     """`nik` and `nik_number` for the SQL form: a number cell (xlsx) keeps its number; every cell its Python text."""
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):  # a csv column: text only
         return pd.DataFrame({"nik": values.astype(object), "nik_number": np.nan})  # DuckDB reads NaN in text as NULL
-    numeric = values.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and v == v)
-    return pd.DataFrame({
-        "nik": values.map(lambda v: None if v is None or (isinstance(v, float) and v != v) else str(v)).astype(object),
-        "nik_number": values.where(numeric).astype("float64"),
-    })  # fmt: skip
+    numeric = values.map(
+        lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and v == v
+    )
+    return pd.DataFrame(
+        {
+            "nik": values.map(lambda v: None if v is None or (isinstance(v, float) and v != v) else str(v)).astype(
+                object
+            ),
+            "nik_number": values.where(numeric).astype("float64"),
+        }
+    )
 
 
 def key_check(key: str) -> str:
     """A fingerprint of the key, kept in the warehouse to notice a changed key; it reveals nothing of the key."""
-    return hmac.new(key.encode(), b"jamsostek-coverage: which key made these worker_keys", hashlib.sha256).hexdigest()[:16]
+    return hmac.new(key.encode(), b"jamsostek-coverage: which key made these worker_keys", hashlib.sha256).hexdigest()[
+        :16
+    ]
 
 
 class KeyChanged(RuntimeError):
@@ -217,11 +157,13 @@ DEMO_KEY = "jamsostek-coverage-demo-key-not-secret"
 # Those rosters by content (sha256): the only files the demo key may pseudonymise, wherever they are. Any other roster
 # needs JAMSOSTEK_PII_KEY, or anyone with this repository could recompute a person's worker_key from their NIK.
 # tests/test_nik.py holds this list to the files in data/raw/rentan.
-DEMO_ROSTERS = frozenset({
-    "536f01ea39963b35488c0fa155dd2e7d49e96cf2f675439d384dc51ec8950cbb",  # 2023_apbd_kota_pasuruan.csv
-    "1cb6b0d14e09774f5ba230cc2da4b3b07f8ab01b9476612cfbc0ec1cc9fd1ad8",  # 2024_apbd_provinsi_sumsel.xlsx
-    "11a11c66a27547d88c5ee52af2ce41f9c13d82db5225b53f6d346872490926d2",  # 2024_dbhcht_kota_pasuruan.xlsx
-})
+DEMO_ROSTERS = frozenset(
+    {
+        "536f01ea39963b35488c0fa155dd2e7d49e96cf2f675439d384dc51ec8950cbb",  # 2023_apbd_kota_pasuruan.csv
+        "1cb6b0d14e09774f5ba230cc2da4b3b07f8ab01b9476612cfbc0ec1cc9fd1ad8",  # 2024_apbd_provinsi_sumsel.xlsx
+        "11a11c66a27547d88c5ee52af2ce41f9c13d82db5225b53f6d346872490926d2",  # 2024_dbhcht_kota_pasuruan.xlsx
+    }
+)
 
 
 def key_for(environ, sha256: str) -> str | None:

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 
 NULL_TEXTS = {"", "-", "--", "–", "—", "n/a", "na", "nan", "null", "none", "tidak ada", "x"}
 # Press statements write "2,97 juta" and "30,2 juta": the figure before the word is read as a decimal.
-SCALE_WORDS = {"ribu": 1_000, "rb": 1_000, "juta": 1_000_000, "jt": 1_000_000, "miliar": 1_000_000_000, "milyar": 1_000_000_000}
+SCALE_WORDS = {
+    "ribu": 1_000,
+    "rb": 1_000,
+    "juta": 1_000_000,
+    "jt": 1_000_000,
+    "miliar": 1_000_000_000,
+    "milyar": 1_000_000_000,
+}
 
 
 EXCEL_ERROR = re.compile(r"#(NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|ERROR)")
@@ -73,7 +80,7 @@ def parse_stated(value: object, *, whole: bool = False) -> Stated | None:
     if isinstance(value, Percent):
         if whole:
             raise NumberError(f"{value} is a percentage cell, but this column counts people")
-        return Stated(float(value), 0.5 * 10.0 ** -value.decimals)
+        return Stated(float(value), 0.5 * 10.0**-value.decimals)
     if isinstance(value, (int, float)):
         number = float(value)
         if math.isnan(number):
@@ -110,7 +117,11 @@ def number_in_words(value: object, *, whole: bool = False) -> Stated | None:
         return parse_stated(value, whole=whole)
     except NumberError as error:
         # Only a phrase is searched: a number cell, an Excel error or a figure written wrongly keeps its own reason.
-        if isinstance(value, (int, float)) or EXCEL_ERROR.search(str(value)) or not str(error).endswith("is not a number"):
+        if (
+            isinstance(value, (int, float))
+            or EXCEL_ERROR.search(str(value))
+            or not str(error).endswith("is not a number")
+        ):
             raise
     words = "|".join(SCALE_WORDS)
     found = re.findall(rf"\d[\d.,]*(?:\s\d{{3}})*(?:\s*(?:{words})\b\.?)?%?", str(value), flags=re.IGNORECASE)
@@ -145,7 +156,9 @@ def _read_digits(body: str, text: str, whole: bool) -> tuple[float, int]:
             _check_groups(body, ",", text)
             return float(body.replace(",", "")), 0
         if whole and len(parts[1]) == 3:
-            raise NumberError(f"{text!r} is ambiguous: a comma is the Indonesian decimal mark, but three digits after it look like thousands")
+            raise NumberError(
+                f"{text!r} is ambiguous: a comma is the Indonesian decimal mark, but three digits after it look like thousands"
+            )
         return float(parts[0] + "." + parts[1]), len(parts[1])
     if has_dot:
         parts = body.split(".")
@@ -153,7 +166,9 @@ def _read_digits(body: str, text: str, whole: bool) -> tuple[float, int]:
             if whole or len(parts) > 2:
                 _check_groups(body, ".", text)
                 return float(body.replace(".", "")), 0
-            raise NumberError(f"{text!r} is ambiguous: a dot followed by three digits is an Indonesian thousands separator but could be a decimal point")
+            raise NumberError(
+                f"{text!r} is ambiguous: a dot followed by three digits is an Indonesian thousands separator but could be a decimal point"
+            )
         return float(body), len(parts[1]) if len(parts) == 2 else 0
     return float(body), 0
 

@@ -6,19 +6,50 @@ import datetime as dt
 import re
 
 MONTHS = {
-    "januari": 1, "jan": 1, "january": 1,
-    "februari": 2, "feb": 2, "pebruari": 2, "peb": 2, "february": 2,
-    "maret": 3, "mar": 3, "march": 3,
-    "april": 4, "apr": 4,
-    "mei": 5, "may": 5,
-    "juni": 6, "jun": 6, "june": 6,
-    "juli": 7, "jul": 7, "july": 7,
-    "agustus": 8, "agu": 8, "agt": 8, "agus": 8, "ags": 8, "aug": 8, "august": 8,
-    "september": 9, "sep": 9, "sept": 9,
-    "oktober": 10, "okt": 10, "oct": 10, "october": 10,
-    "november": 11, "nov": 11, "nop": 11, "nopember": 11,
-    "desember": 12, "des": 12, "dec": 12, "december": 12,
-}  # fmt: skip
+    "januari": 1,
+    "jan": 1,
+    "january": 1,
+    "februari": 2,
+    "feb": 2,
+    "pebruari": 2,
+    "peb": 2,
+    "february": 2,
+    "maret": 3,
+    "mar": 3,
+    "march": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "may": 5,
+    "juni": 6,
+    "jun": 6,
+    "june": 6,
+    "juli": 7,
+    "jul": 7,
+    "july": 7,
+    "agustus": 8,
+    "agu": 8,
+    "agt": 8,
+    "agus": 8,
+    "ags": 8,
+    "aug": 8,
+    "august": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "oct": 10,
+    "october": 10,
+    "november": 11,
+    "nov": 11,
+    "nop": 11,
+    "nopember": 11,
+    "desember": 12,
+    "des": 12,
+    "dec": 12,
+    "december": 12,
+}
 _MONTH_WORD = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 
@@ -122,6 +153,10 @@ def _year_only(value: object, allow_words: bool = False) -> int | None:
     if isinstance(value, (int, float)):
         return int(value) if float(value).is_integer() and 1990 <= value <= 2100 else None
     text = str(value).strip().lower()
-    words = r"(?:tahun|th\.?|thn\.?|akhir(?:\s+tahun)?|sampai|hingga|s\.?d\.?)?" if allow_words else r"(?:tahun|th\.?|thn\.?)?"
+    words = (
+        r"(?:tahun|th\.?|thn\.?|akhir(?:\s+tahun)?|sampai|hingga|s\.?d\.?)?"
+        if allow_words
+        else r"(?:tahun|th\.?|thn\.?)?"
+    )
     m = re.fullmatch(rf"{words}\s*((?:19|20)\d{{2}})(?:\.0)?", text)
     return int(m.group(1)) if m else None

@@ -132,7 +132,9 @@ class RegionMatcher:
         """True for a name that can only be a province (not also a kab/kota), e.g. 'Jawa Timur', 'Prov. Jambi'."""
         if name not in self._province_names:  # asked of every distinct label of every table: remembered
             candidates = self._candidates(name, None, None)
-            self._province_names[name] = bool(candidates) and all(self.regions[c].region_level == "province" for c in candidates)
+            self._province_names[name] = bool(candidates) and all(
+                self.regions[c].region_level == "province" for c in candidates
+            )
         return self._province_names[name]
 
     def _match_code(self, code: str) -> str:

@@ -11,7 +11,9 @@ SEGMENT_LABELS = {
     "JAKON": "Jasa Konstruksi",
     "PMI": "Pekerja Migran Indonesia",
 }
-_BY_KEY = {header_key(code): code for code in SEGMENTS} | {header_key(label): code for code, label in SEGMENT_LABELS.items()}
+_BY_KEY = {header_key(code): code for code in SEGMENTS} | {
+    header_key(label): code for code, label in SEGMENT_LABELS.items()
+}
 _BY_KEY |= {header_key(f"{label} ({code})"): code for code, label in SEGMENT_LABELS.items()}
 _BY_KEY |= {header_key(f"{code} ({label})"): code for code, label in SEGMENT_LABELS.items()}
 _BY_KEY |= {"pekerjamigran": "PMI", "konstruksi": "JAKON", "jasakonstruksijakon": "JAKON"}

@@ -26,6 +26,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069
 
 def printable(text: object, keep_newlines: bool = False) -> str:
     """Text for an operator's terminal: every control character shown as an escape (\\x1b, \\n), never obeyed."""
+
     def escape(match: re.Match) -> str:
         char = match.group(0)
         if keep_newlines and char in "\n\t":

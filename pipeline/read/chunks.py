@@ -20,12 +20,12 @@ from pipeline.read.files import (
     check_readable,
     csv_dialect,
     file_encoding,
-    special_cells,
     is_blank,
     open_workbook,
     read_csv_head,
+    special_cells,
     visible_sheets,
-)  # fmt: skip
+)
 from pipeline.read.headers import Header, HeaderSynonyms, missing_header, unused_columns_note
 
 CHUNK_ROWS = 100_000
@@ -47,7 +47,9 @@ class ChunkedTable:
     never_read: frozenset[str] = frozenset()
 
 
-def read_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes: list[str] | None = None) -> Iterator[Chunk]:
+def read_chunks(
+    path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes: list[str] | None = None
+) -> Iterator[Chunk]:
     """The data rows of a file in chunks; raises FileUnreadable for a file with no usable header.
 
     What is deliberately left unread (a hidden sheet) is appended to `notes`, for the ledger.
@@ -82,9 +84,18 @@ def _csv_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes
         encoding, delimiter = csv_dialect(f.read(256 * 1024), encoding)
     # Only an empty cell is missing (never "NA" or "null", which are text), and the C parser marks it itself.
     reader = pd.read_csv(
-        path, sep=delimiter, encoding=encoding, header=None, skiprows=header.row_index + 1, dtype=str,
-        keep_default_na=False, na_values=[""], chunksize=CHUNK_ROWS, usecols=sorted(positions), skip_blank_lines=False,
-    )  # fmt: skip
+        path,
+        sep=delimiter,
+        encoding=encoding,
+        header=None,
+        skiprows=header.row_index + 1,
+        dtype=str,
+        keep_default_na=False,
+        na_values=[""],
+        chunksize=CHUNK_ROWS,
+        usecols=sorted(positions),
+        skip_blank_lines=False,
+    )
     first_row = header.row_index + 2
     for frame in reader:
         frame = frame.rename(columns=positions)
@@ -112,7 +123,9 @@ def _rows_with_errors(sheet, errors: dict[tuple[int, int], str]) -> Iterator[lis
 def _xlsx_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes: list[str]) -> Iterator[Chunk]:
     workbook = open_workbook(path)
     # Roster fields are text (NIK, names of places, months): only error cells matter here, not percentage formats.
-    errors = {name: {at: v for at, v in cells.items() if isinstance(v, str)} for name, cells in special_cells(path).items()}
+    errors = {
+        name: {at: v for at, v in cells.items() if isinstance(v, str)} for name, cells in special_cells(path).items()
+    }
     found = False
     visible, hidden = visible_sheets(workbook)
     notes += [f"hidden sheet '{name}' not read" for name in hidden]
@@ -133,8 +146,10 @@ def _xlsx_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, note
         buffer, numbers = [], []
         row_number = header.row_index + 1
 
-        def flush():
-            frame = pd.DataFrame([[r[i] if i < len(r) else None for i in positions] for r in buffer], columns=list(positions.values()))
+        def flush(buffer: list, numbers: list, positions=positions, texts=texts, name=name) -> Chunk:
+            frame = pd.DataFrame(
+                [[r[i] if i < len(r) else None for i in positions] for r in buffer], columns=list(positions.values())
+            )
             frame["row_number"] = numbers
             return Chunk(name, texts, frame)
 
@@ -145,10 +160,10 @@ def _xlsx_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, note
             buffer.append(row)
             numbers.append(row_number)
             if len(buffer) == CHUNK_ROWS:
-                yield flush()
+                yield flush(buffer, numbers)
                 buffer, numbers = [], []
         if buffer:
-            yield flush()
+            yield flush(buffer, numbers)
     if not found:
         if not visible:
             raise FileUnreadable(f"{path.name}: the workbook has no visible sheet (hidden sheets are not read)")

@@ -29,7 +29,9 @@ READABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt"}
 HEADER_SEARCH_ROWS = 30  # title and period rows sit above the header; the header is never lower than this
 
 # Limits that keep a hostile or broken file from exhausting memory; a file beyond them is refused with a message.
-MAX_TABLE_CSV_BYTES = 100 * 1024**2  # a report, BPS table, target or statement csv is read whole; a national one is < 1 MB
+MAX_TABLE_CSV_BYTES = (
+    100 * 1024**2
+)  # a report, BPS table, target or statement csv is read whole; a national one is < 1 MB
 MAX_LINE_BYTES = 1024**2  # no row of a table or roster is anywhere near a megabyte; one such line is not a table
 MAX_UNZIPPED_BYTES = 2 * 1024**3  # what a workbook may expand to, all parts together
 MAX_ZIP_RATIO = 200  # real sheets compress about 10:1; a part over 20 MB compressing beyond this is a zip bomb
@@ -61,10 +63,6 @@ class Workbook:
 
     sheets: list[Sheet]
     hidden: list[str]
-
-
-def read_sheets(path: Path) -> list[Sheet]:
-    return read_workbook(path).sheets
 
 
 def read_workbook(path: Path) -> Workbook:
@@ -145,7 +143,9 @@ def read_in_worker(read, path: Path):
         ) from None
     except concurrent.futures.TimeoutError:
         _discard_pool(limit)
-        raise FileUnreadable(f"{path.name}: still being read after {READ_TIMEOUT_SECONDS} s and refused; save the table alone as csv") from None
+        raise FileUnreadable(
+            f"{path.name}: still being read after {READ_TIMEOUT_SECONDS} s and refused; save the table alone as csv"
+        ) from None
 
 
 def check_readable(path: Path) -> None:
@@ -293,7 +293,9 @@ def _percent_styles(archive: zipfile.ZipFile) -> dict[str, int]:
 
 def _percent_decimals(code: str) -> int | None:
     """Decimals shown by a number format code whose first section ends in a percent sign ('0.00%' -> 2); else None."""
-    section = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code.split(";")[0])  # quoted text, escapes and [colours] say nothing
+    section = re.sub(
+        r'"[^"]*"|\\.|\[[^\]]*\]', "", code.split(";")[0]
+    )  # quoted text, escapes and [colours] say nothing
     if "%" not in section:
         return None
     return len(re.findall(r"[0#?]", section.partition(".")[2])) if "." in section else 0
@@ -301,8 +303,10 @@ def _percent_decimals(code: str) -> int | None:
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> its XML part, from xl/workbook.xml and its relationships."""
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}  # fmt: skip
+    ns = {
+        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    }
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target") for rel in rels}
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
@@ -348,7 +352,9 @@ def _cell_index(reference: str) -> tuple[int, int]:
     return int(reference[len(letters) :]) - 1, column - 1
 
 
-def with_special_values(rows: list[list[object]], start: tuple[int, int] | None, cells: dict[tuple[int, int], object]) -> list[list[object]]:
+def with_special_values(
+    rows: list[list[object]], start: tuple[int, int] | None, cells: dict[tuple[int, int], object]
+) -> list[list[object]]:
     """Put each error cell's text ('#REF!') back where calamine left an empty string, and read each percentage cell
     as the percentage it shows (Percent(25.46) for 0.2546)."""
     first_row, first_column = start or (0, 0)
@@ -460,19 +466,19 @@ def file_encoding(path: Path) -> str:
 def csv_dialect(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
     """(encoding, separator) of csv bytes: UTF-8 (with or without BOM), else cp1252, else latin-1 (judged on `raw`
     unless the whole file's `encoding` is given); `,` `;` or tab."""
-    for encoding in [encoding] if encoding else ENCODINGS:
+    for candidate in [encoding] if encoding else ENCODINGS:
         try:
-            text = raw[: 256 * 1024].decode(encoding)
+            text = raw[: 256 * 1024].decode(candidate)
             break
         except UnicodeDecodeError as error:
             if error.start >= 256 * 1024 - 4:  # a character cut at the sample's end
-                text = raw[: error.start].decode(encoding)
+                text = raw[: error.start].decode(candidate)
                 break
             continue
     # The separator is the one that splits the most of the first lines (title lines have none).
     lines = text.splitlines()[:50]
     delimiter = max(",;\t", key=lambda d: (sum(d in line for line in lines), sum(line.count(d) for line in lines)))
-    return encoding, delimiter
+    return candidate, delimiter
 
 
 def read_csv_head(path: Path, max_rows: int = HEADER_SEARCH_ROWS + 10, encoding: str | None = None) -> Sheet:

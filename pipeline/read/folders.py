@@ -20,7 +20,9 @@ def raw_files(raw_dir: Path, source: str) -> list[Path]:
     found = []
 
     def refuse(error: OSError) -> None:
-        raise FolderUnreadable(f"{error.filename or folder}: cannot be listed ({error.strerror}); check the folder's permissions and mount") from error
+        raise FolderUnreadable(
+            f"{error.filename or folder}: cannot be listed ({error.strerror}); check the folder's permissions and mount"
+        ) from error
 
     for parent, folders, files in walk(folder, onerror=refuse, followlinks=True):
         folders[:] = [f for f in folders if not f.startswith(".")]

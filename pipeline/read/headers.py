@@ -75,7 +75,9 @@ class HeaderSynonyms:
         found = wide(text, lambda t: self.field_for(source, t)) if wide else None
         return Column(index, text, found[0], found[1], found[2]) if found else None
 
-    def locate(self, source: str, sheet: Sheet, required: list[list[str]], wide: WideColumn | None = None) -> Header | None:
+    def locate(
+        self, source: str, sheet: Sheet, required: list[list[str]], wide: WideColumn | None = None
+    ) -> Header | None:
         """The first header within HEADER_SEARCH_ROWS that names every required field.
 
         `required` lists alternatives: [["region_code", "region_name", "province"], ["active_participants"]]
@@ -110,7 +112,9 @@ class HeaderSynonyms:
                     return header
         return None
 
-    def missing(self, source: str, sheet: Sheet, required: list[list[str]], wide: WideColumn | None = None) -> list[str]:
+    def missing(
+        self, source: str, sheet: Sheet, required: list[list[str]], wide: WideColumn | None = None
+    ) -> list[str]:
         """For an error message: the required fields that the most promising row near the top lacks."""
         best: set[str] = set()
         for row in sheet.rows[:HEADER_SEARCH_ROWS]:
@@ -143,7 +147,9 @@ def _continues_header(row: list[object], below: list[object]) -> bool:
         for i, cell in enumerate(below)
     )
     # Years may label columns; any other figure means `below` is already data.
-    return fills_gap and all(not _filled(c) or _is_year(c) or (_is_text(c) and not re.fullmatch(r"[\d.,\s%()-]+", c)) for c in below)
+    return fills_gap and all(
+        not _filled(c) or _is_year(c) or (_is_text(c) and not re.fullmatch(r"[\d.,\s%()-]+", c)) for c in below
+    )
 
 
 def _join_header_rows(row: list[object], below: list[object]) -> list[tuple[str, str]]:
@@ -180,8 +186,6 @@ def _is_year(cell: object) -> bool:
 
 def _is_text(cell: object) -> bool:
     return isinstance(cell, str) and cell.strip() != ""
-
-
 
 
 def missing_header(path: Path, source: str, missing: list[str]) -> FileUnreadable:

@@ -103,7 +103,9 @@ def _label(cells: np.ndarray, header: Header) -> np.ndarray:
     return label
 
 
-def _province_totals(cells: np.ndarray, texts: np.ndarray, label: np.ndarray, header: Header, matcher: RegionMatcher) -> np.ndarray:
+def _province_totals(
+    cells: np.ndarray, texts: np.ndarray, label: np.ndarray, header: Header, matcher: RegionMatcher
+) -> np.ndarray:
     """A province's own name in the kab/kota column (with no code of its own) is that province's total."""
     name = next((c for c in header.columns if c.field == "region_name"), None)
     code = next((c for c in header.columns if c.field == "region_code"), None)
@@ -142,7 +144,11 @@ def expand_rows(body: pd.DataFrame, header: Header) -> list[tuple[int, dict[str,
         record_texts = {**texts, **{c.field: c.text for c in columns}, columns[0].key_field: columns[-1].text}
         fields = {field: c.index for field, c in plain.items()} | {c.field: c.index for c in columns}
         per_key.append([(record, record_texts) for record in _records(body, fields, {columns[0].key_field: key})])
-    return [(row, record, record_texts) for row, records in zip(body.index, zip(*per_key)) for record, record_texts in records]
+    return [
+        (row, record, record_texts)
+        for row, records in zip(body.index, zip(*per_key))
+        for record, record_texts in records
+    ]
 
 
 def _records(body: pd.DataFrame, fields: dict[str, int], constants: dict[str, object]) -> list[dict[str, object]]:

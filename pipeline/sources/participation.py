@@ -12,24 +12,43 @@ from pipeline.ingest.tables import RowContext, TableSource
 from pipeline.parse.periods import parse_period
 from pipeline.parse.segments import SEGMENTS, SegmentError, parse_segment
 from pipeline.read.headers import REGION_FIELDS
-from pipeline.sources.fields import FIRST_PERIOD, MAX_PEOPLE, REGION_CODE, Contract, count, not_in_future, parsed, region, required
+from pipeline.sources.fields import (
+    FIRST_PERIOD,
+    MAX_PEOPLE,
+    REGION_CODE,
+    Contract,
+    count,
+    not_in_future,
+    parsed,
+    region,
+    required,
+)
 
 
 class ParticipationRows(Contract):
     """Participation rows that passed ingest, one per file row (period x region x segment), before duplicates across files are resolved."""
 
     period: Series[pd.Timestamp] = pa.Field(ge=FIRST_PERIOD, description="First day of the reported month")
-    region_code: Series[str] = pa.Field(str_matches=REGION_CODE, description="Kemendagri code the region cells matched to")
+    region_code: Series[str] = pa.Field(
+        str_matches=REGION_CODE, description="Kemendagri code the region cells matched to"
+    )
     segment: Series[str] = pa.Field(isin=list(SEGMENTS), description="PU | BPU | JAKON | PMI")
     active_participants: Series[int] = pa.Field(ge=0, le=MAX_PEOPLE, description="Active participants (peserta aktif)")
-    new_participants: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True, description="New participants in the month, when the file gives them")
-    inactive_participants: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True, description="Non-active participants, when the file gives them")
+    new_participants: Series[pd.Int64Dtype] = pa.Field(
+        ge=0, le=MAX_PEOPLE, nullable=True, description="New participants in the month, when the file gives them"
+    )
+    inactive_participants: Series[pd.Int64Dtype] = pa.Field(
+        ge=0, le=MAX_PEOPLE, nullable=True, description="Non-active participants, when the file gives them"
+    )
 
     @pa.check("period", name="period_not_in_future", error="the period lies in the future")
     def periodnot_in_future(cls, period: Series[pd.Timestamp]) -> Series[bool]:
         return not_in_future(period)
 
-    @pa.dataframe_check(name="duplicate_key", error="repeats the key period, region_code, segment of an earlier row in this file; the first one is kept")
+    @pa.dataframe_check(
+        name="duplicate_key",
+        error="repeats the key period, region_code, segment of an earlier row in this file; the first one is kept",
+    )
     def first_of_each_key(cls, frame: pd.DataFrame) -> Series[bool]:
         return ~frame.duplicated(subset=["period", "region_code", "segment"], keep="first")
 
@@ -67,7 +86,12 @@ def segment_column(text: str, field_for: Callable[[str], str | None]) -> tuple[s
 
 
 SOURCE = TableSource(
-    "participation", [list(REGION_FIELDS), ["segment"], ["active_participants"]],
+    "participation",
+    [list(REGION_FIELDS), ["segment"], ["active_participants"]],
     "Monthly participation reports from BPJAMSOSTEK offices: active (new, inactive) participants per region, segment and month.",
-    ParticipationRows, convert_participation, needs_period=True, wide=segment_column, total_value="active_participants",
-)  # fmt: skip
+    ParticipationRows,
+    convert_participation,
+    needs_period=True,
+    wide=segment_column,
+    total_value="active_participants",
+)

@@ -16,13 +16,22 @@ from pipeline.sources.fields import MAX_PEOPLE, REGION_CODE, Contract, count, pa
 class PotentialRows(Contract):
     """Potential or eligible workers from planning documents and statements, one per file row (region x year x segment)."""
 
-    year: Series[int] = pa.Field(ge=2000, le=2100, description="Year the figure is for", metadata={"sql_type": "INTEGER"})
-    region_code: Series[str] = pa.Field(str_matches=REGION_CODE, description="Kemendagri code the region cells matched to")
+    year: Series[int] = pa.Field(
+        ge=2000, le=2100, description="Year the figure is for", metadata={"sql_type": "INTEGER"}
+    )
+    region_code: Series[str] = pa.Field(
+        str_matches=REGION_CODE, description="Kemendagri code the region cells matched to"
+    )
     segment: Series[str] = pa.Field(isin=["ALL", *SEGMENTS], description="ALL | PU | BPU | JAKON | PMI")
-    potential_workers: Series[int] = pa.Field(gt=0, le=MAX_PEOPLE, description="Potential (eligible) workers as stated by the source")
+    potential_workers: Series[int] = pa.Field(
+        gt=0, le=MAX_PEOPLE, description="Potential (eligible) workers as stated by the source"
+    )
     source: Series[str] = pa.Field(str_length={"min_value": 1}, description="Who published the figure, where and when")
 
-    @pa.dataframe_check(name="duplicate_key", error="repeats the key region_code, year, segment of an earlier row in this file; the first one is kept")
+    @pa.dataframe_check(
+        name="duplicate_key",
+        error="repeats the key region_code, year, segment of an earlier row in this file; the first one is kept",
+    )
     def first_of_each_key(cls, frame: pd.DataFrame) -> Series[bool]:
         return ~frame.duplicated(subset=["region_code", "year", "segment"], keep="first")
 
@@ -35,12 +44,16 @@ def convert_potential(record: dict, context: RowContext) -> dict:
         "region_code": region(record, context, None),
         "segment": parsed(record, "segment", lambda v: parse_segment(v, allow_all=True), "segment_value"),
         "potential_workers": int(potential),
-        "source": required(record, "source", None if source in (None, "") else str(source).strip(), "source (who published the figure)"),
+        "source": required(
+            record, "source", None if source in (None, "") else str(source).strip(), "source (who published the figure)"
+        ),
     }
 
 
 SOURCE = TableSource(
-    "potential", [list(REGION_FIELDS), ["year"], ["segment"], ["potential_workers"], ["source"]],
+    "potential",
+    [list(REGION_FIELDS), ["year"], ["segment"], ["potential_workers"], ["source"]],
     "Potential or eligible workers from planning documents: the denominator official UCJ statements often use.",
-    PotentialRows, convert_potential,
-)  # fmt: skip
+    PotentialRows,
+    convert_potential,
+)

@@ -39,14 +39,19 @@ class RosterRules:
     """
 
     def __init__(self, matcher: RegionMatcher, kabkota_codes: frozenset[str], key: str, today=None):
-        self.matcher, self.kabkota_codes, self.key, self.today = matcher, kabkota_codes, key, today
+        self.matcher, self.kabkota_codes, self.today = matcher, kabkota_codes, today
+        self.key_parameters = nik.worker_key_parameters(key)  # bound to the query, never part of its text
         self.con = duckdb.connect()
         self.con.execute("CREATE TABLE kabkota_codes AS SELECT unnest(?::VARCHAR[]) AS code", [sorted(kabkota_codes)])
-        self.con.execute("CREATE TABLE birth_dates AS SELECT unnest(?::VARCHAR[]) AS ddmmyy", [nik.plausible_birth_dates(today)])
+        self.con.execute(
+            "CREATE TABLE birth_dates AS SELECT unnest(?::VARCHAR[]) AS ddmmyy", [nik.plausible_birth_dates(today)]
+        )
 
     def region(self, code, name, province) -> tuple[str | None, str | None]:
         try:
-            return self.matcher.match(code=code or None, name=name or None, province=province or None, level="kabkota" if name else None), None
+            return self.matcher.match(
+                code=code or None, name=name or None, province=province or None, level="kabkota" if name else None
+            ), None
         except ValueError as error:
             return None, str(error)
 
@@ -58,8 +63,19 @@ class RosterRules:
 
 
 # Each roster field the checks read; a roster without one of these columns reads it as empty.
-FIELDS = ("nik", "region_code", "region_name", "province", "funding", "start", "end", "occupation", "kecamatan", "desa", "program")
-
+FIELDS = (
+    "nik",
+    "region_code",
+    "region_name",
+    "province",
+    "funding",
+    "start",
+    "end",
+    "occupation",
+    "kecamatan",
+    "desa",
+    "program",
+)
 
 
 # The checks themselves run in SQL over each chunk (`process`); this declares the columns they stage.
@@ -67,14 +83,22 @@ class RosterRows(Contract):
     """Roster rows of vulnerable workers whose BPU contributions a government or CSR pays, one per file row. The NIK is
     replaced by worker_key and the name is dropped at ingest."""
 
-    worker_key: Series[str] = pa.Field(description="Pseudonym of the NIK: HMAC-SHA256 under JAMSOSTEK_PII_KEY; the same person has the same key in every roster")
-    region_code: Series[str] = pa.Field(str_matches=REGION_CODE, description="Kemendagri code of the roster's Kab/Kota column")
-    nik_region_code: Series[str] = pa.Field(description="Kab/kota where the NIK was issued (its digits 1-4), as a Kemendagri code")
+    worker_key: Series[str] = pa.Field(
+        description="Pseudonym of the NIK: HMAC-SHA256 under JAMSOSTEK_PII_KEY; the same person has the same key in every roster"
+    )
+    region_code: Series[str] = pa.Field(
+        str_matches=REGION_CODE, description="Kemendagri code of the roster's Kab/Kota column"
+    )
+    nik_region_code: Series[str] = pa.Field(
+        description="Kab/kota where the NIK was issued (its digits 1-4), as a Kemendagri code"
+    )
     kecamatan: Series[str] = pa.Field(nullable=True, description="Kecamatan as written in the roster")
     desa: Series[str] = pa.Field(nullable=True, description="Desa/kelurahan as written in the roster")
     occupation: Series[str] = pa.Field(description="Pekerjaan, e.g. Petani, Nelayan, Pedagang Kecil")
     funding_source: Series[str] = pa.Field(isin=list(FUNDING_SOURCES), description="APBD | DBHCHT | CSR")
-    funder: Series[str] = pa.Field(nullable=True, description="Who pays, as written after the funding source, e.g. Kota Pasuruan")
+    funder: Series[str] = pa.Field(
+        nullable=True, description="Who pays, as written after the funding source, e.g. Kota Pasuruan"
+    )
     program: Series[str] = pa.Field(nullable=True, description="Programmes covered, e.g. JKK+JKM")
     start_period: Series[pd.Timestamp] = pa.Field(description="First covered month")
     end_period: Series[pd.Timestamp] = pa.Field(description="Last covered month")
@@ -82,8 +106,14 @@ class RosterRows(Contract):
 
 STAGED_COLUMNS = [c.name for c in contract_columns(RosterRows)] + PROVENANCE_COLUMNS
 # The first broken field of a row decides its quarantine entry, in this order.
-PROBLEMS = [("nik", "nik_valid"), ("region", "region_match"), ("funding", "funding_source"), ("start", "period_format"),
-            ("end", "period_format"), ("order", "period_order")]  # fmt: skip
+PROBLEMS = [
+    ("nik", "nik_valid"),
+    ("region", "region_match"),
+    ("funding", "funding_source"),
+    ("start", "period_format"),
+    ("end", "period_format"),
+    ("order", "period_order"),
+]
 
 
 def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tuple[pyarrow.Table, pyarrow.Table]:
@@ -101,11 +131,26 @@ def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tu
         headers = {f: chunk.headers.get(f, f) for f in (*FIELDS, region_field)}
         _lookups(con, rules)
         first_problem = "CASE " + " ".join(f"WHEN {p}_problem IS NOT NULL THEN '{p}'" for p, _ in PROBLEMS) + " END"
-        shown = {"nik": nik.NIK_MASK_SQL, "region": f'"{region_field}"', "funding": "funding_text", "start": '"start"', "end": '"end"', "order": '"end"'}
-        column = {"nik": "nik", "region": region_field, "funding": "funding", "start": "start", "end": "end", "order": "end"}
+        shown = {
+            "nik": nik.NIK_MASK_SQL,
+            "region": f'"{region_field}"',
+            "funding": "funding_text",
+            "start": '"start"',
+            "end": '"end"',
+            "order": '"end"',
+        }
+        column = {
+            "nik": "nik",
+            "region": region_field,
+            "funding": "funding",
+            "start": "start",
+            "end": "end",
+            "order": "end",
+        }
         cases = lambda values: "CASE problem " + " ".join(f"WHEN '{p}' THEN {values[p]}" for p, _ in PROBLEMS) + " END"  # noqa: E731
         # One pass over the chunk: every row with its staged fields and, if it is broken, its quarantine fields.
-        checked = con.sql(f"""
+        checked = con.sql(
+            f"""
             WITH recovered AS (
                 SELECT *, {nik.NIK_DIGITS_SQL} AS digits FROM (
                     SELECT *, {nik.NIK_RECOVER_REASON_SQL} AS recover_reason FROM (
@@ -124,7 +169,7 @@ def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tu
                 LEFT JOIN period_lookup e ON e.cell IS NOT DISTINCT FROM v."end"
                 LEFT JOIN occupation_lookup o ON o.cell = coalesce(v.occupation, '')
             )
-            SELECT CASE WHEN problem IS NULL THEN {nik.worker_key_sql(rules.key)} END AS worker_key, matched_region AS region_code,
+            SELECT CASE WHEN problem IS NULL THEN {nik.WORKER_KEY_SQL} END AS worker_key, matched_region AS region_code,
                    substr(digits, 1, 2) || '.' || substr(digits, 3, 2) AS nik_region_code, kecamatan, desa,
                    occupation_title AS occupation, funding_source, funder, program, start_period, end_period,
                    $file_path AS file_path, $sheet AS sheet, row_number, $sha256 AS file_sha256,
@@ -134,7 +179,9 @@ def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tu
                    CAST({cases(shown)} AS VARCHAR) AS value,
                    {cases({p: f"{p}_problem" for p, _ in PROBLEMS})} AS reason
             FROM (SELECT *, {first_problem} AS problem FROM joined)
-        """, params={"file_path": file_path, "sheet": chunk.sheet, "sha256": sha256}).to_arrow_table()  # fmt: skip
+        """,
+            params={"file_path": file_path, "sheet": chunk.sheet, "sha256": sha256, **rules.key_parameters},
+        ).to_arrow_table()
         broken = pc.is_valid(checked["problem"])
         staged = checked.filter(pc.invert(broken)).select(STAGED_COLUMNS)
         quarantine = checked.filter(broken).select(REJECTION_COLUMNS)
@@ -146,14 +193,44 @@ def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tu
 def _lookups(con: duckdb.DuckDBPyConnection, rules: RosterRules) -> None:
     """The parsers' answers for every distinct value of this chunk, as lookup tables (the matcher records the aliases
     each chunk uses)."""
-    regions = con.execute("SELECT DISTINCT coalesce(region_code, ''), coalesce(region_name, ''), coalesce(province, '') FROM roster").fetchall()
-    periods = [c for (c,) in con.execute('SELECT DISTINCT "start" FROM roster UNION SELECT DISTINCT "end" FROM roster').fetchall()]
+    regions = con.execute(
+        "SELECT DISTINCT coalesce(region_code, ''), coalesce(region_name, ''), coalesce(province, '') FROM roster"
+    ).fetchall()
+    periods = [
+        c
+        for (c,) in con.execute(
+            'SELECT DISTINCT "start" FROM roster UNION SELECT DISTINCT "end" FROM roster'
+        ).fetchall()
+    ]
     funding = [c for (c,) in con.execute("SELECT DISTINCT coalesce(funding, '') FROM roster").fetchall()]
     occupations = [c for (c,) in con.execute("SELECT DISTINCT coalesce(occupation, '') FROM roster").fetchall()]
-    _table(con, "region_lookup", pd.DataFrame([(*k, *rules.region(*k)) for k in regions], columns=["code", "name", "province", "region_code", "problem"]))
-    _table(con, "period_lookup", pd.DataFrame([(c, *rules.period(c)) for c in periods], columns=["cell", "period", "problem"]))
-    _table(con, "funding_lookup", pd.DataFrame([(c, *_funding(c)) for c in funding], columns=["cell", "funding_text", "funding_source", "funder", "problem"]))
-    _table(con, "occupation_lookup", pd.DataFrame([(c, str(c).strip().title() or "Tidak disebutkan") for c in occupations], columns=["cell", "occupation"]))
+    _table(
+        con,
+        "region_lookup",
+        pd.DataFrame(
+            [(*k, *rules.region(*k)) for k in regions], columns=["code", "name", "province", "region_code", "problem"]
+        ),
+    )
+    _table(
+        con,
+        "period_lookup",
+        pd.DataFrame([(c, *rules.period(c)) for c in periods], columns=["cell", "period", "problem"]),
+    )
+    _table(
+        con,
+        "funding_lookup",
+        pd.DataFrame(
+            [(c, *_funding(c)) for c in funding],
+            columns=["cell", "funding_text", "funding_source", "funder", "problem"],
+        ),
+    )
+    _table(
+        con,
+        "occupation_lookup",
+        pd.DataFrame(
+            [(c, str(c).strip().title() or "Tidak disebutkan") for c in occupations], columns=["cell", "occupation"]
+        ),
+    )
 
 
 def _table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
@@ -176,7 +253,9 @@ def _funding(cell: object) -> tuple[str, str, str | None, str | None]:
 @functools.cache
 def kabkota_codes(reference_dir: Path) -> frozenset[str]:
     """Kab/kota codes a NIK may begin with: today's, and the ones the Papua split retired."""
-    codes = {r.region_code.replace(".", "") for r in load_regions(reference_dir) if r.region_level in ("regency", "city")}
+    codes = {
+        r.region_code.replace(".", "") for r in load_regions(reference_dir) if r.region_level in ("regency", "city")
+    }
     former = pd.read_csv(reference_dir / "former_kabkota_codes.csv", dtype=str)
     return frozenset(codes | set(former["former_code"].str.replace(".", "", regex=False)))
 
@@ -188,7 +267,12 @@ def roster_rules(context: ReadContext) -> RosterRules:
 
 
 SOURCE = ChunkedSource(
-    "rentan", [["nik"], ["region_code", "region_name"], ["funding"], ["start"], ["end"]],
+    "rentan",
+    [["nik"], ["region_code", "region_name"], ["funding"], ["start"], ["end"]],
     "Rosters of vulnerable workers whose contributions APBD, DBHCHT or CSR funds pay: one row per worker and funded period.",
-    RosterRows, roster_rules, process, never_read=frozenset({"name"}), holds_nik=True,
-)  # fmt: skip
+    RosterRows,
+    roster_rules,
+    process,
+    never_read=frozenset({"name"}),
+    holds_nik=True,
+)

@@ -18,7 +18,17 @@ from pipeline.parse.denominators import DENOMINATOR_KINDS, classify_denominator
 from pipeline.parse.numbers import Percent, Stated, number_in_words
 from pipeline.parse.periods import parse_as_of, parse_deadline
 from pipeline.parse.segments import SEGMENTS, parse_segment
-from pipeline.sources.fields import FIRST_PERIOD, MAX_PEOPLE, REGION_CODE, Contract, not_in_future, parsed, region, required, text
+from pipeline.sources.fields import (
+    FIRST_PERIOD,
+    MAX_PEOPLE,
+    REGION_CODE,
+    Contract,
+    not_in_future,
+    parsed,
+    region,
+    required,
+    text,
+)
 
 # Figures a statement may give beside its total, in people: the four segments, and Formal (PU + Jakon) / Informal (BPU).
 PART_FIELDS = [*(f"stated_{s.lower()}" for s in SEGMENTS), "stated_formal", "stated_informal"]
@@ -28,42 +38,103 @@ class StatementRows(Contract):
     """Published statements that passed ingest, one per file row, with the figures as stated."""
 
     statement_id: Series[str] = pa.Field(nullable=True, description="Identifier given in the file, if any")
-    region_code: Series[str] = pa.Field(str_matches=REGION_CODE, description="Kemendagri code the region cells matched to")
-    period: Series[pd.Timestamp] = pa.Field(ge=FIRST_PERIOD, description="First day of the month the statement speaks of (of the year, for a yearly statement)")
-    period_grain: Series[str] = pa.Field(isin=["month", "year"], description="month | year: whether the statement speaks of a month or of a whole year")
-    stated_on: Series[pd.Timestamp] = pa.Field(ge=FIRST_PERIOD, description="The as-of date as precisely as stated: the day if given, else the first of the month, or 31 December for a year")
+    region_code: Series[str] = pa.Field(
+        str_matches=REGION_CODE, description="Kemendagri code the region cells matched to"
+    )
+    period: Series[pd.Timestamp] = pa.Field(
+        ge=FIRST_PERIOD,
+        description="First day of the month the statement speaks of (of the year, for a yearly statement)",
+    )
+    period_grain: Series[str] = pa.Field(
+        isin=["month", "year"], description="month | year: whether the statement speaks of a month or of a whole year"
+    )
+    stated_on: Series[pd.Timestamp] = pa.Field(
+        ge=FIRST_PERIOD,
+        description="The as-of date as precisely as stated: the day if given, else the first of the month, or 31 December for a year",
+    )
     stated_as_of: Series[str] = pa.Field(nullable=True, description="The as-of date or month as the file wrote it")
-    segment: Series[str] = pa.Field(isin=["ALL", *SEGMENTS], description="ALL | PU | BPU | JAKON | PMI: what the stated figures cover")
-    stated_participants: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True, description="Participants as stated")
-    stated_participants_precision: Series[float] = pa.Field(ge=0, nullable=True, description="Half a unit of the last digit stated (5,000 for 2,45 juta)")
-    stated_denominator: Series[pd.Int64Dtype] = pa.Field(gt=0, le=MAX_PEOPLE, nullable=True, description="Denominator as stated")
-    stated_denominator_precision: Series[float] = pa.Field(ge=0, nullable=True, description="Half a unit of the last digit of the stated denominator")
-    denominator_kind: Series[str] = pa.Field(isin=list(DENOMINATOR_KINDS), nullable=True, description="bps_employed | potential | other; NULL when the statement does not say")
-    denominator_words: Series[str] = pa.Field(nullable=True, description="What the statement said it divided by, in its own words")
+    segment: Series[str] = pa.Field(
+        isin=["ALL", *SEGMENTS], description="ALL | PU | BPU | JAKON | PMI: what the stated figures cover"
+    )
+    stated_participants: Series[pd.Int64Dtype] = pa.Field(
+        ge=0, le=MAX_PEOPLE, nullable=True, description="Participants as stated"
+    )
+    stated_participants_precision: Series[float] = pa.Field(
+        ge=0, nullable=True, description="Half a unit of the last digit stated (5,000 for 2,45 juta)"
+    )
+    stated_denominator: Series[pd.Int64Dtype] = pa.Field(
+        gt=0, le=MAX_PEOPLE, nullable=True, description="Denominator as stated"
+    )
+    stated_denominator_precision: Series[float] = pa.Field(
+        ge=0, nullable=True, description="Half a unit of the last digit of the stated denominator"
+    )
+    denominator_kind: Series[str] = pa.Field(
+        isin=list(DENOMINATOR_KINDS),
+        nullable=True,
+        description="bps_employed | potential | other; NULL when the statement does not say",
+    )
+    denominator_words: Series[str] = pa.Field(
+        nullable=True, description="What the statement said it divided by, in its own words"
+    )
     stated_coverage_pct: Series[float] = pa.Field(ge=0, nullable=True, description="Coverage percentage as stated")
-    stated_coverage_pct_precision: Series[float] = pa.Field(ge=0, nullable=True, description="Half a unit of the last decimal stated, in points (0.5 for 80%)")
-    stated_pu: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True, description="PU participants as stated")
-    stated_bpu: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True, description="BPU participants as stated")
-    stated_jakon: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True, description="Jakon participants as stated")
-    stated_pmi: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True, description="PMI participants as stated")
-    stated_formal: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True, description="Formal participants (PU + Jakon) as stated")
-    stated_informal: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True, description="Informal participants (BPU) as stated")
-    stated_parts_precision: Series[float] = pa.Field(ge=0, nullable=True, description="The coarsest precision of the segment, formal and informal figures stated")
-    target_value: Series[float] = pa.Field(gt=0, nullable=True, description="A target the statement announces, as stated")
-    target_value_precision: Series[float] = pa.Field(ge=0, nullable=True, description="Half a unit of the last digit of that target")
-    target_metric: Series[str] = pa.Field(isin=["coverage_pct", "active_participants"], nullable=True, description="coverage_pct | active_participants: whether that target is a percentage or people")
-    target_deadline: Series[pd.Timestamp] = pa.Field(nullable=True, description="First day of the month of that target's deadline (December for a year)")
-    stated_gap: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True, description="People the statement says are still needed to reach the target")
-    stated_gap_precision: Series[float] = pa.Field(ge=0, nullable=True, description="Half a unit of the last digit of that gap")
+    stated_coverage_pct_precision: Series[float] = pa.Field(
+        ge=0, nullable=True, description="Half a unit of the last decimal stated, in points (0.5 for 80%)"
+    )
+    stated_pu: Series[pd.Int64Dtype] = pa.Field(
+        ge=0, le=MAX_PEOPLE, nullable=True, description="PU participants as stated"
+    )
+    stated_bpu: Series[pd.Int64Dtype] = pa.Field(
+        ge=0, le=MAX_PEOPLE, nullable=True, description="BPU participants as stated"
+    )
+    stated_jakon: Series[pd.Int64Dtype] = pa.Field(
+        ge=0, le=MAX_PEOPLE, nullable=True, description="Jakon participants as stated"
+    )
+    stated_pmi: Series[pd.Int64Dtype] = pa.Field(
+        ge=0, le=MAX_PEOPLE, nullable=True, description="PMI participants as stated"
+    )
+    stated_formal: Series[pd.Int64Dtype] = pa.Field(
+        ge=0, le=MAX_PEOPLE, nullable=True, description="Formal participants (PU + Jakon) as stated"
+    )
+    stated_informal: Series[pd.Int64Dtype] = pa.Field(
+        ge=0, le=MAX_PEOPLE, nullable=True, description="Informal participants (BPU) as stated"
+    )
+    stated_parts_precision: Series[float] = pa.Field(
+        ge=0, nullable=True, description="The coarsest precision of the segment, formal and informal figures stated"
+    )
+    target_value: Series[float] = pa.Field(
+        gt=0, nullable=True, description="A target the statement announces, as stated"
+    )
+    target_value_precision: Series[float] = pa.Field(
+        ge=0, nullable=True, description="Half a unit of the last digit of that target"
+    )
+    target_metric: Series[str] = pa.Field(
+        isin=["coverage_pct", "active_participants"],
+        nullable=True,
+        description="coverage_pct | active_participants: whether that target is a percentage or people",
+    )
+    target_deadline: Series[pd.Timestamp] = pa.Field(
+        nullable=True, description="First day of the month of that target's deadline (December for a year)"
+    )
+    stated_gap: Series[pd.Int64Dtype] = pa.Field(
+        ge=0, le=MAX_PEOPLE, nullable=True, description="People the statement says are still needed to reach the target"
+    )
+    stated_gap_precision: Series[float] = pa.Field(
+        ge=0, nullable=True, description="Half a unit of the last digit of that gap"
+    )
     source: Series[str] = pa.Field(str_length={"min_value": 1}, description="Who said it, where and when")
     url: Series[str] = pa.Field(nullable=True, description="Where the statement was published")
-    not_parsed: Series[str] = pa.Field(nullable=True, description="Optional cells that could not be read, each with its reason; those figures are NULL and not checked")
+    not_parsed: Series[str] = pa.Field(
+        nullable=True,
+        description="Optional cells that could not be read, each with its reason; those figures are NULL and not checked",
+    )
 
     @pa.check("period", name="period_not_in_future", error="the period lies in the future")
     def periodnot_in_future(cls, period: Series[pd.Timestamp]) -> Series[bool]:
         return not_in_future(period)
 
-    @pa.dataframe_check(name="duplicate_key", error="repeats the statement_id of an earlier row in this file; the first one is kept")
+    @pa.dataframe_check(
+        name="duplicate_key", error="repeats the statement_id of an earlier row in this file; the first one is kept"
+    )
     def first_of_each_key(cls, frame: pd.DataFrame) -> Series[bool]:
         return frame["statement_id"].isna() | ~frame.duplicated(subset=["statement_id"], keep="first")
 
@@ -77,7 +148,11 @@ class OptionalCells:
     def get(self, name: str, parser):
         value = self.record.get(name)
         try:
-            return parser(value) if text(self.record, name) is not None or isinstance(value, (int, float, dt.date)) else None
+            return (
+                parser(value)
+                if text(self.record, name) is not None or isinstance(value, (int, float, dt.date))
+                else None
+            )
         except ValueError as error:
             self.notes.append(f"{name} = {str(value)[:80]!r}: {error}")
             return None
@@ -118,7 +193,9 @@ def convert_statement(record: dict, context: RowContext) -> dict:
         "period_grain": grain,
         "stated_on": pd.Timestamp(stated_on),
         "stated_as_of": f"{as_of:%Y-%m-%d}" if isinstance(as_of, (dt.date, dt.datetime)) else text(record, "as_of"),
-        "segment": parsed(record, "segment", lambda v: parse_segment(v, allow_all=True), "segment_value") if segment else "ALL",
+        "segment": parsed(record, "segment", lambda v: parse_segment(v, allow_all=True), "segment_value")
+        if segment
+        else "ALL",
         **_figure("stated_participants", participants),
         **_figure("stated_denominator", denominator),
         "denominator_kind": classify_denominator(words) if words else None,
@@ -137,7 +214,10 @@ def convert_statement(record: dict, context: RowContext) -> dict:
 
 
 def _figure(name: str, stated: Stated | None) -> dict:
-    return {name: None if stated is None else stated.value, f"{name}_precision": None if stated is None else stated.precision}
+    return {
+        name: None if stated is None else stated.value,
+        f"{name}_precision": None if stated is None else stated.precision,
+    }
 
 
 def _target_metric(cell: object, target: Stated) -> str:
@@ -148,7 +228,9 @@ def _target_metric(cell: object, target: Stated) -> str:
 
 
 SOURCE = TableSource(
-    "statements", [["region"], ["as_of"], ["stated_participants", "stated_coverage_pct"], ["source"]],
+    "statements",
+    [["region"], ["as_of"], ["stated_participants", "stated_coverage_pct"], ["source"]],
     "Published coverage statements (press releases, speeches, planning documents) as said, checked in marts.statement_checks.",
-    StatementRows, convert_statement,
-)  # fmt: skip
+    StatementRows,
+    convert_statement,
+)

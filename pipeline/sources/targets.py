@@ -10,7 +10,17 @@ from pipeline.ingest.tables import RowContext, TableSource
 from pipeline.parse.numbers import parse_number
 from pipeline.parse.periods import parse_deadline, parse_period
 from pipeline.parse.segments import SEGMENTS, parse_segment
-from pipeline.sources.fields import FIRST_PERIOD, MAX_PEOPLE, MAX_RUPIAH, REGION_CODE, Contract, parsed, region, required, text
+from pipeline.sources.fields import (
+    FIRST_PERIOD,
+    MAX_PEOPLE,
+    MAX_RUPIAH,
+    REGION_CODE,
+    Contract,
+    parsed,
+    region,
+    required,
+    text,
+)
 
 # A target_id names the target's chart file and appears in reports: letters, digits, '.', '_' and '-' only.
 TARGET_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -20,21 +30,34 @@ class TargetRows(Contract):
     """Targets that passed ingest, one per file row."""
 
     target_id: Series[str] = pa.Field(str_length={"min_value": 1}, description="Identifier given in the registry")
-    region_code: Series[str] = pa.Field(str_matches=REGION_CODE, description="Kemendagri code of the region the target is for")
+    region_code: Series[str] = pa.Field(
+        str_matches=REGION_CODE, description="Kemendagri code of the region the target is for"
+    )
     segment: Series[str] = pa.Field(isin=["ALL", *SEGMENTS], description="ALL | PU | BPU | JAKON | PMI")
-    metric: Series[str] = pa.Field(isin=["coverage_pct", "active_participants"], description="coverage_pct | active_participants")
+    metric: Series[str] = pa.Field(
+        isin=["coverage_pct", "active_participants"], description="coverage_pct | active_participants"
+    )
     target_value: Series[float] = pa.Field(gt=0, le=MAX_PEOPLE, description="The promised value of the metric")
     deadline: Series[pd.Timestamp] = pa.Field(ge=FIRST_PERIOD, description="First day of the deadline month")
-    baseline_period: Series[pd.Timestamp] = pa.Field(nullable=True, description="Month the target starts from, when given")
-    funding_source: Series[str] = pa.Field(nullable=True, description="APBD | DBHCHT | CSR for funder targets, else NULL")
-    denominator: Series[str] = pa.Field(nullable=True, description="Denominator the target was stated against, as given")
-    budget_idr: Series[float] = pa.Field(gt=0, le=MAX_RUPIAH, nullable=True, description="Budget set aside for the target (Rp), when given")
+    baseline_period: Series[pd.Timestamp] = pa.Field(
+        nullable=True, description="Month the target starts from, when given"
+    )
+    funding_source: Series[str] = pa.Field(
+        nullable=True, description="APBD | DBHCHT | CSR for funder targets, else NULL"
+    )
+    denominator: Series[str] = pa.Field(
+        nullable=True, description="Denominator the target was stated against, as given"
+    )
+    budget_idr: Series[float] = pa.Field(
+        gt=0, le=MAX_RUPIAH, nullable=True, description="Budget set aside for the target (Rp), when given"
+    )
     source: Series[str] = pa.Field(str_length={"min_value": 1}, description="Who set the target, where and when")
 
     @pa.check(
-        "target_id", name="target_id_characters",
+        "target_id",
+        name="target_id_characters",
         error="a target_id is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit (e.g. PSR-2022-70PCT); rename the target",
-    )  # fmt: skip
+    )
     def target_id_characters(cls, target_id: Series[str]) -> Series[bool]:
         return target_id.str.fullmatch(TARGET_ID_PATTERN).fillna(False).astype(bool)
 
@@ -46,7 +69,9 @@ class TargetRows(Contract):
     def baseline_before_deadline(cls, frame: pd.DataFrame) -> Series[bool]:
         return frame["baseline_period"].isna() | (frame["baseline_period"] <= frame["deadline"])
 
-    @pa.dataframe_check(name="duplicate_key", error="repeats the key target_id of an earlier row in this file; the first one is kept")
+    @pa.dataframe_check(
+        name="duplicate_key", error="repeats the key target_id of an earlier row in this file; the first one is kept"
+    )
     def first_of_each_key(cls, frame: pd.DataFrame) -> Series[bool]:
         return ~frame.duplicated(subset=["target_id"], keep="first")
 
@@ -56,7 +81,12 @@ def convert_target(record: dict, context: RowContext) -> dict:
     metric = (text(record, "metric") or "").lower()
     # A count target reads "28.000" as twenty-eight thousand; a percentage target never guesses.
     whole = metric == "active_participants"
-    value = required(record, "target_value", parsed(record, "target_value", lambda v: parse_number(v, whole=whole), "number_format"), "target_value")
+    value = required(
+        record,
+        "target_value",
+        parsed(record, "target_value", lambda v: parse_number(v, whole=whole), "number_format"),
+        "target_value",
+    )
     funding = text(record, "funding_source")
     return {
         "target_id": required(record, "target_id", text(record, "target_id"), "target_id"),
@@ -65,7 +95,9 @@ def convert_target(record: dict, context: RowContext) -> dict:
         "metric": metric,
         "target_value": float(value),
         "deadline": pd.Timestamp(parsed(record, "deadline", parse_deadline, "period_format")),
-        "baseline_period": pd.Timestamp(parsed(record, "baseline_period", parse_period, "period_format")) if baseline else pd.NaT,
+        "baseline_period": pd.Timestamp(parsed(record, "baseline_period", parse_period, "period_format"))
+        if baseline
+        else pd.NaT,
         "funding_source": funding.upper() if funding else None,
         "denominator": text(record, "denominator"),
         "budget_idr": parsed(record, "budget_idr", lambda v: parse_number(v, whole=True), "number_format"),
@@ -74,7 +106,9 @@ def convert_target(record: dict, context: RowContext) -> dict:
 
 
 SOURCE = TableSource(
-    "targets", [["target_id"], ["region"], ["segment"], ["metric"], ["target_value"], ["deadline"], ["source"]],
+    "targets",
+    [["target_id"], ["region"], ["segment"], ["metric"], ["target_value"], ["deadline"], ["source"]],
     "The target registry: coverage or participant targets per region and segment, with deadline, baseline, funder and source.",
-    TargetRows, convert_target,
-)  # fmt: skip
+    TargetRows,
+    convert_target,
+)

@@ -18,19 +18,45 @@ from pipeline.sources.fields import MAX_PEOPLE, REGION_CODE, Contract, count, pa
 class WorkforceRows(Contract):
     """BPS workforce rows that passed ingest, one per file row (region x year)."""
 
-    year: Series[int] = pa.Field(ge=2000, le=2100, description="Survey year (Sakernas August round for kab/kota figures)", metadata={"sql_type": "INTEGER"})
-    region_code: Series[str] = pa.Field(str_matches=REGION_CODE, description="Kemendagri code the region cells matched to (BPS codes go through the crosswalk)")
+    year: Series[int] = pa.Field(
+        ge=2000,
+        le=2100,
+        description="Survey year (Sakernas August round for kab/kota figures)",
+        metadata={"sql_type": "INTEGER"},
+    )
+    region_code: Series[str] = pa.Field(
+        str_matches=REGION_CODE,
+        description="Kemendagri code the region cells matched to (BPS codes go through the crosswalk)",
+    )
     employed: Series[int] = pa.Field(gt=0, le=MAX_PEOPLE, description="Penduduk bekerja: employed persons aged 15+")
-    formal: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True, description="Employed persons in formal work (main-job status 3 or 4), when given")
-    informal: Series[pd.Int64Dtype] = pa.Field(ge=0, le=MAX_PEOPLE, nullable=True, description="Employed persons in informal work (all other statuses), when given")
+    formal: Series[pd.Int64Dtype] = pa.Field(
+        ge=0,
+        le=MAX_PEOPLE,
+        nullable=True,
+        description="Employed persons in formal work (main-job status 3 or 4), when given",
+    )
+    informal: Series[pd.Int64Dtype] = pa.Field(
+        ge=0,
+        le=MAX_PEOPLE,
+        nullable=True,
+        description="Employed persons in informal work (all other statuses), when given",
+    )
 
-    @pa.dataframe_check(name="formal_plus_informal_is_employed", error="formal + informal differs from employed persons by more than 0.5%")
+    @pa.dataframe_check(
+        name="formal_plus_informal_is_employed",
+        error="formal + informal differs from employed persons by more than 0.5%",
+    )
     def formal_plus_informal(cls, frame: pd.DataFrame) -> Series[bool]:
         total = frame["formal"] + frame["informal"]
         # BPS estimates are rounded separately; allow rounding, not a different population.
-        return (total.isna() | ((total - frame["employed"]).abs() <= (frame["employed"] * 0.005).clip(lower=10))).astype(bool)
+        return (
+            total.isna() | ((total - frame["employed"]).abs() <= (frame["employed"] * 0.005).clip(lower=10))
+        ).astype(bool)
 
-    @pa.dataframe_check(name="duplicate_key", error="repeats the key region_code, year of an earlier row in this file; the first one is kept")
+    @pa.dataframe_check(
+        name="duplicate_key",
+        error="repeats the key region_code, year of an earlier row in this file; the first one is kept",
+    )
     def first_of_each_key(cls, frame: pd.DataFrame) -> Series[bool]:
         return ~frame.duplicated(subset=["region_code", "year"], keep="first")
 
@@ -57,7 +83,11 @@ def year_column(text: str, field_for: Callable[[str], str | None]) -> tuple[str,
 
 
 SOURCE = TableSource(
-    "workforce", [list(REGION_FIELDS), ["year"], ["employed"]],
+    "workforce",
+    [list(REGION_FIELDS), ["year"], ["employed"]],
     "BPS workforce tables (Sakernas, August): employed persons, formal and informal, per region and year; the coverage denominator.",
-    WorkforceRows, convert_workforce, wide=year_column, total_value="employed",
-)  # fmt: skip
+    WorkforceRows,
+    convert_workforce,
+    wide=year_column,
+    total_value="employed",
+)

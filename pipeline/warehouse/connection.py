@@ -68,9 +68,15 @@ def build_lock(warehouse_dir: Path, lock_wait_seconds: float | None = None) -> I
                 holder = lock.read().strip() or "unknown"
                 if not said:  # say who holds it, once, so that a second `make run` does not look hung
                     said = True
-                    log.warning("the working database is in use by another build (PID %s); waiting up to %.0fs for it to finish", holder, wait)
+                    log.warning(
+                        "the working database is in use by another build (PID %s); waiting up to %.0fs for it to finish",
+                        holder,
+                        wait,
+                    )
                 if time.monotonic() >= deadline:
-                    raise WarehouseLocked(f"the working database {working_path(warehouse_dir)} is locked by another build (PID {holder}) after waiting {wait:.0f}s") from None
+                    raise WarehouseLocked(
+                        f"the working database {working_path(warehouse_dir)} is locked by another build (PID {holder}) after waiting {wait:.0f}s"
+                    ) from None
                 time.sleep(0.5)
         lock.truncate(0)
         lock.write(str(os.getpid()))
@@ -104,7 +110,9 @@ def connect(warehouse_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
                 continue
             if "lock" in str(error).lower():
                 # Builds queue on build_lock; whatever else holds the file (a tool an analyst pointed at it) is not waited for.
-                raise WarehouseLocked(f"the working database {path} is locked by another process ({_holder(error)}), not a build: close it") from None
+                raise WarehouseLocked(
+                    f"the working database {path} is locked by another process ({_holder(error)}), not a build: close it"
+                ) from None
             raise
     try:
         yield con

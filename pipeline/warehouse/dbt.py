@@ -23,8 +23,11 @@ PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "seeds", "macros",
 
 DBT_ENVIRONMENT = {
     # dbt must not reach the network: no usage statistics, no version check; and it prints plain text, no colour codes.
-    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_VERSION_CHECK": "false", "DO_NOT_TRACK": "1", "DBT_USE_COLORS": "false",
-}  # fmt: skip
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "DBT_VERSION_CHECK": "false",
+    "DO_NOT_TRACK": "1",
+    "DBT_USE_COLORS": "false",
+}
 
 
 def manifest_path() -> Path:
@@ -72,11 +75,25 @@ def ensure_manifest() -> Path:
         if _current():
             return manifest  # another process parsed it while this one waited
         parsed = subprocess.run(
-            [dbt_executable(), "parse", "--project-dir", str(SQL_DIR), "--profiles-dir", str(SQL_DIR), "--target-path", str(manifest.parent)],
-            cwd=manifest.parent, env={**os.environ, **dbt_run_environment()}, capture_output=True, text=True,
-        )  # fmt: skip
+            [
+                dbt_executable(),
+                "parse",
+                "--project-dir",
+                str(SQL_DIR),
+                "--profiles-dir",
+                str(SQL_DIR),
+                "--target-path",
+                str(manifest.parent),
+            ],
+            cwd=manifest.parent,
+            env={**os.environ, **dbt_run_environment()},
+            capture_output=True,
+            text=True,
+        )
         if parsed.returncode != 0:
-            raise RuntimeError(f"dbt parse of {SQL_DIR} failed (exit {parsed.returncode}):\n{dbt_error_text(parsed.stdout + parsed.stderr)}")
+            raise RuntimeError(
+                f"dbt parse of {SQL_DIR} failed (exit {parsed.returncode}):\n{dbt_error_text(parsed.stdout + parsed.stderr)}"
+            )
     return manifest
 
 
@@ -84,4 +101,7 @@ def dbt_error_text(output: str) -> str:
     """dbt's own words for a failure: its error lines and what follows them, or the whole output when none is marked."""
     lines = [line for line in output.splitlines() if line.strip()]
     first = next((i for i, line in enumerate(lines) if "error" in line.lower()), None)
-    return "\n".join(lines[first:] if first is not None else lines[-40:]) or "dbt printed nothing (is the dbt state folder writable?)"
+    return (
+        "\n".join(lines[first:] if first is not None else lines[-40:])
+        or "dbt printed nothing (is the dbt state folder writable?)"
+    )

@@ -19,17 +19,26 @@ SOURCES_YML = SQL_DIR / "models" / "staging" / "_sources.yml"
 RAW_SOURCES_MACRO = SQL_DIR / "macros" / "raw_sources.sql"
 GENERATED = "Generated from the source registry by pipeline/warehouse/dbt_sources.py: do not edit."
 
-COMPANIONS = {"": "rows that passed ingest", "_files": "ledger rows, one per file", "_quarantine": "rejected rows",
-              "_totals": "totals rows kept as cross-checks"}  # fmt: skip
+COMPANIONS = {
+    "": "rows that passed ingest",
+    "_files": "ledger rows, one per file",
+    "_quarantine": "rejected rows",
+    "_totals": "totals rows kept as cross-checks",
+}
 
 # ref.regions is written by the Python asset ref/regions from sql/ref/regions.sql.
 REF_SOURCE = {
     "name": "ref",
     "schema": "ref",
     "description": "Reference tables loaded from data/reference/ by the Python asset ref/regions.",
-    "tables": [{"name": "regions", "description": "Kemendagri 2025 provinces and kab/kota with BPS codes and aliases (sql/ref/regions.sql).",
-                "meta": {"dagster": {"asset_key": ["ref", "regions"]}}}],
-}  # fmt: skip
+    "tables": [
+        {
+            "name": "regions",
+            "description": "Kemendagri 2025 provinces and kab/kota with BPS codes and aliases (sql/ref/regions.sql).",
+            "meta": {"dagster": {"asset_key": ["ref", "regions"]}},
+        }
+    ],
+}
 
 
 def sources_yml() -> str:
@@ -38,12 +47,16 @@ def sources_yml() -> str:
         for suffix, table in zip(COMPANIONS, staging_tables(source)):
             if suffix == "_totals" and getattr(source, "total_value", None) is None:
                 continue  # a source that states no totals: no model reads its (empty) totals table
-            tables.append({
-                "name": name + suffix,
-                "description": f"{name}: {COMPANIONS[suffix]}; written by the Python ingest asset staging/{name}. {table.description}",
-                "meta": {"dagster": {"asset_key": ["staging", name]}},
-                "columns": [{"name": c.name, "description": c.description, "data_type": c.sql_type} for c in table.columns],
-            })  # fmt: skip
+            tables.append(
+                {
+                    "name": name + suffix,
+                    "description": f"{name}: {COMPANIONS[suffix]}; written by the Python ingest asset staging/{name}. {table.description}",
+                    "meta": {"dagster": {"asset_key": ["staging", name]}},
+                    "columns": [
+                        {"name": c.name, "description": c.description, "data_type": c.sql_type} for c in table.columns
+                    ],
+                }
+            )
     staging = {
         "name": "staging",
         "schema": "staging",
@@ -51,7 +64,9 @@ def sources_yml() -> str:
         "ledger, quarantine and totals companions, as each source declares them (pipeline/sources).",
         "tables": tables,
     }
-    body = yaml.safe_dump({"version": 2, "sources": [staging, REF_SOURCE]}, sort_keys=False, allow_unicode=True, width=120)
+    body = yaml.safe_dump(
+        {"version": 2, "sources": [staging, REF_SOURCE]}, sort_keys=False, allow_unicode=True, width=120
+    )
     return f"# {GENERATED}\n{body}"
 
 

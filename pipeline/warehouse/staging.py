@@ -40,10 +40,22 @@ def staging_tables(source: Source) -> list[Table]:
     name = source.name
     return [
         Table(f"staging.{name}", contract_description(source.schema), (*contract_columns(source.schema), *PROVENANCE)),
-        Table(f"staging.{name}_files", f"One row per {name} file seen by the last ingest; dq.file_ledger unions these for every source.", tuple(LEDGER)),
-        Table(f"staging.{name}_quarantine", f"Rejected {name} rows; dq.rejected_rows unions these for every source.", tuple(REJECTION)),
-        Table(f"staging.{name}_totals", f"Totals rows of {name} files, kept as cross-checks; dq.stated_totals compares them with the loaded rows.", tuple(TOTAL)),
-    ]  # fmt: skip
+        Table(
+            f"staging.{name}_files",
+            f"One row per {name} file seen by the last ingest; dq.file_ledger unions these for every source.",
+            tuple(LEDGER),
+        ),
+        Table(
+            f"staging.{name}_quarantine",
+            f"Rejected {name} rows; dq.rejected_rows unions these for every source.",
+            tuple(REJECTION),
+        ),
+        Table(
+            f"staging.{name}_totals",
+            f"Totals rows of {name} files, kept as cross-checks; dq.stated_totals compares them with the loaded rows.",
+            tuple(TOTAL),
+        ),
+    ]
 
 
 # Which JAMSOSTEK_PII_KEY made the worker_keys of a source holding NIKs (rentan): a run with another key stops.
@@ -51,9 +63,11 @@ KEY_TABLE = Table(
     "staging.rentan_key",
     "Which JAMSOSTEK_PII_KEY made the worker_keys in staging.rentan, as a fingerprint (a keyed hash of a constant, which "
     "reveals nothing of the key): a run with another key stops instead of mixing pseudonyms.",
-    (Column("key_check", "VARCHAR", "HMAC-SHA256 of a fixed text under the key, first 16 hex digits"),
-     Column("recorded_at", "TIMESTAMP", "When the rosters were last read under this key (UTC)")),
-)  # fmt: skip
+    (
+        Column("key_check", "VARCHAR", "HMAC-SHA256 of a fixed text under the key, first 16 hex digits"),
+        Column("recorded_at", "TIMESTAMP", "When the rosters were last read under this key (UTC)"),
+    ),
+)
 
 
 def known_files(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, tuple[str, str, str]]:
@@ -64,9 +78,12 @@ def known_files(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, tuple[
     ).fetchone()[0]
     if not exists:
         return {}
-    return {path: (sha, version, status) for path, sha, version, status in con.execute(
-        f"SELECT file_path, sha256, ingest_version, status FROM staging.{source}_files"
-    ).fetchall()}  # fmt: skip
+    return {
+        path: (sha, version, status)
+        for path, sha, version, status in con.execute(
+            f"SELECT file_path, sha256, ingest_version, status FROM staging.{source}_files"
+        ).fetchall()
+    }
 
 
 def loaded_rows(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, int]:
@@ -111,7 +128,8 @@ class StagingTables:
     def mark_unchanged(self, files: list[str], version: str) -> None:
         """Files not read again in this run: still current under this run's ingest version."""
         self.con.execute(
-            f"UPDATE staging.{self.source}_files SET status = 'unchanged', ingest_version = ? WHERE list_contains(?, file_path)", [version, files]
+            f"UPDATE staging.{self.source}_files SET status = 'unchanged', ingest_version = ? WHERE list_contains(?, file_path)",
+            [version, files],
         )
 
 

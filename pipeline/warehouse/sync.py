@@ -20,12 +20,28 @@ from typing import Mapping
 
 import duckdb
 
-from pipeline.ingest.engine import ALLOW_SHRINK_VARIABLE, Batch, FilePlan, Source, as_pandas, ingest_file, plan_files, shrink_refusal
+from pipeline.ingest.engine import (
+    ALLOW_SHRINK_VARIABLE,
+    Batch,
+    FilePlan,
+    Source,
+    as_pandas,
+    ingest_file,
+    plan_files,
+    shrink_refusal,
+)
 from pipeline.parse import nik
 from pipeline.parse.regions import RegionMatcher
 from pipeline.read.folders import FolderUnreadable
 from pipeline.read.headers import HeaderSynonyms
-from pipeline.warehouse.staging import StagingTables, known_files, loaded_rows, prepare_staging, record_key_check, recorded_key_check
+from pipeline.warehouse.staging import (
+    StagingTables,
+    known_files,
+    loaded_rows,
+    prepare_staging,
+    record_key_check,
+    recorded_key_check,
+)
 
 EXAMPLES = 20  # rejected rows kept for the asset's metadata
 COMMIT_ROWS = 1_000_000
@@ -75,14 +91,18 @@ def sync_source(
     full_reload = any(v.reader != version.reader for v in recorded.values())
     sensitive = _alias_sensitive(con, source.name)
     # A file read under other aliases is still current when no alias can change it.
-    known = {path: (sha, str(version) if path not in sensitive and recorded[path].reader == version.reader else v, status)
-             for path, (sha, v, status) in known.items()}  # fmt: skip
+    known = {
+        path: (sha, str(version) if path not in sensitive and recorded[path].reader == version.reader else v, status)
+        for path, (sha, v, status) in known.items()
+    }
     try:
         plan = plan_files(raw_dir, source.name, {} if full_reload else known, str(version))
     except FolderUnreadable as error:
         raise SyncRefused(f"{source.name}: {error}; nothing was changed or published") from None
     # An unmounted share looks like "every file was deleted": refused before anything changes.
-    shrink = shrink_refusal(source.name, plan.hashes, loaded_rows(con, source.name), environ.get(ALLOW_SHRINK_VARIABLE) == "1")
+    shrink = shrink_refusal(
+        source.name, plan.hashes, loaded_rows(con, source.name), environ.get(ALLOW_SHRINK_VARIABLE) == "1"
+    )
     if shrink:
         raise SyncRefused(shrink)
     key = None
@@ -91,7 +111,9 @@ def sync_source(
         if rekey:
             full_reload, plan = True, plan_files(raw_dir, source.name, {}, str(version))
     if plan.unchanged or plan.deleted:
-        log.info(f"{source.name}: {len(plan.unchanged)} files unchanged since the last run, {len(plan.deleted)} deleted, {len(plan.to_read)} to read")
+        log.info(
+            f"{source.name}: {len(plan.unchanged)} files unchanged since the last run, {len(plan.deleted)} deleted, {len(plan.to_read)} to read"
+        )
     loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     staging = StagingTables(con, source.name)
     outcome = SyncOutcome(plan)
@@ -146,10 +168,13 @@ def _alias_sensitive(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
     """Files a change of the region aliases can change: a region that did not match, or matched through an alias."""
     if not known_files(con, source):
         return set()
-    return {path for (path,) in con.execute(f"""
+    return {
+        path
+        for (path,) in con.execute(f"""
         SELECT file_path FROM staging.{source}_files WHERE len(coalesce(aliases_used, [])) > 0
         UNION SELECT file_path FROM staging.{source}_quarantine WHERE check_name = 'region_match'
-    """).fetchall()}  # fmt: skip
+    """).fetchall()
+    }
 
 
 def _pii_key(environ: Mapping[str, str], hashes: dict[str, str], recorded: str | None, log) -> tuple[str | None, bool]:
@@ -166,7 +191,9 @@ def _pii_key(environ: Mapping[str, str], hashes: dict[str, str], recorded: str |
     except nik.KeyChanged as error:
         raise SyncRefused(str(error)) from None
     if key == nik.DEMO_KEY:
-        log.warning(f"{nik.PII_KEY_VARIABLE} is not set: using the documented demo key for the synthetic demo rosters only")
+        log.warning(
+            f"{nik.PII_KEY_VARIABLE} is not set: using the documented demo key for the synthetic demo rosters only"
+        )
     if rekey:
         log.warning(f"{nik.REKEY_VARIABLE}=1 and a new key: every roster is read again under it")
     return key, rekey
