@@ -45,10 +45,11 @@ def project(tmp_path):
 
 
 def evaluate_schedule(instance, warehouse):
-    context = dg.build_schedule_context(
+    # The warehouse resource has a lifecycle (a run's build lock), so its contexts are opened as context managers.
+    with dg.build_schedule_context(
         instance=instance, resources={"warehouse": warehouse}, repository_def=defs.get_repository_def()
-    )
-    return nightly_build(context)
+    ) as context:
+        return nightly_build(context)
 
 
 def materialise(instance, warehouse):
@@ -118,10 +119,10 @@ def agrees_with_dagster(instance, stale: dict):
 
 
 def evaluate_sensor(instance, warehouse, cursor):
-    context = dg.build_sensor_context(
+    with dg.build_sensor_context(
         instance=instance, cursor=cursor, resources={"warehouse": warehouse}, repository_def=defs.get_repository_def()
-    )
-    result = raw_files_sensor(context)
+    ) as context:
+        result = raw_files_sensor(context)
     return result, result.cursor
 
 

@@ -14,6 +14,7 @@ from pipeline.ingest.chunked import ChunkedSource
 from pipeline.settings import PROJECT_ROOT, warehouse_dir
 from pipeline.sources import SOURCES
 from pipeline.warehouse.connection import analyst_path
+from pipeline.warehouse.staging import staging_tables
 
 ANALYST_SCHEMAS = ("marts", "ref", "dq")
 DOCUMENT = PROJECT_ROOT / "docs" / "warehouse.md"
@@ -146,7 +147,13 @@ def raw_folders() -> list[str]:
         lines.append(
             f"| `{name}/` | {source.description} | {fields} | {mode} | `staging.{name}`, `_files`, `_quarantine`, `_totals` |"
         )
-    return [*lines, ""]
+    lines += ["", "The staged rows of each folder, as its source declares them (`pipeline/sources/<folder>.py`):", ""]
+    for source in SOURCES.values():
+        staged = staging_tables(source)[0]
+        lines += [f"### `{staged.name}`", "", staged.description, "", "| column | type | description |", "|---|---|---|"]
+        lines += [f"| `{c.name}` | {c.sql_type} | {c.description.replace('|', '/')} |" for c in staged.columns]
+        lines.append("")
+    return lines
 
 
 def undocumented(con: duckdb.DuckDBPyConnection) -> list[str]:
