@@ -62,7 +62,9 @@ def toy_project(tmp_path_factory):
             (root / part).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(PROJECT_ROOT / part, root / part)
             continue
-        shutil.copytree(PROJECT_ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__", "target", "logs"))
+        shutil.copytree(
+            PROJECT_ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__", "target", "logs")
+        )
     # 1. The module, registered.
     (root / "pipeline" / "sources" / "toy.py").write_text(TOY_MODULE, encoding="utf-8")
     registry = root / "pipeline" / "sources" / "__init__.py"
@@ -86,7 +88,12 @@ def toy_project(tmp_path_factory):
         "DAGSTER_HOME": str(root / "dagster_home"),
     }
     built = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli.run"], cwd=root, env=environment, capture_output=True, text=True, timeout=900
+        [sys.executable, "-m", "pipeline.cli.run"],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     return root, built.stdout
@@ -111,9 +118,9 @@ def test_a_declared_source_is_staged_with_its_comments_ledger_and_quarantine(toy
             "SELECT comment FROM duckdb_tables() WHERE schema_name = 'staging' AND table_name = 'toy'"
         ).fetchone() == ("Toy libraries counted per kab/kota and year.",)
         # The dq models union the new source's ledger and quarantine with no model edited.
-        assert con.execute("SELECT status, rows_loaded, rows_rejected FROM dq.file_ledger WHERE source = 'toy'").fetchall() == [
-            ("partial", 2, 1)
-        ]
+        assert con.execute(
+            "SELECT status, rows_loaded, rows_rejected FROM dq.file_ledger WHERE source = 'toy'"
+        ).fetchall() == [("partial", 2, 1)]
         assert con.execute("SELECT value, check_name FROM dq.rejected_rows WHERE source = 'toy'").fetchall() == [
             ("Kota Atlantis", "region_match")
         ]
@@ -128,7 +135,9 @@ def test_a_declared_source_gets_dbt_sources_and_a_dictionary_entry(toy_project):
     tables = {t["name"]: t for s in sources["sources"] for t in s["tables"]}
     assert {"toy", "toy_files", "toy_quarantine"} <= set(tables) and "toy_totals" not in tables
     assert tables["toy"]["meta"]["dagster"]["asset_key"] == ["staging", "toy"]
-    assert {"name": "libraries", "description": "Toy libraries open that year", "data_type": "BIGINT"} in tables["toy"]["columns"]
+    assert {"name": "libraries", "description": "Toy libraries open that year", "data_type": "BIGINT"} in tables["toy"][
+        "columns"
+    ]
     assert "'toy'" in (root / "sql" / "macros" / "raw_sources.sql").read_text(encoding="utf-8")
     dictionary = subprocess.run(
         [sys.executable, "-c", "from pipeline.outputs.dictionary import raw_folders; print('\\n'.join(raw_folders()))"],

@@ -150,7 +150,14 @@ def raw_folders() -> list[str]:
     lines += ["", "The staged rows of each folder, as its source declares them (`pipeline/sources/<folder>.py`):", ""]
     for source in SOURCES.values():
         staged = staging_tables(source)[0]
-        lines += [f"### `{staged.name}`", "", staged.description, "", "| column | type | description |", "|---|---|---|"]
+        lines += [
+            f"### `{staged.name}`",
+            "",
+            staged.description,
+            "",
+            "| column | type | description |",
+            "|---|---|---|",
+        ]
         lines += [f"| `{c.name}` | {c.sql_type} | {c.description.replace('|', '/')} |" for c in staged.columns]
         lines.append("")
     return lines
