@@ -1,3 +1,6 @@
+import fcntl
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -49,11 +52,20 @@ def build(raw_dir: Path, warehouse_dir: Path):
 
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory):
-    """The demo data, built once per test session: (warehouse folder, checks)."""
-    warehouse_dir = tmp_path_factory.mktemp("demo_warehouse")
-    result, checks = build(DEMO_RAW, warehouse_dir)
-    assert result.success
-    return warehouse_dir, checks
+    """The demo data, built once per test session and shared by every pytest-xdist worker: (warehouse folder, checks).
+
+    The first worker to need it builds it under a lock in the session's shared temporary folder; the others wait and
+    read the same files (read-only: no test writes the demo warehouse)."""
+    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else tmp_path_factory.getbasetemp()
+    warehouse_dir, outcome = shared / "demo_warehouse", shared / "demo_warehouse.json"
+    with open(shared / "demo_warehouse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not outcome.exists():
+            result, checks = build(DEMO_RAW, warehouse_dir)
+            outcome.write_text(json.dumps({"success": result.success, "checks": [[*key, passed] for key, passed in checks.items()]}))
+    built = json.loads(outcome.read_text())
+    assert built["success"]
+    return warehouse_dir, {(asset, check): passed for asset, check, passed in built["checks"]}
 
 
 @pytest.fixture

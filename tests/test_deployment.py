@@ -256,7 +256,7 @@ def test_the_office_deployment_works_as_written(office):
         "the launched run",
     )
     history = [(r["runId"], r["status"]) for r in runs(url)]
-    assert history[0] == (launched["run"]["runId"], "SUCCESS")
+    assert history[0] == (launched["run"]["runId"], "SUCCESS"), runs(url)[:2]
 
     # Back up Dagster's database as the doc says, restore it into a fresh cluster, and find the same run history.
     dump = Path(tempfile.mkdtemp(prefix="jamsostek-dump-")) / "dagster.dump"

@@ -72,7 +72,7 @@ def wait_for(condition, timeout: float, what: str):
 
 
 STALE_QUERY = "{ assetNodes { assetKey { path } staleStatus } }"
-RUNS_QUERY = "{ runsOrError { ... on Runs { results { runId status assetSelection { path } } } } }"
+RUNS_QUERY = "{ runsOrError { ... on Runs { results { runId status assetSelection { path } tags { key value } } } } }"
 
 
 def stale_assets(url: str) -> set[str]:
