@@ -56,13 +56,19 @@ def demo_warehouse(tmp_path_factory):
 
     The first worker to need it builds it under a lock in the session's shared temporary folder; the others wait and
     read the same files (read-only: no test writes the demo warehouse)."""
-    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else tmp_path_factory.getbasetemp()
+    shared = (
+        tmp_path_factory.getbasetemp().parent
+        if os.environ.get("PYTEST_XDIST_WORKER")
+        else tmp_path_factory.getbasetemp()
+    )
     warehouse_dir, outcome = shared / "demo_warehouse", shared / "demo_warehouse.json"
     with open(shared / "demo_warehouse.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not outcome.exists():
             result, checks = build(DEMO_RAW, warehouse_dir)
-            outcome.write_text(json.dumps({"success": result.success, "checks": [[*key, passed] for key, passed in checks.items()]}))
+            outcome.write_text(
+                json.dumps({"success": result.success, "checks": [[*key, passed] for key, passed in checks.items()]})
+            )
     built = json.loads(outcome.read_text())
     assert built["success"]
     return warehouse_dir, {(asset, check): passed for asset, check, passed in built["checks"]}

@@ -19,9 +19,8 @@ from pipeline.parse import nik
 from pipeline.parse.text import printable
 from pipeline.settings import PROJECT_ROOT
 from pipeline.sources import SOURCES
-from pipeline.warehouse.connection import analyst_path, working_path
+from pipeline.warehouse.connection import analyst_path
 from tests.conftest import build, small_raw
-from tests.test_hostile_input import roster_warehouse
 
 ROSTER_HEADER = "NIK;Nama;Pekerjaan;Kabupaten/Kota;Sumber Dana;Program;Mulai;Selesai\n"
 ROSTER_ROW = "3579014203850001;Sri;Petani;Kota Batu;APBD Kota Batu;JKK+JKM;2024-01;2024-06\n"
@@ -235,18 +234,6 @@ def test_a_roster_without_a_key_fails_unless_it_is_a_shipped_demo_roster(tmp_pat
     )
 
 
-def test_the_key_is_compared_on_every_run_even_when_everything_is_read_again(tmp_path, monkeypatch):
-    """A new alias or new code re-reads every file; that must never re-key the rosters silently."""
-    raw, warehouse = roster_warehouse(tmp_path, monkeypatch, "first-key")
-    with duckdb.connect(str(working_path(warehouse))) as con:  # as after a change of ingest code or reference files
-        con.execute("UPDATE staging.rentan_files SET ingest_version = 'an older version'")
-    monkeypatch.setenv("JAMSOSTEK_PII_KEY", "second-key")
-    result, _ = build(raw, warehouse)
-    assert not result.success
-    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert "not the key this warehouse's worker_keys were made with" in str(failure.event_specific_data.error)
-
-
 # --- the last good data is never replaced by nothing ---------------------------------------------------------------
 
 
@@ -268,25 +255,7 @@ def test_an_empty_or_unreadable_raw_folder_never_publishes_over_the_last_good_da
         "raw folder 'participation/' lost all its files" in f and "JAMSOSTEK_ALLOW_SHRINK=1" in f for f in failures
     ), failures
 
-    # A folder that cannot be listed is an error, not an empty folder (root reads everything, so it is simulated).
-    import pipeline.read.folders as folders
-
-    def unlistable(top, onerror=None, followlinks=False):
-        onerror(PermissionError(13, "Permission denied", str(top)))
-        return iter(())
-
-    monkeypatch.setattr(folders, "walk", unlistable)
-    result, _ = build(raw, warehouse)
-    monkeypatch.undo()
-    failures = [str(e.event_specific_data.error) for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert not result.success and any("cannot be listed (Permission denied)" in f for f in failures), failures
-    assert analyst_path(warehouse).read_bytes() == good
-
-    # Removed on purpose: confirmed once, it publishes.
-    monkeypatch.setenv("JAMSOSTEK_ALLOW_SHRINK", "1")
-    assert build(raw, warehouse)[0].success
-    with duckdb.connect(str(analyst_path(warehouse)), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM staging.participation").fetchone() == (0,)
+    # A folder that cannot be listed, and a removal confirmed with JAMSOSTEK_ALLOW_SHRINK=1: tests/test_sync.py.
 
 
 # --- the console ----------------------------------------------------------------------------------------------------

@@ -203,47 +203,7 @@ def test_markup_reaches_the_report_escaped(hostile_build):
     assert page.count("<script") == 2 and page.count("</script>") == 2
 
 
-ROSTER = "3579014203850001;Sri;Petani;Kota Batu;APBD Kota Batu;JKK+JKM;2024-01;2024-06\n"
-
-
-def roster_warehouse(tmp_path: Path, monkeypatch, key: str) -> tuple[Path, Path]:
-    """A warehouse built from one month and one roster under `key`: (raw folder, warehouse folder)."""
-    raw = small_raw(tmp_path / "raw", ("2021-09_kepesertaan_jatim.csv",), ())
-    (raw / "rentan").mkdir()
-    (raw / "rentan" / "2024_a.csv").write_text(ROSTER_HEADER + ROSTER, encoding="utf-8")
-    warehouse = tmp_path / "warehouse"
-    monkeypatch.setenv("JAMSOSTEK_PII_KEY", key)
-    assert build(raw, warehouse)[0].success
-    return raw, warehouse
-
-
-def test_a_changed_pii_key_stops_the_run_instead_of_mixing_pseudonyms(tmp_path, monkeypatch):
-    raw, warehouse = roster_warehouse(tmp_path, monkeypatch, "first-key")
-
-    # A new roster arrives and the key is not the one the warehouse's worker_keys were made with.
-    (raw / "rentan" / "2024_b.csv").write_text(ROSTER_HEADER + ROSTER.replace("0001;Sri", "0002;Ani"), encoding="utf-8")
-    monkeypatch.setenv("JAMSOSTEK_PII_KEY", "second-key")
-    result, _ = build(raw, warehouse)
-    assert not result.success
-    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert "JAMSOSTEK_PII_KEY is not the key this warehouse's worker_keys were made with" in str(
-        failure.event_specific_data.error
-    )
-    con = duckdb.connect(str(warehouse / "jamsostek.duckdb"), read_only=True)
-    assert con.execute("SELECT count(*) FROM staging.rentan").fetchone() == (
-        1,
-    )  # the analyst file is the last good one
-    con.close()
-
-    # A deliberate change of key: every roster is read again under the new key, none is left under the old one.
-    monkeypatch.setenv("JAMSOSTEK_PII_REKEY", "1")
-    assert build(raw, warehouse)[0].success
-    con = duckdb.connect(str(warehouse / "jamsostek.duckdb"), read_only=True)
-    keys = con.execute(
-        "SELECT count(*), count(DISTINCT worker_key), count(DISTINCT file_sha256) FROM staging.rentan"
-    ).fetchone()
-    con.close()
-    assert keys == (2, 2, 2)
+# A changed PII key, with and without JAMSOSTEK_PII_REKEY=1: tests/test_sync.py, at the sync itself.
 
 
 def test_two_runs_started_together_both_finish_and_the_second_says_it_waits(tmp_path):

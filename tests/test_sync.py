@@ -118,3 +118,31 @@ def test_another_pii_key_stops_the_sync_unless_a_rekey_is_asked_for(tmp_path, ma
     assert read_files(rekeyed) == read_files(first)  # every roster read again under the new key
     assert not keys & {k for (k,) in con.execute("SELECT DISTINCT worker_key FROM staging.rentan").fetchall()}
     assert sync(con, raw, matcher, synonyms, source="rentan", environ=office).ledger == []
+
+
+def test_the_key_is_compared_even_when_new_code_reads_every_roster_again(tmp_path, matcher, synonyms):
+    """A new alias or new code re-reads every file; that must never re-key the rosters silently."""
+    raw = tmp_path / "raw"
+    shutil.copytree(DEMO_RAW / "rentan", raw / "rentan")
+    con = duckdb.connect()
+    sync(con, raw, matcher, synonyms, source="rentan")
+    office = {nik.PII_KEY_VARIABLE: "an-office-key-of-32-characters-or-more"}
+    with pytest.raises(SyncRefused, match="not the key this warehouse's worker_keys were made with"):
+        sync(
+            con, raw, matcher, synonyms, source="rentan", version=IngestVersion("reader-2", "aliases-2"), environ=office
+        )
+
+
+def test_a_folder_that_cannot_be_listed_is_refused_not_taken_for_empty(participation, matcher, synonyms, monkeypatch):
+    raw, con = participation
+    sync(con, raw, matcher, synonyms)
+    import pipeline.read.folders as folders
+
+    def unlistable(top, onerror=None, followlinks=False):  # root reads everything, so the refusal is simulated
+        onerror(PermissionError(13, "Permission denied", str(top)))
+        return iter(())
+
+    monkeypatch.setattr(folders, "walk", unlistable)
+    with pytest.raises(SyncRefused, match=r"cannot be listed \(Permission denied\)"):
+        sync(con, raw, matcher, synonyms)
+    assert con.execute("SELECT count(DISTINCT file_path) FROM staging.participation").fetchone() == (2,)
