@@ -42,6 +42,8 @@ def dbt_run_environment() -> dict[str, str]:
         "DBT_LOG_PATH": str(dbt_state_dir() / "logs"),
         "JAMSOSTEK_WORKING_DATABASE": str(working_path(warehouse_dir())),
         "JAMSOSTEK_DUCKDB_MEMORY": duckdb_memory(),
+        # One dbt thread per core: models that do not depend on each other are built side by side.
+        "JAMSOSTEK_DBT_THREADS": os.environ.get("JAMSOSTEK_DBT_THREADS") or str(os.cpu_count() or 1),
     }
 
 
