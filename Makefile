@@ -4,7 +4,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 PY := $(CURDIR)/.venv/bin/python
 
-.PHONY: setup browser postgres run refresh test lint format bench ui sql docs demo-data regions clean
+.PHONY: setup browser postgres run refresh rebuild test lint format bench ui sql docs demo-data regions clean
 
 # uv is installed with pip into .tools/ when it is not on PATH; the environment itself is pinned by uv.lock.
 # Bytecode is compiled at install time: this machine sets PYTHONDONTWRITEBYTECODE, which otherwise makes every
@@ -24,12 +24,16 @@ $(CURDIR)/.tools/bin/uv:
 
 setup: .venv/.synced
 
+# Only what is missing or stale (new or changed raw files, changed code), as the nightly schedule does: a run with
+# nothing new builds nothing and says so. `make refresh` is the same; `make rebuild` builds every asset.
 run: setup
 	$(PY) -m pipeline.cli.run
 
-# Only what is missing or stale (new or changed raw files, changed code): what the nightly schedule would run.
 refresh: setup
 	$(PY) -m pipeline.cli.run --stale
+
+rebuild: setup
+	$(PY) -m pipeline.cli.run --full
 
 # National-scale benchmark against bare calamine/csv/DuckDB (BENCH_SCALES, BENCH_ROSTER_ROWS); see docs/performance.md.
 bench: setup

@@ -28,10 +28,13 @@ from pipeline.sources import SOURCES
 
 WORK = PROJECT_ROOT / "data" / "warehouse" / "bench"
 PYTHON = sys.executable
+last_started = 0.0  # when the last measured process started (seconds since the epoch)
 
 
 def run_measured(command: list[str], env: dict) -> tuple[float, float, str]:
     """(wall seconds, peak RSS in MiB of the process tree's largest process, output) of one subprocess."""
+    global last_started
+    last_started = time.time()
     started = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -73,14 +76,7 @@ def build(raw: Path, name: str) -> tuple[float, float]:
     warehouse, home = WORK / f"warehouse_{name}", WORK / f"dagster_home_{name}"
     shutil.rmtree(warehouse, ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)
-    env = {
-        **os.environ,
-        "JAMSOSTEK_RAW_DIR": str(raw),
-        "JAMSOSTEK_WAREHOUSE_DIR": str(warehouse),
-        "DAGSTER_HOME": str(home),
-        "JAMSOSTEK_PII_KEY": "bench",
-    }
-    seconds, rss, _ = run_measured([PYTHON, "-m", "pipeline.cli.run"], env)
+    seconds, rss, _ = run_measured([PYTHON, "-m", "pipeline.cli.run"], bench_env(raw, name))
     return seconds, rss
 
 
@@ -102,26 +98,55 @@ def step_seconds(name: str) -> dict[str, float]:
     return dict(sorted(seconds.items(), key=lambda item: -item[1]))
 
 
-def incremental(raw: Path, name: str) -> float:
-    """Add one new month's file after a full build and build again (the warehouse of `build(raw, name)`)."""
-    warehouse, home = WORK / f"warehouse_{name}", WORK / f"dagster_home_{name}"
+def bench_env(raw: Path, name: str) -> dict:
+    return {
+        **os.environ,
+        "JAMSOSTEK_RAW_DIR": str(raw),
+        "JAMSOSTEK_WAREHOUSE_DIR": str(WORK / f"warehouse_{name}"),
+        "DAGSTER_HOME": str(WORK / f"dagster_home_{name}"),
+        "JAMSOSTEK_PII_KEY": "bench",
+    }
+
+
+def published_after(name: str, started: float) -> float | None:
+    """Seconds from `started` (a process start) until the latest run published the analyst file (the end of its
+    analyst_warehouse step), or None if that run did not publish."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(WORK / f"dagster_home_{name}")) as instance:
+        [run] = instance.get_runs(limit=1)
+        for record in instance.all_logs(run.run_id):
+            event = record.dagster_event
+            if (
+                event is not None
+                and record.step_key == "analyst_warehouse"
+                and event.event_type_value == "STEP_SUCCESS"
+            ):
+                return record.timestamp - started
+    return None
+
+
+def incremental(raw: Path, name: str) -> tuple[float, float | None]:
+    """Add one new month's file after a full build and run `make run` again (the warehouse of `build(raw, name)`):
+    (seconds until everything is refreshed, seconds until the analyst file is published)."""
     newest = sorted((raw / "participation").glob("*.csv"))[-1]
     added = raw / "participation" / "2025-01_kepesertaan_nasional.csv"
     text = newest.read_text(encoding="utf-8")
     added.write_text(text.replace(newest.name[:7], "2025-01"), encoding="utf-8")
     try:
-        env = {
-            **os.environ,
-            "JAMSOSTEK_RAW_DIR": str(raw),
-            "JAMSOSTEK_WAREHOUSE_DIR": str(warehouse),
-            "DAGSTER_HOME": str(home),
-            "JAMSOSTEK_PII_KEY": "bench",
-        }
-        # What the nightly schedule or `make refresh` runs: only what is missing or stale.
-        seconds, _, _ = run_measured([PYTHON, "-m", "pipeline.cli.run", "--stale"], env)
+        # What `make run`, `make refresh` and the nightly schedule run: only what is missing or stale.
+        seconds, _, _ = run_measured([PYTHON, "-m", "pipeline.cli.run"], bench_env(raw, name))
+        publish = published_after(name, last_started)
     finally:
-        added.unlink()
-    return seconds
+        added.unlink(missing_ok=True)
+    return seconds, publish
+
+
+def no_change(raw: Path, name: str) -> tuple[float, str]:
+    """`make run` again with nothing changed: its seconds and what it said."""
+    seconds, _, output = run_measured([PYTHON, "-m", "pipeline.cli.run"], bench_env(raw, name))
+    said = next((line for line in output.splitlines() if line.startswith(("Nothing is", "Missing or stale"))), "")
+    return seconds, said[:200]
 
 
 ROSTER_ONLY = """
@@ -216,9 +241,11 @@ def main() -> None:
         [PYTHON, "scripts/bench_baseline.py", str(raw)], os.environ.copy()
     )
     print(f"bare baseline: {baseline_seconds:.1f} s ({output.strip()})", flush=True)
-    incremental_seconds = incremental(raw, "1x")
+    no_change_seconds, no_change_said = no_change(raw, "1x")
+    print(f"nothing changed: {no_change_seconds:.1f} s ({no_change_said})", flush=True)
+    incremental_seconds, publish_seconds = incremental(raw, "1x")
     incremental_steps = step_seconds("1x")
-    print(f"incremental (one new month): {incremental_seconds:.1f} s", flush=True)
+    print(f"incremental (one new month): {incremental_seconds:.1f} s, published after {publish_seconds} s", flush=True)
     xlsx = xlsx_ingest(raw)
     print(f"xlsx ingest: {xlsx}", flush=True)
     results.update(
@@ -230,9 +257,16 @@ def main() -> None:
             },
             "bare_baseline": {"seconds": round(baseline_seconds, 1), "peak_rss_mib": round(baseline_rss)},
             "full_build_to_baseline_ratio": round(full_seconds / baseline_seconds, 2),
+            "no_change": {
+                "seconds": round(no_change_seconds, 1),
+                "share_of_full_build": round(no_change_seconds / full_seconds, 3),
+                "said": no_change_said,
+            },
             "incremental": {
                 "seconds": round(incremental_seconds, 1),
                 "share_of_full_build": round(incremental_seconds / full_seconds, 3),
+                "publish_seconds": None if publish_seconds is None else round(publish_seconds, 1),
+                "publish_share": None if publish_seconds is None else round(publish_seconds / full_seconds, 3),
                 "steps_run": len(incremental_steps),
                 "slowest_steps": dict(list(incremental_steps.items())[:6]),
             },
@@ -257,14 +291,19 @@ def main() -> None:
             f"{results['full_build_to_baseline_ratio']}x",
         ),
         (
-            "incremental run at most 10% of the full build",
-            results["incremental"]["share_of_full_build"] <= 0.10,
+            "after one new month, the analyst file published within 10% of the full build",
+            (results["incremental"]["publish_share"] or 1) <= 0.10,
+            f"{results['incremental']['publish_share'] or 0:.0%} ({results['incremental']['publish_seconds']} s)",
+        ),
+        (
+            "after one new month, everything refreshed within 15% of the full build",
+            results["incremental"]["share_of_full_build"] <= 0.15,
             f"{results['incremental']['share_of_full_build']:.0%}",
         ),
         (
-            "xlsx ingest at least 40% of bare calamine's rows per second",
-            xlsx["ratio_to_bare"] >= 0.4,
-            f"{xlsx['ratio_to_bare']:.0%}",
+            "a run with nothing changed within 5% of the full build",
+            results["no_change"]["share_of_full_build"] <= 0.05,
+            f"{results['no_change']['share_of_full_build']:.0%} ({no_change_seconds:.1f} s)",
         ),
         (
             "peak RSS of 2 GB or less at every scale",
@@ -283,6 +322,9 @@ def main() -> None:
                 f"{curve}; worst {worst} of 1x per unit",
             )
         )
+    # The xlsx-ingest ratio is no longer a goal (#26): at national scale the participation ingest is about 6% of the
+    # build. It is still measured and printed.
+    print(f"xlsx ingest: {xlsx['ratio_to_bare']:.0%} of bare calamine's rows per second (measured, no goal)")
     print("\nGoals:")
     for goal, met, value in goals:
         print(f"  {'MET   ' if met else 'MISSED'} {goal}: {value}")

@@ -131,8 +131,8 @@ def test_a_killed_build_leaves_the_last_good_file_and_the_next_run_recovers(smal
     analyst_file = warehouse / "jamsostek.duckdb"
     good = sha256(analyst_file)
     add_target(raw, "NEW-1")
-    for fraction in (0.45, 0.8):  # during ingest and during the tables, checks and publish
-        process = start_build(env)
+    for fraction in (0.45, 0.8):  # during ingest and during the tables, checks and publish (of a whole rebuild)
+        process = start_build(env, "--full")
         time.sleep(duration * fraction)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
@@ -144,19 +144,23 @@ def test_a_killed_build_leaves_the_last_good_file_and_the_next_run_recovers(smal
     assert not list(warehouse.glob(".jamsostek.duckdb.publishing*"))
 
 
-def test_refresh_builds_only_what_a_changed_folder_needs(small_project):
+def test_a_run_with_nothing_new_builds_nothing_and_a_changed_folder_only_what_it_needs(small_project):
     raw, warehouse, env = small_project
     assert run_build(env)[0] == 0
-    code, output = run_build(env, "--stale")
-    assert code == 0 and "Nothing is missing or stale." in output
+    published = (warehouse / "jamsostek.duckdb").stat().st_mtime_ns
+    code, output = run_build(env)
+    assert code == 0 and "Nothing is missing or stale: the warehouse is up to date and nothing was built." in output
+    assert (warehouse / "jamsostek.duckdb").stat().st_mtime_ns == published and "Analyst warehouse:" in output
     add_target(raw, "NEW-1")
-    code, output = run_build(env, "--stale")
+    code, output = run_build(env, "--stale")  # `make refresh`: the same as `make run`
     assert code == 0, output
     [selected] = [line for line in output.splitlines() if line.startswith("Missing or stale: ")]
     selected = set(selected.removeprefix("Missing or stale: ").split(", "))
     assert {"staging/targets", "core/targets", "marts/target_progress", "analyst_warehouse"} <= selected
     assert not selected & {"staging/participation", "core/participation", "marts/coverage", "staging/rentan"}
     assert target_count(warehouse / "jamsostek.duckdb") == 8
+    code, output = run_build(env, "--full")  # `make rebuild`
+    assert code == 0 and "Missing or stale" not in output and "Nothing is missing" not in output
 
 
 def test_a_damaged_working_database_is_set_aside_and_rebuilt(tmp_path):

@@ -1,7 +1,9 @@
-"""`make run`: materialise every asset in-process against the persistent Dagster instance, then print a summary.
+"""`make run`: materialise what is missing or stale in-process against the persistent Dagster instance, then print
+a summary.
 
-`python -m pipeline.cli.run --stale` (`make refresh`) materialises only what is missing or stale, the selection the
-nightly schedule makes: after one new month's file, the participation path and what reads it, not the rosters.
+What is missing or stale is what Dagster's UI calls so (pipeline/defs/automation.stale_or_missing), the selection
+the nightly schedule makes: after one new month's file, the participation path and what reads it, not the rosters;
+after nothing, nothing ("the warehouse is up to date"). `--full` (`make rebuild`) materialises every asset.
 Runs are recorded in DAGSTER_HOME (default .dagster_home/), so they appear in `make ui` afterwards.
 """
 
@@ -19,7 +21,7 @@ import duckdb
 from pipeline.cli.ui import prepare_dagster_home
 from pipeline.parse.text import printable
 from pipeline.settings import UMASK, warehouse_dir
-from pipeline.warehouse.connection import analyst_path
+from pipeline.warehouse.connection import analyst_path, working_path
 
 
 class CompactFormatter(logging.Formatter):
@@ -58,7 +60,7 @@ def opened_instance():
         yield instance
 
 
-def materialise(stale_only: bool = False) -> bool:
+def materialise(stale_only: bool = True) -> bool:
     prepare_dagster_home()
     import dagster as dg
 
@@ -70,13 +72,18 @@ def materialise(stale_only: bool = False) -> bool:
     job = job.with_logger_defs({"compact": dg.LoggerDefinition(compact_console_logger)})
     with opened_instance() as instance:
         selection = None
-        observe_raw_folders(
-            instance, raw_dir()
-        )  # so that the build records which raw files it read, as Dagster sees them
+        warehouse = warehouse_dir()
+        if stale_only and not (working_path(warehouse).exists() and analyst_path(warehouse).exists()):
+            # The warehouse is a cache of the raw folders: one that is gone (`make clean`, a new disk) is built whole,
+            # whatever the run history says.
+            print(f"No warehouse in {warehouse} yet: building everything.")
+            stale_only = False
+        # So that the build records which raw files it read, as Dagster sees them.
+        observe_raw_folders(instance, raw_dir())
         if stale_only:
             stale = stale_or_missing(instance, defs.resolve_asset_graph(), raw_dir())
             if not stale:
-                print("Nothing is missing or stale.")
+                print("Nothing is missing or stale: the warehouse is up to date and nothing was built.")
                 return True
             print(f"Missing or stale: {', '.join(k.to_user_string() for k in stale)}")
             selection = list(stale)
@@ -163,14 +170,16 @@ def summary(path) -> str:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="make run", description=__doc__.split("\n\n")[0])
-    parser.add_argument(
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument(
         "--stale",
         action="store_true",
-        help="only what is missing or stale (make refresh), as the nightly schedule does",
+        help="only what is missing or stale, as the nightly schedule does (the default; kept for `make refresh`)",
     )
+    scope.add_argument("--full", action="store_true", help="every asset, whatever changed (make rebuild)")
     args = parser.parse_args(argv)  # --help prints this and exits before anything is built
     os.umask(UMASK)
-    success = materialise(stale_only=args.stale)
+    success = materialise(stale_only=not args.full)
     path = analyst_path(warehouse_dir())
     if path.exists():
         print()
