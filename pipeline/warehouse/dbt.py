@@ -42,8 +42,9 @@ def dbt_run_environment() -> dict[str, str]:
         "DBT_LOG_PATH": str(dbt_state_dir() / "logs"),
         "JAMSOSTEK_WORKING_DATABASE": str(working_path(warehouse_dir())),
         "JAMSOSTEK_DUCKDB_MEMORY": duckdb_memory(),
-        # One dbt thread per core: models that do not depend on each other are built side by side.
-        "JAMSOSTEK_DBT_THREADS": os.environ.get("JAMSOSTEK_DBT_THREADS") or str(os.cpu_count() or 1),
+        # One dbt thread by default: DuckDB already uses every core within a model, and at national scale two dbt
+        # threads made the two roster marts compete (dbt 20.1 s against 18.1 s with one, docs/performance.md).
+        "JAMSOSTEK_DBT_THREADS": os.environ.get("JAMSOSTEK_DBT_THREADS") or "1",
     }
 
 
