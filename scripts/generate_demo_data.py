@@ -16,6 +16,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from pipeline.parse.periods import MONTH_NAMES
 from pipeline.parse.regions import load_regions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,20 +25,6 @@ WORKFORCE_YEARS = range(2020, 2026)
 # Real BPS employed persons (Sakernas August) for Jawa Timur's 38 kab/kota, 2023-2025, as published by BPS Provinsi
 # Jawa Timur; earlier years stay synthetic (Kota Probolinggo's 2021 figure is the one BPJS quoted from BPS).
 REAL_EMPLOYED_FILE = Path(__file__).resolve().parent / "demo_sources" / "bps_employed_jatim_2023_2025.csv"
-BULAN = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 SEGMENT_SHARE = {"PU": 0.70, "BPU": 0.22, "JAKON": 0.06, "PMI": 0.02}
 PROVINCE_GROWTH_2023 = 400_000  # "active participants grew by about 400,000 from end-2022 to end-2023, mostly BPU"
 
@@ -215,7 +202,7 @@ def write_kanwil_long(path: Path, period: dt.date, rows) -> None:
     workbook = new_workbook(path)
     sheet = workbook.add_worksheet("Kepesertaan")
     sheet.write_row(0, 0, ["Laporan Kepesertaan Aktif BPJS Ketenagakerjaan - Kanwil Jawa Timur"])
-    sheet.write_row(1, 0, [f"Periode: {BULAN[period.month - 1]} {period.year}"])
+    sheet.write_row(1, 0, [f"Periode: {MONTH_NAMES[period.month - 1]} {period.year}"])
     sheet.write_row(
         3, 0, ["Kode Wilayah", "Kabupaten/Kota", "Segmen Peserta", "Peserta Aktif", "Peserta Baru", "Peserta Non Aktif"]
     )
@@ -234,9 +221,9 @@ def write_kanwil_wide(path: Path, period: dt.date, regions, participation) -> No
     # The 2024 Kanwil format: one column per segment under a merged header, KABUPATEN / KOTA sections with bare
     # names (so "Pasuruan" is told apart by its section), a Total column, a Jumlah row and a footnote.
     workbook = new_workbook(path)
-    sheet = workbook.add_worksheet(f"{BULAN[period.month - 1][:3]} {period.year}")
+    sheet = workbook.add_worksheet(f"{MONTH_NAMES[period.month - 1][:3]} {period.year}")
     sheet.write_row(0, 0, ["REKAPITULASI TENAGA KERJA AKTIF PER KABUPATEN/KOTA"])
-    sheet.write_row(1, 0, [f"Posisi {BULAN[period.month - 1]} {period.year}"])
+    sheet.write_row(1, 0, [f"Posisi {MONTH_NAMES[period.month - 1]} {period.year}"])
     sheet.merge_range(3, 0, 4, 0, "No")
     sheet.merge_range(3, 1, 4, 1, "Kabupaten/Kota")
     sheet.merge_range(3, 2, 3, 6, "Tenaga Kerja Aktif")

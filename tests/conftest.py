@@ -2,6 +2,9 @@ import fcntl
 import json
 import os
 import shutil
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -13,6 +16,19 @@ from pipeline.settings import HEADER_SYNONYMS, PROJECT_ROOT, REFERENCE_DIR
 
 SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 DEMO_RAW = PROJECT_ROOT / "data" / "raw"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_run(env: dict, cwd: Path = PROJECT_ROOT, *args: str) -> subprocess.CompletedProcess:
+    """`make run` (`python -m pipeline.cli.run`) in its own process, with this environment: its exit code and output."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.run", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900
+    )
 
 
 def small_raw(folder: Path, months: tuple[str, ...], sources: tuple[str, ...] = ("workforce", "targets")) -> Path:

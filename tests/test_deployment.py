@@ -25,9 +25,9 @@ import duckdb
 import pytest
 
 from pipeline.settings import PROJECT_ROOT
-from tests.conftest import DEMO_RAW
-from tests.test_postgres_instance import BIN, as_postgres
-from tests.test_ui import FULL_BUILD, LAUNCH, free_port, graphql, runs, wait_for
+from tests.conftest import DEMO_RAW, free_port
+from tests.test_postgres_instance import BIN, as_postgres, start_cluster, stop_cluster
+from tests.test_ui import FULL_BUILD, LAUNCH, graphql, runs, wait_for
 
 DEBIAN_PYTHON = Path("/usr/bin/python3")
 SERVICE_USER = "jamsostek_ci"
@@ -40,35 +40,6 @@ pytestmark = pytest.mark.skipif(
     or not shutil.which("useradd"),
     reason="needs root, Debian's python3 and PostgreSQL server binaries (Debian package postgresql)",
 )
-
-
-def start_cluster(port: int) -> Path:
-    cluster = Path(tempfile.mkdtemp(prefix="jamsostek-pg-"))
-    postgres = pwd.getpwnam("postgres")
-    os.chown(cluster, postgres.pw_uid, postgres.pw_gid)
-    as_postgres(
-        str(BIN / "initdb"), "-D", str(cluster), "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256"
-    )
-    as_postgres(
-        str(BIN / "pg_ctl"),
-        "-D",
-        str(cluster),
-        "-w",
-        "-l",
-        str(cluster / "server.log"),
-        "-o",
-        f"-h 127.0.0.1 -p {port} -k {cluster}",
-        "start",
-    )
-    return cluster
-
-
-def stop_cluster(cluster: Path) -> None:
-    subprocess.run(
-        ["runuser", "-u", "postgres", "--", str(BIN / "pg_ctl"), "-D", str(cluster), "-m", "fast", "-w", "stop"],
-        capture_output=True,
-    )
-    shutil.rmtree(cluster, ignore_errors=True)
 
 
 def unit(path: Path) -> dict[str, str]:
@@ -137,7 +108,7 @@ def office():
     etc = Path(tempfile.mkdtemp(prefix="jamsostek-", dir="/etc"))
     units = Path(tempfile.mkdtemp(prefix="jamsostek-units-"))
     pg_port = free_port()
-    cluster = start_cluster(pg_port)
+    cluster = start_cluster(pg_port, "--auth-local=trust", "--auth-host=scram-sha-256")
     processes = []
     try:
         subprocess.run(
@@ -273,7 +244,7 @@ def test_the_office_deployment_works_as_written(office):
         "jamsostek_dagster",
     )
     restored_port = free_port()
-    restored = start_cluster(restored_port)
+    restored = start_cluster(restored_port, "--auth-local=trust", "--auth-host=scram-sha-256")
     try:
         socket = ["-h", str(restored), "-p", str(restored_port)]
         as_postgres("psql", *socket, "-d", "postgres", "-c", f'CREATE ROLE "{SERVICE_USER}" LOGIN')

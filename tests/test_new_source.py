@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from pipeline.settings import PROJECT_ROOT
+from tests.conftest import make_run
 
 TOY_MODULE = '''"""toy/: toy libraries per kab/kota and year, a source made only to test adding a source."""
 
@@ -87,14 +88,7 @@ def toy_project(tmp_path_factory):
         "JAMSOSTEK_WAREHOUSE_DIR": str(root / "warehouse"),
         "DAGSTER_HOME": str(root / "dagster_home"),
     }
-    built = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli.run"],
-        cwd=root,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    built = make_run(environment, root)
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     return root, built.stdout
 

@@ -8,7 +8,6 @@ Skipped, with the reason, only where PostgreSQL is not installed (`.ci/run` inst
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.settings import PROJECT_ROOT
-from tests.conftest import small_raw
+from tests.conftest import free_port, make_run, small_raw
 
 BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
 
@@ -33,20 +32,14 @@ def as_postgres(*command: str, **kwargs) -> subprocess.CompletedProcess:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def start_cluster(port: int, *auth: str) -> Path:
+    """A throwaway cluster started as postgres on 127.0.0.1:`port` (`auth`: initdb's authentication options).
 
-
-@pytest.fixture
-def postgres():
-    # Outside pytest's tmp folders, which only root may enter: the server runs as postgres.
+    Outside pytest's tmp folders, which only root may enter: the server runs as postgres."""
     cluster = Path(tempfile.mkdtemp(prefix="jamsostek-pg-"))
     postgres_user = pwd.getpwnam("postgres")
     os.chown(cluster, postgres_user.pw_uid, postgres_user.pw_gid)
-    port = free_port()
-    as_postgres(str(BIN / "initdb"), "-D", str(cluster), "-A", "trust", "-U", "postgres")
+    as_postgres(str(BIN / "initdb"), "-D", str(cluster), "-U", "postgres", *auth)
     as_postgres(
         str(BIN / "pg_ctl"),
         "-D",
@@ -58,18 +51,35 @@ def postgres():
         f"-h 127.0.0.1 -p {port} -k {cluster}",
         "start",
     )
-    pid = int((cluster / "postmaster.pid").read_text().split()[0])
+    return cluster
+
+
+def stop_cluster(cluster: Path) -> None:
+    """Stop the cluster, make sure no server is left behind, and remove it."""
+    pid_file = cluster / "postmaster.pid"
+    pid = int(pid_file.read_text().split()[0]) if pid_file.exists() else None
+    subprocess.run(
+        ["runuser", "-u", "postgres", "--", str(BIN / "pg_ctl"), "-D", str(cluster), "-m", "fast", "-w", "stop"],
+        capture_output=True,
+    )
+    if pid is not None:
+        try:
+            os.kill(pid, 0)
+            os.kill(pid, 9)  # still there after the stop
+        except ProcessLookupError:
+            pass
+    shutil.rmtree(cluster, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres():
+    port = free_port()
+    cluster = start_cluster(port, "-A", "trust")
     try:
         as_postgres(str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "jamsostek_dagster")
         yield port
     finally:
-        as_postgres(str(BIN / "pg_ctl"), "-D", str(cluster), "-m", "fast", "-w", "stop")
-        try:
-            os.kill(pid, 0)
-            os.kill(pid, 9)  # still there after the stop: make sure the test leaves no server behind
-        except ProcessLookupError:
-            pass
-        shutil.rmtree(cluster, ignore_errors=True)
+        stop_cluster(cluster)
 
 
 def test_a_full_materialisation_is_recorded_in_postgres(postgres, tmp_path):
@@ -89,14 +99,7 @@ def test_a_full_materialisation_is_recorded_in_postgres(postgres, tmp_path):
         "DAGSTER_PG_DB": "jamsostek_dagster",
         "JAMSOSTEK_PII_KEY": "postgres-test-key",
     }
-    run = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli.run"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    run = make_run(env)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert not list(
         home.rglob("*.db")

@@ -4,8 +4,6 @@ Dagster's run storage (metadata, previews, logs), the build's console output, or
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -13,8 +11,7 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pipeline.settings import PROJECT_ROOT
-from tests.conftest import DEMO_RAW, build, small_raw
+from tests.conftest import DEMO_RAW, build, make_run, small_raw
 
 ROSTER = DEMO_RAW / "rentan" / "2023_apbd_kota_pasuruan.csv"
 
@@ -88,14 +85,7 @@ def test_no_nik_or_name_anywhere(tmp_path, secrets):
         "DAGSTER_HOME": str(tmp_path / "dagster_home"),
         "JAMSOSTEK_PII_KEY": "test-secret",
     }
-    build_run = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli.run"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    build_run = make_run(env)
     assert build_run.returncode == 0, build_run.stdout[-3000:]
     warehouse = tmp_path / "warehouse"
     con = duckdb.connect(str(warehouse / "jamsostek.duckdb"), read_only=True)

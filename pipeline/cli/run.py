@@ -78,15 +78,16 @@ def materialise(stale_only: bool = True) -> bool:
             # whatever the run history says.
             print(f"No warehouse in {warehouse} yet: building everything.")
             stale_only = False
-        # So that the build records which raw files it read, as Dagster sees them.
-        observe_raw_folders(instance, raw_dir())
         if stale_only:
+            # It records the raw folders' versions first, so that the build records which raw files it read.
             stale = stale_or_missing(instance, defs.resolve_asset_graph(), raw_dir())
             if not stale:
                 print("Nothing is missing or stale: the warehouse is up to date and nothing was built.")
                 return True
             print(f"Missing or stale: {', '.join(k.to_user_string() for k in stale)}")
             selection = list(stale)
+        else:
+            observe_raw_folders(instance, raw_dir())  # so that the build records which raw files it read
         # INFO shows the per-file progress lines and failures without Dagster's debug events.
         result = job.execute_in_process(
             instance=instance,

@@ -25,6 +25,7 @@ import pandas as pd
 import vl_convert
 
 from pipeline.outputs.exports import STATUS_LABELS
+from pipeline.parse.periods import MONTH_NAMES
 from pipeline.parse.segments import SEGMENT_LABELS
 from pipeline.settings import dagster_home
 
@@ -38,20 +39,6 @@ STATUS_COLOURS = {
 }
 SEGMENT_NAMES = SEGMENT_LABELS | {"ALL": "Semua segmen"}
 DENOMINATOR_NAMES = {"bps_employed": "penduduk bekerja (BPS)", "potential": "pekerja potensial", "other": "lainnya"}
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 # d3's locale for id-ID, given to vega-embed: 1.234.567 and 49,90; month names in Indonesian.
 FORMAT_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
 TIME_FORMAT_LOCALE = {
@@ -61,7 +48,7 @@ TIME_FORMAT_LOCALE = {
     "periods": ["AM", "PM"],
     "days": ["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"],
     "shortDays": ["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"],
-    "months": MONTHS,
+    "months": list(MONTH_NAMES),
     "shortMonths": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
 }
 log = logging.getLogger(__name__)
@@ -255,7 +242,7 @@ def province_charts(con: duckdb.DuckDBPyConnection) -> list[Chart]:
         month = pd.Timestamp(rows["period"].iloc[0])
         spec = json.loads(_province_shape())  # built once by altair; each province gets its rows, height and title
         spec["data"]["values"] = _values(rows[columns])
-        spec |= {"height": 16 * len(rows) + 10, "title": f"{name} · {MONTHS[month.month - 1]} {month.year}"}
+        spec |= {"height": 16 * len(rows) + 10, "title": f"{name} · {MONTH_NAMES[month.month - 1]} {month.year}"}
         charts.append(Chart(name, f"province:{code}", spec, PROVINCE_COVERAGE, [code, code]))
     return charts
 
@@ -573,8 +560,8 @@ def _rupiah(value) -> str:
 
 
 def _month(value) -> str:
-    return "-" if value is None or value != value else f"{MONTHS[value.month - 1]} {value.year}"
+    return "-" if value is None or value != value else f"{MONTH_NAMES[value.month - 1]} {value.year}"
 
 
 def _date(value: dt.datetime) -> str:
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year} {value:%H.%M}"
+    return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year} {value:%H.%M}"

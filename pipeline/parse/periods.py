@@ -5,6 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+# The months as Indonesian reports write them, for what the pipeline writes (the report, the demo files).
+MONTH_NAMES = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 MONTHS = {
     "januari": 1,
     "jan": 1,

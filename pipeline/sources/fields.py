@@ -31,6 +31,12 @@ class Contract(pa.DataFrameModel):
         coerce = True
 
 
+def people(description: str, *, nullable: bool = False, at_least_one: bool = False) -> object:
+    """A contract field that counts people: never negative (or zero, with `at_least_one`), never above MAX_PEOPLE."""
+    lowest = {"gt": 0} if at_least_one else {"ge": 0}
+    return pa.Field(**lowest, le=MAX_PEOPLE, nullable=nullable, description=description)
+
+
 def not_in_future(period: pd.Series) -> pd.Series:
     return period <= pd.Timestamp(dt.date.today())
 

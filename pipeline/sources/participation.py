@@ -14,12 +14,12 @@ from pipeline.parse.segments import SEGMENTS, SegmentError, parse_segment
 from pipeline.read.headers import REGION_FIELDS
 from pipeline.sources.fields import (
     FIRST_PERIOD,
-    MAX_PEOPLE,
     REGION_CODE,
     Contract,
     count,
     not_in_future,
     parsed,
+    people,
     region,
     required,
 )
@@ -33,12 +33,12 @@ class ParticipationRows(Contract):
         str_matches=REGION_CODE, description="Kemendagri code the region cells matched to"
     )
     segment: Series[str] = pa.Field(isin=list(SEGMENTS), description="PU | BPU | JAKON | PMI")
-    active_participants: Series[int] = pa.Field(ge=0, le=MAX_PEOPLE, description="Active participants (peserta aktif)")
-    new_participants: Series[pd.Int64Dtype] = pa.Field(
-        ge=0, le=MAX_PEOPLE, nullable=True, description="New participants in the month, when the file gives them"
+    active_participants: Series[int] = people("Active participants (peserta aktif)")
+    new_participants: Series[pd.Int64Dtype] = people(
+        "New participants in the month, when the file gives them", nullable=True
     )
-    inactive_participants: Series[pd.Int64Dtype] = pa.Field(
-        ge=0, le=MAX_PEOPLE, nullable=True, description="Non-active participants, when the file gives them"
+    inactive_participants: Series[pd.Int64Dtype] = people(
+        "Non-active participants, when the file gives them", nullable=True
     )
 
     @pa.check("period", name="period_not_in_future", error="the period lies in the future")

@@ -10,7 +10,7 @@ from pipeline.ingest.tables import RowContext, TableSource
 from pipeline.parse.periods import parse_year
 from pipeline.parse.segments import SEGMENTS, parse_segment
 from pipeline.read.headers import REGION_FIELDS
-from pipeline.sources.fields import MAX_PEOPLE, REGION_CODE, Contract, count, parsed, region, required
+from pipeline.sources.fields import REGION_CODE, Contract, count, parsed, people, region, required
 
 
 class PotentialRows(Contract):
@@ -23,9 +23,7 @@ class PotentialRows(Contract):
         str_matches=REGION_CODE, description="Kemendagri code the region cells matched to"
     )
     segment: Series[str] = pa.Field(isin=["ALL", *SEGMENTS], description="ALL | PU | BPU | JAKON | PMI")
-    potential_workers: Series[int] = pa.Field(
-        gt=0, le=MAX_PEOPLE, description="Potential (eligible) workers as stated by the source"
-    )
+    potential_workers: Series[int] = people("Potential (eligible) workers as stated by the source", at_least_one=True)
     source: Series[str] = pa.Field(str_length={"min_value": 1}, description="Who published the figure, where and when")
 
     @pa.dataframe_check(

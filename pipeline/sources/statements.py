@@ -20,11 +20,11 @@ from pipeline.parse.periods import parse_as_of, parse_deadline
 from pipeline.parse.segments import SEGMENTS, parse_segment
 from pipeline.sources.fields import (
     FIRST_PERIOD,
-    MAX_PEOPLE,
     REGION_CODE,
     Contract,
     not_in_future,
     parsed,
+    people,
     region,
     required,
     text,
@@ -56,15 +56,11 @@ class StatementRows(Contract):
     segment: Series[str] = pa.Field(
         isin=["ALL", *SEGMENTS], description="ALL | PU | BPU | JAKON | PMI: what the stated figures cover"
     )
-    stated_participants: Series[pd.Int64Dtype] = pa.Field(
-        ge=0, le=MAX_PEOPLE, nullable=True, description="Participants as stated"
-    )
+    stated_participants: Series[pd.Int64Dtype] = people("Participants as stated", nullable=True)
     stated_participants_precision: Series[float] = pa.Field(
         ge=0, nullable=True, description="Half a unit of the last digit stated (5,000 for 2,45 juta)"
     )
-    stated_denominator: Series[pd.Int64Dtype] = pa.Field(
-        gt=0, le=MAX_PEOPLE, nullable=True, description="Denominator as stated"
-    )
+    stated_denominator: Series[pd.Int64Dtype] = people("Denominator as stated", nullable=True, at_least_one=True)
     stated_denominator_precision: Series[float] = pa.Field(
         ge=0, nullable=True, description="Half a unit of the last digit of the stated denominator"
     )
@@ -80,24 +76,12 @@ class StatementRows(Contract):
     stated_coverage_pct_precision: Series[float] = pa.Field(
         ge=0, nullable=True, description="Half a unit of the last decimal stated, in points (0.5 for 80%)"
     )
-    stated_pu: Series[pd.Int64Dtype] = pa.Field(
-        ge=0, le=MAX_PEOPLE, nullable=True, description="PU participants as stated"
-    )
-    stated_bpu: Series[pd.Int64Dtype] = pa.Field(
-        ge=0, le=MAX_PEOPLE, nullable=True, description="BPU participants as stated"
-    )
-    stated_jakon: Series[pd.Int64Dtype] = pa.Field(
-        ge=0, le=MAX_PEOPLE, nullable=True, description="Jakon participants as stated"
-    )
-    stated_pmi: Series[pd.Int64Dtype] = pa.Field(
-        ge=0, le=MAX_PEOPLE, nullable=True, description="PMI participants as stated"
-    )
-    stated_formal: Series[pd.Int64Dtype] = pa.Field(
-        ge=0, le=MAX_PEOPLE, nullable=True, description="Formal participants (PU + Jakon) as stated"
-    )
-    stated_informal: Series[pd.Int64Dtype] = pa.Field(
-        ge=0, le=MAX_PEOPLE, nullable=True, description="Informal participants (BPU) as stated"
-    )
+    stated_pu: Series[pd.Int64Dtype] = people("PU participants as stated", nullable=True)
+    stated_bpu: Series[pd.Int64Dtype] = people("BPU participants as stated", nullable=True)
+    stated_jakon: Series[pd.Int64Dtype] = people("Jakon participants as stated", nullable=True)
+    stated_pmi: Series[pd.Int64Dtype] = people("PMI participants as stated", nullable=True)
+    stated_formal: Series[pd.Int64Dtype] = people("Formal participants (PU + Jakon) as stated", nullable=True)
+    stated_informal: Series[pd.Int64Dtype] = people("Informal participants (BPU) as stated", nullable=True)
     stated_parts_precision: Series[float] = pa.Field(
         ge=0, nullable=True, description="The coarsest precision of the segment, formal and informal figures stated"
     )
@@ -115,8 +99,8 @@ class StatementRows(Contract):
     target_deadline: Series[pd.Timestamp] = pa.Field(
         nullable=True, description="First day of the month of that target's deadline (December for a year)"
     )
-    stated_gap: Series[pd.Int64Dtype] = pa.Field(
-        ge=0, le=MAX_PEOPLE, nullable=True, description="People the statement says are still needed to reach the target"
+    stated_gap: Series[pd.Int64Dtype] = people(
+        "People the statement says are still needed to reach the target", nullable=True
     )
     stated_gap_precision: Series[float] = pa.Field(
         ge=0, nullable=True, description="Half a unit of the last digit of that gap"

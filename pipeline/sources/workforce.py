@@ -12,7 +12,7 @@ from pandera.typing import Series
 from pipeline.ingest.tables import RowContext, TableSource
 from pipeline.parse.periods import parse_year
 from pipeline.read.headers import REGION_FIELDS
-from pipeline.sources.fields import MAX_PEOPLE, REGION_CODE, Contract, count, parsed, region, required
+from pipeline.sources.fields import REGION_CODE, Contract, count, parsed, people, region, required
 
 
 class WorkforceRows(Contract):
@@ -28,18 +28,12 @@ class WorkforceRows(Contract):
         str_matches=REGION_CODE,
         description="Kemendagri code the region cells matched to (BPS codes go through the crosswalk)",
     )
-    employed: Series[int] = pa.Field(gt=0, le=MAX_PEOPLE, description="Penduduk bekerja: employed persons aged 15+")
-    formal: Series[pd.Int64Dtype] = pa.Field(
-        ge=0,
-        le=MAX_PEOPLE,
-        nullable=True,
-        description="Employed persons in formal work (main-job status 3 or 4), when given",
+    employed: Series[int] = people("Penduduk bekerja: employed persons aged 15+", at_least_one=True)
+    formal: Series[pd.Int64Dtype] = people(
+        "Employed persons in formal work (main-job status 3 or 4), when given", nullable=True
     )
-    informal: Series[pd.Int64Dtype] = pa.Field(
-        ge=0,
-        le=MAX_PEOPLE,
-        nullable=True,
-        description="Employed persons in informal work (all other statuses), when given",
+    informal: Series[pd.Int64Dtype] = people(
+        "Employed persons in informal work (all other statuses), when given", nullable=True
     )
 
     @pa.dataframe_check(

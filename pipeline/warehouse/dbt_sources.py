@@ -7,6 +7,7 @@ the committed copies are not current. They are never edited by hand.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import yaml
@@ -83,6 +84,7 @@ def generated_files() -> dict[Path, str]:
     return {SOURCES_YML: sources_yml(), RAW_SOURCES_MACRO: raw_sources_macro()}
 
 
+@functools.cache  # the registry does not change within a process: checked once, however often dbt is called
 def write_generated() -> list[Path]:
     """Write the generated files that differ from what they should be; the ones written."""
     written = []
