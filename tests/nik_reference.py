@@ -87,7 +87,9 @@ def validate(digits: pd.Series, kabkota_codes: set[str], today: dt.date | None =
 
 def mask(nik: object) -> str:
     """What quarantine may show: the kab/kota digits and the length, never the person."""
-    text = re.sub(f"[{SPACE}]", "", str(nik))
+    # A number cell as a person reads it (3575011203850001.0 is 3575011203850001), where the float is exact.
+    exact = isinstance(nik, float) and nik.is_integer() and abs(nik) < LARGEST_EXACT_FLOAT
+    text = re.sub(f"[{SPACE}]", "", str(int(nik)) if exact else str(nik))
     return (text[:4] + "*" * max(len(text) - 4, 0)) if text not in ("", "nan", "None", "<NA>") else ""
 
 

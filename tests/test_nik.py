@@ -1,5 +1,6 @@
 import datetime as dt
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -9,7 +10,8 @@ from pipeline.read.files import sha256_of
 from pipeline.read.headers import HeaderSynonyms
 from pipeline.settings import HEADER_SYNONYMS, PROJECT_ROOT, REFERENCE_DIR
 from pipeline.sources.rentan import SOURCE as ROSTERS
-from pipeline.sources.rentan import RosterRules, kabkota_codes, process
+from pipeline.sources.rentan import RosterRules, kabkota_codes, stage
+from pipeline.warehouse.staging import prepare_staging
 from tests import nik_reference
 
 KAB = {"3575", "3574", "1674", "9101"}
@@ -100,12 +102,16 @@ def test_roster_chunk_drops_names_and_keeps_only_pseudonyms(tmp_path, matcher):
         "3575015203850002;Ani Utami;;Pasuruan;CSR PT Contoh;JKK+JKM;2024-01;2024-06\n",
         encoding="utf-8",
     )
-    rules = RosterRules(matcher, kabkota_codes(REFERENCE_DIR), "test-key")
-    queries = QueryLog(rules.con)
-    rules.con = queries
+    con = duckdb.connect()
+    prepare_staging(con, ROSTERS, full_reload=False)
+    queries = QueryLog(con)
+    rules = RosterRules(queries, matcher, kabkota_codes(REFERENCE_DIR), "test-key")
     [chunk] = list(read_chunks(path, ROSTERS.table, HeaderSynonyms.from_file(HEADER_SYNONYMS)))
-    assert "name" not in chunk.cells.columns
-    staged, quarantine = (t.to_pandas() for t in process(chunk, rules, "rentan/roster.csv", "sha"))
+    assert "name" not in chunk.cells.column_names
+    assert stage(chunk, rules, "rentan/roster.csv", "sha") == (1, 2)
+    staged, quarantine = (
+        con.sql(f"SELECT * FROM {t} ORDER BY row_number").df() for t in ("staging.rentan", "staging.rentan_quarantine")
+    )
     # The key's padded forms are bound as parameters: no query text the roster ran carries them.
     pads = [pad.hex() for pad in nik.worker_key_parameters("test-key").values()]
     assert queries.texts and not any(pad in text for text in queries.texts for pad in pads)

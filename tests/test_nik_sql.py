@@ -6,9 +6,10 @@ import random
 
 import duckdb
 import pandas as pd
+import pyarrow
 
 from pipeline.parse import nik
-from pipeline.read.chunks import read_chunks
+from pipeline.read.chunks import cell_texts, read_chunks
 from pipeline.sources.rentan import SOURCE as ROSTERS
 from tests import nik_reference
 from tests.corpus.cases import CASES, CORPUS
@@ -32,18 +33,15 @@ def sql_form(values: pd.Series) -> list[tuple]:
     con = duckdb.connect()
     con.execute("CREATE TABLE kabkota_codes AS SELECT unnest(?::VARCHAR[]) AS code", [sorted(KABKOTA)])
     con.execute("CREATE TABLE birth_dates AS SELECT unnest(?::VARCHAR[]) AS ddmmyy", [nik.plausible_birth_dates(TODAY)])
-    cells = nik.nik_cells(values)
-    cells["position"] = range(len(cells))
+    # The cells as the roster reader hands them over (text, and the number of a number cell).
+    converted = cell_texts(list(values), with_number=True)
+    cells = pyarrow.table({"nik": converted["text"], "nik_number": converted["number"], "position": range(len(values))})
     con.register("roster", cells)
     rows = con.execute(
         f"""
-        WITH recovered AS (
-            SELECT *, {nik.NIK_DIGITS_SQL} AS digits FROM (
-                SELECT *, {nik.NIK_RECOVER_REASON_SQL} AS recover_reason FROM (
-                    SELECT *, {nik.NIK_CLEANED_SQL} AS nik_cleaned FROM (SELECT *, {nik.NIK_TEXT_SQL} AS nik_text FROM roster)))
-        ), checked AS (SELECT *, coalesce(recover_reason, {nik.NIK_VALIDATE_SQL}) AS reason FROM recovered)
-        SELECT reason, CASE WHEN reason IS NULL THEN {nik.WORKER_KEY_SQL} END, CASE WHEN reason IS NOT NULL THEN {nik.NIK_MASK_SQL} END
-        FROM checked ORDER BY position
+        SELECT nik_problem, CASE WHEN nik_problem IS NULL THEN {nik.WORKER_KEY_SQL} END,
+               CASE WHEN nik_problem IS NOT NULL THEN {nik.NIK_MASK_SQL} END
+        FROM ({nik.nik_checked_sql("roster")}) ORDER BY position
     """,
         nik.worker_key_parameters(KEY),
     ).fetchall()
@@ -114,5 +112,7 @@ def test_sql_and_python_agree_on_every_roster_of_the_corpus(synonyms):
     assert rosters
     for path in rosters:
         for chunk in read_chunks(path, ROSTERS.table, synonyms):
-            values = chunk.cells["nik"]
+            # Each cell as the file holds it: a number cell's number, else its text.
+            numbers, texts = chunk.cells["nik_number"].to_pylist(), chunk.cells["nik"].to_pylist()
+            values = pd.Series([t if n is None else n for n, t in zip(numbers, texts)], dtype=object)
             assert python_form(values) == sql_form(values), path.name

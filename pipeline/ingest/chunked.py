@@ -1,20 +1,23 @@
-"""Chunked mode: a file of millions of rows (a roster), read CHUNK_ROWS at a time and converted column-wise.
+"""Chunked mode: a file of millions of rows (a roster), read CHUNK_ROWS at a time and checked inside DuckDB.
 
-Each chunk is converted by the source's own function into (staged rows, quarantined rows) and handed on at once,
-so memory holds one chunk, never the file. Blank rows are dropped while reading: rows read = loaded + rejected.
+Each chunk (an Arrow table of text columns) is checked by the source's own SQL and inserted into its staging tables
+in the same connection, the warehouse's, inside the sync's transaction: no row comes back through Python, and memory
+holds one chunk, never the file. Blank rows are dropped while reading: rows read = loaded + rejected.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+import duckdb
 import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.ingest.columns import TOTAL_COLUMNS
-from pipeline.ingest.engine import Batch, FileResult, ReadContext, Source
+from pipeline.ingest.engine import Batch, FileResult, ReadContext, Source, Staged
 from pipeline.read.chunks import Chunk, ChunkedTable, read_chunks
 
 EMPTY_TOTALS = pd.DataFrame(columns=TOTAL_COLUMNS)
@@ -26,19 +29,37 @@ class ChunkedSource(Source):
     required: list[list[str]]
     description: str
     schema: type[pa.DataFrameModel]
-    prepare: Callable[[ReadContext], object]  # what every chunk of one file is checked against, made once per file
-    # (chunk, prepared, file_path, sha256) -> (staged rows with provenance, quarantined rows)
-    convert: Callable[[Chunk, object, str, str], tuple[object, object]]
+    # What every chunk of one file is checked against, made once per file (context.con is the connection to stage in).
+    prepare: Callable[[ReadContext], object]
+    # (chunk, prepared, file_path, sha256) -> (rows staged, rows quarantined): checks the chunk and inserts its rows
+    # into staging.<name> and staging.<name>_quarantine of the prepared connection.
+    stage: Callable[[Chunk, object, str, str], tuple[int, int]]
     never_read: frozenset[str] = frozenset()  # fields dropped as soon as the header is read (a roster's names)
+    numbers: frozenset[str] = frozenset()  # fields whose number cells are kept as numbers too (a NIK)
     holds_nik: bool = False
 
     @property
     def table(self) -> ChunkedTable:
-        return ChunkedTable(self.name, self.required, self.never_read)
+        return ChunkedTable(self.name, self.required, self.never_read, self.numbers)
 
-    def read(self, path: Path, context: ReadContext, result: FileResult) -> Iterator[Batch]:
+    def read(self, path: Path, context: ReadContext, result: FileResult) -> Iterator[Batch | Staged]:
+        if context.con is None:  # outside a sync: staged in a scratch database, and handed back as rows
+            yield from self._read_into_scratch(path, context, result)
+            return
         prepared = self.prepare(context)
         for chunk in read_chunks(path, self.table, context.synonyms, result.notes):
-            staged, quarantine = self.convert(chunk, prepared, result.file_path, result.sha256)
+            staged, quarantined = self.stage(chunk, prepared, result.file_path, result.sha256)
             result.rows_read += len(chunk.cells)
-            yield Batch(staged, quarantine, EMPTY_TOTALS)
+            yield Staged(staged, quarantined)
+
+    def _read_into_scratch(self, path: Path, context: ReadContext, result: FileResult) -> Iterator[Batch]:
+        from pipeline.warehouse.staging import prepare_staging  # the warehouse side imports this module
+
+        with duckdb.connect() as scratch:
+            prepare_staging(scratch, self, full_reload=False)
+            for staged in self.read(path, dataclasses.replace(context, con=scratch), result):
+                rows = scratch.sql(f"SELECT * FROM staging.{self.name}").to_arrow_table()
+                rejections = scratch.sql(f"SELECT * FROM staging.{self.name}_quarantine").to_arrow_table()
+                scratch.execute(f"DELETE FROM staging.{self.name}; DELETE FROM staging.{self.name}_quarantine")
+                assert (len(rows), len(rejections)) == (staged.rows, staged.rejections)
+                yield Batch(rows, rejections, EMPTY_TOTALS)

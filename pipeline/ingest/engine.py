@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+import duckdb
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
@@ -35,6 +36,15 @@ class Batch:
 
 
 @dataclass
+class Staged:
+    """Part of one file the source checked and inserted into its staging tables itself, in the caller's transaction
+    (a roster's chunk, checked in SQL inside the warehouse): only its counts come back."""
+
+    rows: int
+    rejections: int
+
+
+@dataclass
 class ReadContext:
     """What reading one file needs besides the file (the matcher and synonyms are built once per run and shared)."""
 
@@ -44,6 +54,9 @@ class ReadContext:
     # Answers of the parsers within this file (a region name comes back on thousands of rows); per file, so that
     # the matcher still records every alias each file uses.
     memo: dict = field(default_factory=dict)
+    # The warehouse connection whose staging tables a source that stages its own rows (`Staged`) writes to, inside
+    # the sync's transaction; None outside a sync (tests, benchmarks), where such a source stages into a scratch one.
+    con: duckdb.DuckDBPyConnection | None = None
 
 
 @dataclass
@@ -128,12 +141,14 @@ def ingest_file(
     matcher: RegionMatcher,
     *,
     pii_key: str | None = None,
-    sink: Callable[[Batch], None] | None = None,
+    sink: Callable[[Batch | Staged], None] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> FileResult:
-    """Read one file of `source`. Its batches go to `sink` as they come, or are kept on the result when there is none."""
+    """Read one file of `source`. Its batches go to `sink` as they come, or are kept on the result when there is none;
+    a source that stages its own rows writes them through `con` (the sink then only hears their counts)."""
     raw_dir = Path(raw_dir)
     result = FileResult(source.name, relative_path(path, raw_dir), file_hash(path, raw_dir))
-    context = ReadContext(matcher, synonyms, pii_key)
+    context = ReadContext(matcher, synonyms, pii_key, con=con)
     matcher.aliases_used.clear()
     try:
         if reason := outside_raw_dir(path, raw_dir):
@@ -141,8 +156,9 @@ def ingest_file(
         batches = source.read(path, context, result)
         while (batch := _next_batch(batches, path)) is not None:
             # What the sink raises (the warehouse itself: a full disk, a lock) is not this file's fault and stops the run.
-            result.rows_loaded += len(batch.rows)
-            result.rows_rejected += len(batch.rejections)
+            staged = isinstance(batch, Staged)
+            result.rows_loaded += batch.rows if staged else len(batch.rows)
+            result.rows_rejected += batch.rejections if staged else len(batch.rejections)
             if sink is None:
                 result._keep(batch)
             else:
@@ -157,14 +173,14 @@ def ingest_file(
     return result
 
 
-def _next_batch(batches: Iterator[Batch], path: Path) -> Batch | None:
+def _next_batch(batches: Iterator[Batch | Staged], path: Path) -> Batch | Staged | None:
     """The next batch of a file, or None at its end. Whatever breaks while reading or converting the file's content
     makes the file `failed` with the reason: one hostile file never stops the other files or the run."""
     try:
         return next(batches)
     except StopIteration:
         return None
-    except (FileUnreadable, MemoryError):
+    except (FileUnreadable, MemoryError, duckdb.IOException):  # a full disk is the warehouse's, not the file's
         raise
     except Exception as error:  # a reader or a check that broke on this file's content
         raise FileUnreadable(f"{path.name}: could not be read ({type(error).__name__}: {_first_line(error)})") from None

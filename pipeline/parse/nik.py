@@ -14,9 +14,6 @@ import datetime as dt
 import hashlib
 import hmac
 
-import numpy as np
-import pandas as pd
-
 LARGEST_EXACT_FLOAT = 2**53  # a number cell above this cannot hold all 16 digits exactly
 # NIK digits and the separators people type are ASCII; both forms below (pandas and SQL) use exactly these classes.
 SPACE = " \t\n\r\f\v"
@@ -42,8 +39,8 @@ def _is_birth_date(ddmmyy: str, today: dt.date) -> bool:
 #
 # pipeline/sources/rentan.py runs these over a roster chunk; tests/test_nik_sql.py holds them to the reference
 # rules in pandas (tests/nik_reference.py): identical digits, reasons, masks and worker_keys on the corpus and on
-# generated NIKs. Input columns: `nik` (the
-# cell as text: a number cell as Python writes it) and `nik_number` (the number of a number cell, else NULL).
+# generated NIKs. Input columns: `nik` (the cell as text, as pipeline/read/chunks.py gives it) and `nik_number` (the
+# number of a number cell, else NULL).
 
 _SPACE_SQL = "[ \\t\\n\\r\\f\\v]"
 NIK_TEXT_SQL = f"regexp_replace(nik, '^{_SPACE_SQL}+|{_SPACE_SQL}+$', '', 'g')"
@@ -86,6 +83,18 @@ def plausible_birth_dates(today: dt.date | None = None) -> list[str]:
     return [c for c in candidates if _is_birth_date(c, today)]
 
 
+def nik_checked_sql(cells: str) -> str:
+    """Every row of `cells` (columns `nik`, `nik_number`) with `digits` (the recovered NIK, or NULL) and `nik_problem`
+    (why it is not a valid NIK, or NULL), beside the tables kabkota_codes and birth_dates."""
+    # Most cells are digits only, with nothing to trim or clean: the regular expressions run on the others alone.
+    return f"""SELECT * EXCLUDE (plain), coalesce(recover_reason, {NIK_VALIDATE_SQL}) AS nik_problem FROM (
+        SELECT *, {NIK_DIGITS_SQL} AS digits FROM (
+            SELECT *, {NIK_RECOVER_REASON_SQL} AS recover_reason FROM (
+                SELECT *, CASE WHEN plain THEN nik ELSE {NIK_CLEANED_SQL} END AS nik_cleaned FROM (
+                    SELECT *, CASE WHEN plain THEN nik ELSE {NIK_TEXT_SQL} END AS nik_text FROM (
+                        SELECT *, coalesce(regexp_full_match(nik, '[0-9]+'), false) AS plain FROM {cells})))))"""
+
+
 NIK_MASK_SQL = f"""CASE WHEN regexp_replace(nik, '{_SPACE_SQL}', '', 'g') IN ('', 'nan', 'None', '<NA>') OR nik IS NULL THEN ''
     ELSE left(regexp_replace(nik, '{_SPACE_SQL}', '', 'g'), 4) || repeat('*', greatest(length(regexp_replace(nik, '{_SPACE_SQL}', '', 'g')) - 4, 0)) END"""
 # HMAC-SHA256 of `digits` (RFC 2104, from DuckDB's sha256), the first 32 hex digits. The padded keys are bound as
@@ -105,23 +114,6 @@ def hmac_pads(key: str) -> tuple[bytes, bytes]:
         raw = hashlib.sha256(raw).digest()
     raw = raw.ljust(64, b"\0")
     return bytes(b ^ 0x36 for b in raw), bytes(b ^ 0x5C for b in raw)
-
-
-def nik_cells(values: pd.Series) -> pd.DataFrame:
-    """`nik` and `nik_number` for the SQL form: a number cell (xlsx) keeps its number; every cell its Python text."""
-    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):  # a csv column: text only
-        return pd.DataFrame({"nik": values.astype(object), "nik_number": np.nan})  # DuckDB reads NaN in text as NULL
-    numeric = values.map(
-        lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and v == v
-    )
-    return pd.DataFrame(
-        {
-            "nik": values.map(lambda v: None if v is None or (isinstance(v, float) and v != v) else str(v)).astype(
-                object
-            ),
-            "nik_number": values.where(numeric).astype("float64"),
-        }
-    )
 
 
 def key_check(key: str) -> str:

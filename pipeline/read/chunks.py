@@ -1,19 +1,26 @@
-"""Large files (rosters) read in chunks of CHUNK_ROWS rows, one column per field: csv through pandas, xlsx row by
-row through python-calamine. The same guards and the same header matcher as every other file.
+"""Large files (rosters) read in chunks of rows, one text column per field, as Arrow tables: csv through
+pyarrow's streaming CSV reader, xlsx row by row through python-calamine. The same guards and the same header matcher
+as every other file.
 
 Fields listed in `never_read` (a roster's names) are dropped as soon as the header is read: not even a column.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-import pandas as pd
+import numpy as np
+import pyarrow
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from pipeline.read.files import (
+    MAX_LINE_BYTES,
     FileUnreadable,
     Sheet,
     check_line_lengths,
@@ -28,29 +35,36 @@ from pipeline.read.files import (
 )
 from pipeline.read.headers import Header, HeaderSynonyms, missing_header, unused_columns_note
 
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 500_000  # csv rows per chunk, as Arrow text columns (about 40 MB at national scale)
+XLSX_CHUNK_ROWS = 100_000  # xlsx rows are Python lists until a chunk is made: far larger per row
+CSV_BLOCK_BYTES = MAX_LINE_BYTES  # pyarrow parses a block at a time and refuses a row over twice its size
+LARGEST_EXACT_FLOAT = 2**53  # an integral number cell above this may have lost digits (Excel keeps 15-17)
 
 
 @dataclass
 class Chunk:
     sheet: str
     headers: dict[str, str]  # field -> header text in the file
-    cells: pd.DataFrame  # one column per field read, plus row_number
+    # One text column per field read (an empty cell is null), `row_number`, and `<field>_number` for each field of
+    # ChunkedTable.numbers: the number a number cell (xlsx) holds, else null.
+    cells: pyarrow.Table
 
 
 @dataclass
 class ChunkedTable:
-    """What a chunked read looks for: the source's synonyms section, its required fields, and what it never reads."""
+    """What a chunked read looks for: the source's synonyms section, its required fields, what it never reads, and
+    the fields whose number cells are also kept as numbers (a NIK typed as a number may have lost digits)."""
 
     source: str
     required: list[list[str]]
     never_read: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
 
 
 def read_chunks(
     path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes: list[str] | None = None
 ) -> Iterator[Chunk]:
-    """The data rows of a file in chunks; raises FileUnreadable for a file with no usable header.
+    """The data rows of a file in chunks, blank rows left out; raises FileUnreadable for a file with no usable header.
 
     What is deliberately left unread (a hidden sheet) is appended to `notes`, for the ledger.
     """
@@ -74,35 +88,165 @@ def _locate(path: Path, sheet: Sheet, table: ChunkedTable, synonyms: HeaderSynon
     return header
 
 
+def cell_texts(values: list, with_number: bool = False) -> dict[str, pyarrow.Array]:
+    """A column of spreadsheet cells as text, as a person reads them (3579.0 -> '3579': Excel stores every number as
+    a float; an empty cell is null), and with `with_number` the number of each number cell as well."""
+    texts = [_text(v) for v in values]
+    columns = {"text": pyarrow.array(texts, pyarrow.string())}
+    if with_number:
+        numbers = [
+            float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v else None for v in values
+        ]
+        columns["number"] = pyarrow.array(numbers, pyarrow.float64())
+    return columns
+
+
+def _text(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < LARGEST_EXACT_FLOAT:
+        return str(int(value))
+    return str(value)
+
+
+def _chunk(
+    sheet: str, texts: dict[str, str], columns: dict[str, list], row_numbers: list, table: ChunkedTable
+) -> Chunk:
+    arrays = {}
+    for field, values in columns.items():
+        converted = cell_texts(values, with_number=field in table.numbers)
+        arrays[field] = converted["text"]
+        if "number" in converted:
+            arrays[f"{field}_number"] = converted["number"]
+    arrays["row_number"] = pyarrow.array(row_numbers, pyarrow.int64())
+    return Chunk(sheet, texts, pyarrow.table(arrays))
+
+
 def _csv_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes: list[str]) -> Iterator[Chunk]:
-    check_line_lengths(path)  # before anything reads a line: one absurdly long line would be held whole
     encoding = file_encoding(path)  # one pass over the file, for the header and the chunks alike
-    header = _locate(path, read_csv_head(path, encoding=encoding), table, synonyms)
+    head = read_csv_head(path, encoding=encoding)  # never holds a line longer than MAX_LINE_BYTES
+    header = _locate(path, head, table, synonyms)
     notes += unused_columns_note("", header, table.source)
     positions, texts = _fields(header, table)
     with open(path, "rb") as f:
         encoding, delimiter = csv_dialect(f.read(256 * 1024), encoding)
-    # Only an empty cell is missing (never "NA" or "null", which are text), and the C parser marks it itself.
-    reader = pd.read_csv(
+    # Rows as wide as most rows below the header: a row of another width is re-read with the csv module (`Odd`).
+    widths = [len(row) for row in head.rows[header.row_index + 1 :]] or [len(head.rows[header.row_index])]
+    width = max(set(widths), key=widths.count)
+    odd = _OddRows(path, delimiter, width, positions)
+    names = [f"column_{i}" for i in range(width)]
+    kept = {names[i]: field for i, field in positions.items() if i < width}
+    reader = pacsv.open_csv(
         path,
-        sep=delimiter,
-        encoding=encoding,
-        header=None,
-        skiprows=header.row_index + 1,
-        dtype=str,
-        keep_default_na=False,
-        na_values=[""],
-        chunksize=CHUNK_ROWS,
-        usecols=sorted(positions),
-        skip_blank_lines=False,
+        read_options=pacsv.ReadOptions(
+            # Serial parsing, so that the handler of odd rows is told their row numbers.
+            use_threads=False,
+            block_size=CSV_BLOCK_BYTES,
+            skip_rows=header.row_index + 1,
+            column_names=names,
+            encoding="utf8" if encoding.startswith("utf-8") else encoding,  # a BOM sits on the skipped first line
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter,
+            ignore_empty_lines=False,  # an empty line is a row too: every row number stays right
+            newlines_in_values=True,
+            invalid_row_handler=odd.handle,
+        ),
+        # Only an empty cell is missing (never "NA" or "null", which are text).
+        convert_options=pacsv.ConvertOptions(
+            column_types={name: pyarrow.string() for name in kept},
+            include_columns=list(kept),
+            strings_can_be_null=True,
+            null_values=[""],
+            quoted_strings_can_be_null=True,
+        ),
     )
-    first_row = header.row_index + 2
-    for frame in reader:
-        frame = frame.rename(columns=positions)
-        frame["row_number"] = range(first_row, first_row + len(frame))
-        first_row += len(frame)
-        blank = frame.drop(columns="row_number").isna().all(axis=1)
-        yield Chunk("", texts, frame[~blank].reset_index(drop=True))
+    first_row = header.row_index + 2  # 1-based, as a spreadsheet numbers rows
+    pending: list[pyarrow.Table] = []
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            break
+        except pyarrow.ArrowInvalid as error:
+            raise _csv_error(path, error) from None
+        # A block holds a row of up to twice its size; a cell read past MAX_LINE_BYTES is refused as before.
+        if any((pc.max(pc.binary_length(column)).as_py() or 0) > MAX_LINE_BYTES for column in batch.columns):
+            check_line_lengths(path)
+        rows = pyarrow.Table.from_batches([batch]).rename_columns([kept[n] for n in batch.schema.names])
+        for field in positions.values():  # a header cell beyond the width of most rows: an empty column
+            if field not in rows.column_names:
+                rows = rows.append_column(field, pyarrow.nulls(len(rows), pyarrow.string()))
+        rows, first_row = odd.merge(rows, first_row)
+        rows = rows.filter(pc.invert(_blank(rows)))
+        pending.append(rows)
+        if sum(len(t) for t in pending) >= CHUNK_ROWS:
+            yield _csv_chunk(pending, texts, positions, table)
+            pending = []
+    if pending:
+        yield _csv_chunk(pending, texts, positions, table)
+
+
+def _csv_chunk(
+    parts: list[pyarrow.Table], texts: dict[str, str], positions: dict[int, str], table: ChunkedTable
+) -> Chunk:
+    cells = pyarrow.concat_tables(parts)
+    for field in sorted(table.numbers & set(positions.values())):  # a csv holds text only
+        cells = cells.append_column(f"{field}_number", pyarrow.nulls(len(cells), pyarrow.float64()))
+    return Chunk("", texts, cells.combine_chunks())
+
+
+def _blank(rows: pyarrow.Table) -> pyarrow.ChunkedArray:
+    fields = [c for c in rows.column_names if c != "row_number"]
+    blank = pc.is_null(rows[fields[0]]) if fields else None
+    for field in fields[1:]:
+        blank = pc.and_(blank, pc.is_null(rows[field]))
+    return blank
+
+
+class _OddRows:
+    """Rows with more or fewer cells than most (pyarrow's invalid rows), read again with the csv module as the table
+    mode reads every row: missing cells at the end are empty, cells beyond the header are not read."""
+
+    def __init__(self, path: Path, delimiter: str, width: int, positions: dict[int, str]):
+        self.path, self.delimiter, self.width, self.positions = path, delimiter, width, positions
+        self.rows: list[tuple[int, list[str]]] = []  # (1-based row number, cells), in file order
+
+    def handle(self, row) -> str:
+        try:
+            [cells] = list(csv.reader(io.StringIO(row.text), delimiter=self.delimiter, strict=True)) or [[]]
+        except (csv.Error, ValueError):
+            raise FileUnreadable(
+                f"{self.path.name}: row {row.number:,} cannot be read as csv: a quoted cell is not closed (was the file "
+                "cut off while being copied?)"
+            ) from None
+        self.rows.append((row.number, cells))
+        return "skip"
+
+    def merge(self, rows: pyarrow.Table, first_row: int) -> tuple[pyarrow.Table, int]:
+        """The batch with row numbers, the odd rows parsed with it put back in place; and the next batch's first row."""
+        last_row = first_row + len(rows) + len(self.rows) - 1
+        numbers = np.arange(first_row, last_row + 1, dtype=np.int64)
+        if self.rows:
+            numbers = np.setdiff1d(numbers, [number for number, _ in self.rows], assume_unique=True)
+        rows = rows.append_column("row_number", pyarrow.array(numbers))
+        if self.rows:
+            odd = {
+                field: [cells[i] if i < len(cells) and cells[i] != "" else None for _, cells in self.rows]
+                for i, field in self.positions.items()
+            }
+            odd["row_number"] = [number for number, _ in self.rows]
+            odd_rows = pyarrow.table(odd).select(rows.column_names).cast(rows.schema)
+            rows = pyarrow.concat_tables([rows, odd_rows]).sort_by("row_number")
+            self.rows = []
+        return rows, last_row + 1
+
+
+def _csv_error(path: Path, error: pyarrow.ArrowInvalid) -> FileUnreadable:
+    """A csv pyarrow cannot parse: a row longer than a block is named by check_line_lengths, anything else as is."""
+    if "straddl" in str(error) or "block" in str(error):
+        check_line_lengths(path)
+    return FileUnreadable(f"{path.name}: could not be read as csv ({str(error).splitlines()[0][:300]})")
 
 
 def _rows_with_errors(sheet, errors: dict[tuple[int, int], str]) -> Iterator[list]:
@@ -147,11 +291,8 @@ def _xlsx_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, note
         row_number = header.row_index + 1
 
         def flush(buffer: list, numbers: list, positions=positions, texts=texts, name=name) -> Chunk:
-            frame = pd.DataFrame(
-                [[r[i] if i < len(r) else None for i in positions] for r in buffer], columns=list(positions.values())
-            )
-            frame["row_number"] = numbers
-            return Chunk(name, texts, frame)
+            columns = {field: [r[i] if i < len(r) else None for r in buffer] for i, field in positions.items()}
+            return _chunk(name, texts, columns, numbers, table)
 
         for row in itertools.chain(head[header.row_index + 1 :], rows):  # never the whole sheet at once
             row_number += 1
@@ -159,7 +300,7 @@ def _xlsx_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, note
                 continue
             buffer.append(row)
             numbers.append(row_number)
-            if len(buffer) == CHUNK_ROWS:
+            if len(buffer) == XLSX_CHUNK_ROWS:
                 yield flush(buffer, numbers)
                 buffer, numbers = [], []
         if buffer:

@@ -428,8 +428,14 @@ def _read_csv(path: Path, max_rows: int | None = None, encoding: str | None = No
 
 
 def _head_bytes(path: Path, lines: int) -> bytes:
+    """The first `lines` lines; a line longer than MAX_LINE_BYTES is never held whole (check_line_lengths says where)."""
+    head = []
     with open(path, "rb") as f:
-        return b"".join(f.readline() for _ in range(lines))
+        for _ in range(lines):
+            head.append(f.readline(MAX_LINE_BYTES + 1))
+            if len(head[-1]) > MAX_LINE_BYTES:
+                check_line_lengths(path)
+    return b"".join(head)
 
 
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")  # tried in this order; latin-1 decodes any byte

@@ -14,7 +14,6 @@ import duckdb
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
-import pyarrow.compute as pc
 from pandera.typing import Series
 
 from pipeline.ingest.chunked import ChunkedSource
@@ -32,20 +31,32 @@ FUNDING_SOURCES = ("APBD", "DBHCHT", "CSR")
 
 
 class RosterRules:
-    """Everything the chunks of one roster file are checked against, with the in-memory DuckDB that checks them.
+    """Everything the chunks of one roster file are checked against, in the connection they are staged in.
 
-    The parsers (region matcher, period parser, funding, occupation) run once per distinct value and their answers
-    become lookup tables; the NIK checks and the HMAC run in SQL (pipeline/parse/nik.py).
+    The parsers (region matcher, period parser, funding, occupation) run once per distinct value of the file and
+    their answers become lookup tables; the NIK checks and the HMAC run in SQL (pipeline/parse/nik.py).
     """
 
-    def __init__(self, matcher: RegionMatcher, kabkota_codes: frozenset[str], key: str, today=None):
-        self.matcher, self.kabkota_codes, self.today = matcher, kabkota_codes, today
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        matcher: RegionMatcher,
+        kabkota_codes: frozenset[str],
+        key: str,
+        today=None,
+    ):
+        self.con, self.matcher, self.today = con, matcher, today
         self.key_parameters = nik.worker_key_parameters(key)  # bound to the query, never part of its text
-        self.con = duckdb.connect()
-        self.con.execute("CREATE TABLE kabkota_codes AS SELECT unnest(?::VARCHAR[]) AS code", [sorted(kabkota_codes)])
-        self.con.execute(
-            "CREATE TABLE birth_dates AS SELECT unnest(?::VARCHAR[]) AS ddmmyy", [nik.plausible_birth_dates(today)]
+        self.parsed: dict[str, set] = {lookup: set() for lookup in LOOKUPS}  # values already in each lookup table
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE kabkota_codes AS SELECT unnest(?::VARCHAR[]) AS code", [sorted(kabkota_codes)]
         )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE birth_dates AS SELECT unnest(?::VARCHAR[]) AS ddmmyy",
+            [nik.plausible_birth_dates(today)],
+        )
+        for lookup, columns in LOOKUPS.items():
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {lookup} ({', '.join(f'{c} {t}' for c, t in columns.items())})")
 
     def region(self, code, name, province) -> tuple[str | None, str | None]:
         try:
@@ -60,6 +71,27 @@ class RosterRules:
             return parse_period(value), None
         except ValueError as error:
             return None, str(error)
+
+
+# The lookup tables of one file: the parsers' answer for each distinct value of the cells they read.
+LOOKUPS = {
+    "region_lookup": {
+        "code": "VARCHAR",
+        "name": "VARCHAR",
+        "province": "VARCHAR",
+        "region_code": "VARCHAR",
+        "problem": "VARCHAR",
+    },
+    "period_lookup": {"cell": "VARCHAR", "period": "DATE", "problem": "VARCHAR"},
+    "funding_lookup": {
+        "cell": "VARCHAR",
+        "funding_text": "VARCHAR",
+        "funding_source": "VARCHAR",
+        "funder": "VARCHAR",
+        "problem": "VARCHAR",
+    },
+    "occupation_lookup": {"cell": "VARCHAR", "occupation": "VARCHAR"},
+}
 
 
 # Each roster field the checks read; a roster without one of these columns reads it as empty.
@@ -116,19 +148,18 @@ PROBLEMS = [
 ]
 
 
-def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tuple[pyarrow.Table, pyarrow.Table]:
-    """(staged rows, rejected rows) of one chunk, as Arrow tables; a rejected row names its first broken column."""
-    cells = chunk.cells
-    empty = pd.Series([None] * len(cells), index=cells.index, dtype=object)
-    fields = {f: (cells[f] if f in cells else empty) for f in FIELDS}
-    # DuckDB reads a missing cell (None or NaN in an object column) as NULL.
-    frame = pd.DataFrame({**{f: v for f, v in fields.items() if f != "nik"}, "row_number": cells["row_number"]})
-    frame = pd.concat([frame.reset_index(drop=True), nik.nik_cells(fields["nik"]).reset_index(drop=True)], axis=1)
+def stage(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tuple[int, int]:
+    """Check one chunk and insert it into staging.rentan and staging.rentan_quarantine (a rejected row names its
+    first broken column): (rows staged, rows quarantined). Nothing but the parsers' distinct values leaves SQL."""
     con = rules.con
-    con.register("roster", frame)
+    present = set(chunk.cells.column_names)
+    region_field = "region_name" if "region_name" in present else "region_code"
+    headers = {f: chunk.headers.get(f, f) for f in (*FIELDS, region_field)}
+    # A roster without one of the fields reads it as empty.
+    columns = ", ".join(f'"{f}"' if f in present else f'NULL::VARCHAR AS "{f}"' for f in FIELDS)
+    con.register("roster_cells", chunk.cells)
     try:
-        region_field = "region_name" if "region_name" in cells else "region_code"
-        headers = {f: chunk.headers.get(f, f) for f in (*FIELDS, region_field)}
+        con.execute(f"CREATE OR REPLACE TEMP VIEW roster AS SELECT {columns}, nik_number, row_number FROM roster_cells")
         _lookups(con, rules)
         first_problem = "CASE " + " ".join(f"WHEN {p}_problem IS NOT NULL THEN '{p}'" for p, _ in PROBLEMS) + " END"
         shown = {
@@ -148,20 +179,17 @@ def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tu
             "order": "end",
         }
         cases = lambda values: "CASE problem " + " ".join(f"WHEN '{p}' THEN {values[p]}" for p, _ in PROBLEMS) + " END"  # noqa: E731
-        # One pass over the chunk: every row with its staged fields and, if it is broken, its quarantine fields.
-        checked = con.sql(
+        # The check, in one statement: every row with its staged fields and, if it is broken, its quarantine fields.
+        con.execute(
             f"""
-            WITH recovered AS (
-                SELECT *, {nik.NIK_DIGITS_SQL} AS digits FROM (
-                    SELECT *, {nik.NIK_RECOVER_REASON_SQL} AS recover_reason FROM (
-                        SELECT *, {nik.NIK_CLEANED_SQL} AS nik_cleaned FROM (SELECT *, {nik.NIK_TEXT_SQL} AS nik_text FROM roster)))
-            ), joined AS (
+            CREATE OR REPLACE TEMP TABLE roster_checked AS
+            WITH checked AS (
                 SELECT v.*, r.region_code AS matched_region, r.problem AS region_problem,
                        f.funding_text, f.funding_source, f.funder, f.problem AS funding_problem,
                        s.period AS start_period, s.problem AS start_problem, e.period AS end_period, e.problem AS end_problem,
                        CASE WHEN e.period < s.period THEN 'the last covered month is before the first' END AS order_problem,
                        o.occupation AS occupation_title
-                FROM (SELECT *, coalesce(recover_reason, {nik.NIK_VALIDATE_SQL}) AS nik_problem FROM recovered) v
+                FROM ({nik.nik_checked_sql("roster")}) v
                 LEFT JOIN region_lookup r ON r.code = coalesce(v.region_code, '') AND r.name = coalesce(v.region_name, '')
                                          AND r.province = coalesce(v.province, '')
                 LEFT JOIN funding_lookup f ON f.cell = coalesce(v.funding, '')
@@ -178,65 +206,48 @@ def process(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tu
                    {cases({p: f"'{check}'" for p, check in PROBLEMS})} AS check_name,
                    CAST({cases(shown)} AS VARCHAR) AS value,
                    {cases({p: f"{p}_problem" for p, _ in PROBLEMS})} AS reason
-            FROM (SELECT *, {first_problem} AS problem FROM joined)
+            FROM (SELECT *, {first_problem} AS problem FROM checked)
         """,
-            params={"file_path": file_path, "sheet": chunk.sheet, "sha256": sha256, **rules.key_parameters},
-        ).to_arrow_table()
-        broken = pc.is_valid(checked["problem"])
-        staged = checked.filter(pc.invert(broken)).select(STAGED_COLUMNS)
-        quarantine = checked.filter(broken).select(REJECTION_COLUMNS)
+            {"file_path": file_path, "sheet": chunk.sheet, "sha256": sha256, **rules.key_parameters},
+        )
+        con.execute(
+            f"INSERT INTO staging.rentan BY NAME SELECT {', '.join(STAGED_COLUMNS)} FROM roster_checked WHERE problem IS NULL"
+        )
+        con.execute(
+            f"INSERT INTO staging.rentan_quarantine BY NAME SELECT {', '.join(REJECTION_COLUMNS)} FROM roster_checked WHERE problem IS NOT NULL"
+        )
+        staged, quarantined = con.execute(
+            "SELECT count(*) FILTER (problem IS NULL), count(*) FILTER (problem IS NOT NULL) FROM roster_checked"
+        ).fetchone()
+        con.execute("DROP TABLE roster_checked; DROP VIEW roster")
     finally:
-        con.unregister("roster")
-    return staged, quarantine
+        con.unregister("roster_cells")
+    return staged, quarantined
 
 
 def _lookups(con: duckdb.DuckDBPyConnection, rules: RosterRules) -> None:
-    """The parsers' answers for every distinct value of this chunk, as lookup tables (the matcher records the aliases
-    each chunk uses)."""
-    regions = con.execute(
-        "SELECT DISTINCT coalesce(region_code, ''), coalesce(region_name, ''), coalesce(province, '') FROM roster"
-    ).fetchall()
-    periods = [
-        c
-        for (c,) in con.execute(
-            'SELECT DISTINCT "start" FROM roster UNION SELECT DISTINCT "end" FROM roster'
-        ).fetchall()
-    ]
-    funding = [c for (c,) in con.execute("SELECT DISTINCT coalesce(funding, '') FROM roster").fetchall()]
-    occupations = [c for (c,) in con.execute("SELECT DISTINCT coalesce(occupation, '') FROM roster").fetchall()]
-    _table(
-        con,
-        "region_lookup",
-        pd.DataFrame(
-            [(*k, *rules.region(*k)) for k in regions], columns=["code", "name", "province", "region_code", "problem"]
-        ),
-    )
-    _table(
-        con,
-        "period_lookup",
-        pd.DataFrame([(c, *rules.period(c)) for c in periods], columns=["cell", "period", "problem"]),
-    )
-    _table(
-        con,
-        "funding_lookup",
-        pd.DataFrame(
-            [(c, *_funding(c)) for c in funding],
-            columns=["cell", "funding_text", "funding_source", "funder", "problem"],
-        ),
-    )
-    _table(
-        con,
-        "occupation_lookup",
-        pd.DataFrame(
-            [(c, str(c).strip().title() or "Tidak disebutkan") for c in occupations], columns=["cell", "occupation"]
-        ),
-    )
-
-
-def _table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
-    con.register(f"{name}_frame", frame.astype(object).where(frame.notna(), None))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")
-    con.unregister(f"{name}_frame")
+    """Add to the lookup tables the parsers' answers for the values of this chunk not seen before in the file (the
+    matcher records the aliases each file uses)."""
+    distinct = {
+        "region_lookup": "SELECT DISTINCT coalesce(region_code, ''), coalesce(region_name, ''), coalesce(province, '') FROM roster",
+        "period_lookup": 'SELECT DISTINCT "start" FROM roster UNION SELECT DISTINCT "end" FROM roster',
+        "funding_lookup": "SELECT DISTINCT coalesce(funding, '') FROM roster",
+        "occupation_lookup": "SELECT DISTINCT coalesce(occupation, '') FROM roster",
+    }
+    answer = {
+        "region_lookup": lambda key: (*key, *rules.region(*key)),
+        "period_lookup": lambda key: (key[0], *rules.period(key[0])),
+        "funding_lookup": lambda key: (key[0], *_funding(key[0])),
+        "occupation_lookup": lambda key: (key[0], str(key[0]).strip().title() or "Tidak disebutkan"),
+    }
+    for lookup, query in distinct.items():
+        new = [key for key in con.execute(query).fetchall() if key not in rules.parsed[lookup]]
+        if new:
+            rules.parsed[lookup].update(new)
+            answers = pyarrow.table(list(zip(*(answer[lookup](key) for key in new))), names=list(LOOKUPS[lookup]))
+            con.register("new_answers", answers)
+            con.execute(f"INSERT INTO {lookup} BY NAME SELECT * FROM new_answers")
+            con.unregister("new_answers")
 
 
 FUNDING_PROBLEM = "Sumber Dana must start with APBD, DBHCHT or CSR (e.g. 'DBHCHT Kota Pasuruan')"
@@ -263,7 +274,7 @@ def kabkota_codes(reference_dir: Path) -> frozenset[str]:
 def roster_rules(context: ReadContext) -> RosterRules:
     if not context.pii_key:
         raise FileUnreadable(nik.MISSING_KEY_MESSAGE)
-    return RosterRules(context.matcher, kabkota_codes(REFERENCE_DIR), context.pii_key)
+    return RosterRules(context.con, context.matcher, kabkota_codes(REFERENCE_DIR), context.pii_key)
 
 
 SOURCE = ChunkedSource(
@@ -272,7 +283,8 @@ SOURCE = ChunkedSource(
     "Rosters of vulnerable workers whose contributions APBD, DBHCHT or CSR funds pay: one row per worker and funded period.",
     RosterRows,
     roster_rules,
-    process,
+    stage,
     never_read=frozenset({"name"}),
+    numbers=frozenset({"nik"}),
     holds_nik=True,
 )

@@ -122,6 +122,17 @@ class StagingTables:
         insert_frame(self.con, f"staging.{self.source}_quarantine", batch.rejections)
         insert_frame(self.con, f"staging.{self.source}_totals", batch.totals)
 
+    def rejections(self, files: list[str], limit: int) -> list[dict]:
+        """The first `limit` quarantined rows of these files, as records."""
+        return (
+            self.con.execute(
+                f"SELECT * FROM staging.{self.source}_quarantine WHERE list_contains(?, file_path) ORDER BY file_path, row_number LIMIT {int(limit)}",
+                [files],
+            )
+            .fetchdf()
+            .to_dict("records")
+        )
+
     def record(self, ledger_row: dict) -> None:
         insert_frame(self.con, f"staging.{self.source}_files", pd.DataFrame([ledger_row]))
 

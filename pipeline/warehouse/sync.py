@@ -25,7 +25,7 @@ from pipeline.ingest.engine import (
     Batch,
     FilePlan,
     Source,
-    as_pandas,
+    Staged,
     ingest_file,
     plan_files,
     shrink_refusal,
@@ -119,14 +119,15 @@ def sync_source(
     outcome = SyncOutcome(plan)
     uncommitted = 0
 
-    def store(batch: Batch) -> None:
+    def store(batch: Batch | Staged) -> None:
         nonlocal uncommitted
-        staging.add(batch)
-        if len(outcome.rejection_examples) < EXAMPLES:
-            outcome.rejection_examples.extend(as_pandas(batch.rejections).head(EXAMPLES).to_dict("records"))
+        if isinstance(batch, Staged):  # the source inserted its rows itself, through this connection
+            uncommitted += batch.rows + batch.rejections
+        else:
+            staging.add(batch)
+            uncommitted += len(batch.rows) + len(batch.rejections)
         # Commit every COMMIT_ROWS: one transaction over millions of roster rows would hold them all in memory,
         # and a commit per 100k-row chunk cost a sixth of the roster's time.
-        uncommitted += len(batch.rows) + len(batch.rejections)
         if uncommitted >= COMMIT_ROWS:
             con.commit()
             con.begin()
@@ -141,7 +142,7 @@ def sync_source(
         con.begin()
         staging.forget([relative])
         file_key = nik.key_for(environ, plan.hashes[relative]) if source.holds_nik else None
-        result = ingest_file(path, raw_dir, source, synonyms, matcher, pii_key=file_key, sink=store)
+        result = ingest_file(path, raw_dir, source, synonyms, matcher, pii_key=file_key, sink=store, con=con)
         if result.status == "failed":
             # What a file that broke part-way had stored (a roster commits every COMMIT_ROWS) leaves with it.
             con.rollback()
@@ -156,6 +157,7 @@ def sync_source(
             f"{result.rows_loaded} loaded, {result.rows_rejected} rejected, {sum(result.skipped.values())} skipped"
             + (f" ({result.error})" if result.error else "")
         )
+    outcome.rejection_examples = staging.rejections([row["file_path"] for row in outcome.ledger], EXAMPLES)
     con.begin()
     staging.mark_unchanged(plan.unchanged, str(version))
     if key:
