@@ -97,3 +97,27 @@ def test_many_people_with_one_spell_each_are_counted_per_month(roster):
         "WHERE region_code = 'ID' AND period = '2024-03-01' AND funding_source = 'ALL' AND occupation = 'ALL'"
     ).fetchall()
     assert contribution == 5 * 16800
+
+
+def test_rows_with_the_same_months_are_one_spell_however_the_engine_orders_them():
+    # Two funders listing 50,000 people for the same months: every ALL cell counts each person once. Before the
+    # tie order was fixed, DuckDB's threads sometimes split such a pair into two spells (a person counted twice).
+    con = duckdb.connect()
+    con.execute("SET threads = 4")
+    con.execute("CREATE SCHEMA staging; CREATE SCHEMA ref")
+    con.execute(
+        "CREATE TABLE ref.regions AS SELECT * FROM (VALUES ('ID', 'Indonesia', 'national', NULL), (?, 'Jawa Timur', 'province', ?), "
+        "(?, 'Kota Pasuruan', 'city', ?)) r(region_code, region_name, region_level, province_code)",
+        [PROVINCE, PROVINCE, KAB, PROVINCE],
+    )
+    con.execute(
+        "CREATE TABLE staging.rentan AS SELECT 'w' || i AS worker_key, ? AS region_code, funding_source, 'Ojek' AS occupation, "
+        "DATE '2024-01-01' AS start_period, DATE '2024-06-01' AS end_period "
+        "FROM range(50000) r(i), (VALUES ('APBD'), ('DBHCHT')) f(funding_source)",
+        [KAB],
+    )
+    load_seeds(con)
+    build_models(con, "vulnerable_spells", "vulnerable_workers", "funding_overlaps")
+    assert insured(con)["2024-03"] == (50000, 0, 0)
+    assert insured(con, region="ID")["2024-01"] == (50000, 50000, 0)
+    assert con.execute("SELECT count(*) FROM marts.funding_overlaps").fetchone()[0] == 50000 * 6

@@ -1,28 +1,27 @@
 -- core.vulnerable_spells: each worker's insured spells per region, funding source and occupation: the roster
--- rows of one person merged where they overlap or follow on, so a month is never counted twice.
+-- rows of one person merged where they overlap or follow on, so a month is never counted twice. The only pass of
+-- the roster models over every roster row: it also says which workers have more than one spell or funder, so that
+-- marts.vulnerable_workers and marts.funding_overlaps work on those few alone.
 WITH listed AS (
     SELECT s.worker_key, s.region_code, r.province_code, s.funding_source, s.occupation, s.start_period, s.end_period
     FROM {{ source('staging', 'rentan') }} s
     JOIN {{ source('ref', 'regions') }} r USING (region_code)
 ),
 listed_more_than_once AS (
-    SELECT worker_key, region_code, funding_source, occupation FROM listed GROUP BY ALL HAVING count(*) > 1
+    -- Most people are listed once: only the others have rows to merge, spells to combine or funders to compare.
+    SELECT worker_key FROM listed GROUP BY worker_key HAVING count(*) > 1
+),
+merged AS (
+    {{ merge_spells('listed SEMI JOIN listed_more_than_once USING (worker_key)',
+                    ['worker_key', 'region_code', 'province_code', 'funding_source', 'occupation']) }}
 ),
 several AS (
-    -- Gaps and islands, only for the few people listed more than once: a row opens a new spell when it starts
-    -- after the month following everything listed before it.
-    SELECT *, sum(opens_spell::INTEGER) OVER (PARTITION BY worker_key, region_code, funding_source, occupation
-                                              ORDER BY start_period, end_period ROWS UNBOUNDED PRECEDING) AS spell
-    FROM (
-        SELECT *, coalesce(start_period > max(end_period) OVER (
-                               PARTITION BY worker_key, region_code, funding_source, occupation ORDER BY start_period, end_period
-                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + INTERVAL 1 MONTH, true) AS opens_spell
-        FROM listed SEMI JOIN listed_more_than_once USING (worker_key, region_code, funding_source, occupation)
-    )
+    SELECT worker_key, count(*) AS spells, count(DISTINCT funding_source) AS funders FROM merged GROUP BY worker_key
 )
-SELECT worker_key, region_code, province_code, funding_source, occupation, start_period, end_period, 1 AS roster_rows
-FROM listed ANTI JOIN listed_more_than_once USING (worker_key, region_code, funding_source, occupation)
+SELECT worker_key, region_code, province_code, funding_source, occupation, start_period, end_period,
+       1 AS roster_rows, 1 AS worker_spells, 1 AS worker_funders
+FROM listed ANTI JOIN listed_more_than_once USING (worker_key)
 UNION ALL
-SELECT worker_key, region_code, province_code, funding_source, occupation, min(start_period), max(end_period), count(*)
-FROM several
-GROUP BY worker_key, region_code, province_code, funding_source, occupation, spell
+SELECT m.worker_key, region_code, province_code, funding_source, occupation, start_period, end_period, roster_rows,
+       s.spells AS worker_spells, s.funders AS worker_funders
+FROM merged m JOIN several s USING (worker_key)

@@ -7,19 +7,16 @@ WITH cells AS (
     SELECT * FROM (VALUES ('kabkota'), ('province'), ('national')) AS l(level),
                   (VALUES (false, false), (false, true), (true, false), (true, true)) AS g(all_funding, all_occupation)
 ),
-several AS (
-    SELECT worker_key FROM {{ ref('vulnerable_spells') }} GROUP BY worker_key HAVING count(*) > 1
-),
 single_spell_changes AS (
     -- Most people have one spell: count their starts and stops per kab/kota, funder, occupation and month, never
     -- one by one. A spell starts in its first month and stops in the month after its last.
     SELECT region_code, province_code, funding_source, occupation, period, sum(starting) AS starting, sum(stopping) AS stopping
     FROM (
         SELECT region_code, province_code, funding_source, occupation, start_period AS period, 1 AS starting, 0 AS stopping
-        FROM {{ ref('vulnerable_spells') }} ANTI JOIN several USING (worker_key)
+        FROM {{ ref('vulnerable_spells') }} WHERE worker_spells = 1
         UNION ALL
         SELECT region_code, province_code, funding_source, occupation, (end_period + INTERVAL 1 MONTH)::DATE, 0, 1
-        FROM {{ ref('vulnerable_spells') }} ANTI JOIN several USING (worker_key)
+        FROM {{ ref('vulnerable_spells') }} WHERE worker_spells = 1
     )
     GROUP BY ALL
 ),
@@ -29,23 +26,13 @@ several_in_cells AS (
            CASE WHEN c.all_funding THEN 'ALL' ELSE s.funding_source END AS funding_source,
            CASE WHEN c.all_occupation THEN 'ALL' ELSE s.occupation END AS occupation,
            s.start_period, s.end_period
-    FROM {{ ref('vulnerable_spells') }} s SEMI JOIN several USING (worker_key)
+    FROM {{ ref('vulnerable_spells') }} s
     CROSS JOIN cells c
+    WHERE s.worker_spells > 1
 ),
 several_merged AS (
-    -- A person on two rosters counts once in an ALL cell: merge their spells there as core.vulnerable_spells does.
-    SELECT area, funding_source, occupation, min(start_period) AS start_period, max(end_period) AS end_period
-    FROM (
-        SELECT *, sum(opens_spell::INTEGER) OVER (PARTITION BY worker_key, area, funding_source, occupation
-                                                  ORDER BY start_period, end_period ROWS UNBOUNDED PRECEDING) AS spell
-        FROM (
-            SELECT *, coalesce(start_period > max(end_period) OVER (
-                                   PARTITION BY worker_key, area, funding_source, occupation ORDER BY start_period, end_period
-                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + INTERVAL 1 MONTH, true) AS opens_spell
-            FROM several_in_cells
-        )
-    )
-    GROUP BY worker_key, area, funding_source, occupation, spell
+    -- A person with several spells counts once in an ALL cell: their spells there merged by the same rule.
+    {{ merge_spells('several_in_cells', ['worker_key', 'area', 'funding_source', 'occupation']) }}
 ),
 changes AS (
     SELECT area, funding_source, occupation, period, sum(starting) AS starting, sum(stopping) AS stopping
