@@ -182,3 +182,61 @@ def test_a_title_row_is_not_taken_for_the_top_of_a_two_row_header(synonyms):
 def test_a_row_number_column_is_not_worth_a_note(synonyms):
     sheet = Sheet("s", [["No", "Kab/Kota", "Segmen", "Peserta Aktif", "Keterangan"]])
     assert synonyms.locate("participation", sheet, REQUIRED).unused == ["Keterangan"]
+
+
+# --- rosters: pyarrow's streaming reader -------------------------------------------------------------------------
+
+
+def roster_chunks(path: Path, synonyms):
+    from pipeline.read.chunks import read_chunks
+    from pipeline.sources import SOURCES
+
+    return list(read_chunks(path, SOURCES["rentan"].table, synonyms))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_a_roster_csv_keeps_every_row_number_and_reads_odd_rows_as_the_table_mode_does(tmp_path, synonyms, encoding):
+    path = tmp_path / "daftar.csv"
+    path.write_text(
+        "Daftar Peserta Rentan – 2024\n"  # line 1: a title (a dash cp1252 has)
+        "NIK;Nama;Pekerjaan;Kab/Kota;Sumber Dana;Program;Mulai;Selesai\n"  # 2
+        "3575011203850001;Siti;Petani;Kota Pasuruan;APBD;JKK+JKM;2024-01;2024-06\n"  # 3
+        "\n"  # 4: an empty line, not read but counted
+        "3575011203850002;Budi;Nelayan;Kota Pasuruan;APBD\n"  # 5: fewer cells: the rest are empty
+        '3575011203850003;"Ani\nUtami";Pedagang;Kota Pasuruan;CSR;JKK;2024-02;2024-03\n'  # 6: a quoted cell of two lines
+        "3575011203850004;Joko;Ojek;Kota Batu;DBHCHT;JKK;2024-03;2024-04;catatan;lain\n"  # 7: more cells: not read
+        ";;;;;;;\n"  # 8: a row of empty cells
+        "3575011203850005;Sri;Buruh;Kota Batu;APBD;JKK;2024-04;2024-05\n",  # 9
+        encoding=encoding,
+    )
+    [chunk] = roster_chunks(path, synonyms)
+    rows = chunk.cells.to_pylist()
+    assert [r["row_number"] for r in rows] == [3, 5, 6, 7, 9]
+    assert rows[1]["funding"] == "APBD" and rows[1]["start"] is None and rows[1]["end"] is None
+    assert rows[3]["region_name"] == "Kota Batu" and rows[3]["end"] == "2024-04"
+    assert "name" not in chunk.cells.column_names and rows[4]["nik_number"] is None
+
+
+def test_a_roster_row_cut_off_inside_a_quote_fails_the_file(tmp_path, synonyms):
+    path = tmp_path / "daftar.csv"
+    path.write_text(
+        "NIK;Nama;Pekerjaan;Kab/Kota;Sumber Dana;Program;Mulai;Selesai\n"
+        "3575011203850001;Siti;Petani;Kota Pasuruan;APBD;JKK+JKM;2024-01;2024-06\n"
+        '3575011203850002;"Bud',
+        encoding="utf-8",
+    )
+    with pytest.raises(FileUnreadable, match="row 3 opens a quoted cell that is never closed") as refused:
+        roster_chunks(path, synonyms)
+    assert "3575011203850002" not in str(refused.value)  # pyarrow's own message quotes the row
+
+
+def test_roster_number_cells_read_as_a_person_reads_them(tmp_path, synonyms):
+    path = tmp_path / "daftar.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Peserta")
+    sheet.write_row(0, 0, ["NIK", "Nama", "Kode Kab/Kota", "Sumber Dana", "Mulai", "Selesai"])
+    sheet.write_row(1, 0, [3575011203850001, "Siti", 3575, "APBD", "2024-01", "2024-06"])
+    book.close()
+    [chunk] = roster_chunks(path, synonyms)
+    [row] = chunk.cells.to_pylist()
+    assert (row["nik"], row["nik_number"], row["region_code"]) == ("3575011203850001", 3575011203850001.0, "3575")

@@ -8,8 +8,10 @@ Fields listed in `never_read` (a roster's names) are dropped as soon as the head
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -136,7 +138,8 @@ def _csv_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes
     odd = _OddRows(path, delimiter, width, positions)
     names = [f"column_{i}" for i in range(width)]
     kept = {names[i]: field for i, field in positions.items() if i < width}
-    reader = pacsv.open_csv(
+    opened = functools.partial(
+        pacsv.open_csv,
         path,
         read_options=pacsv.ReadOptions(
             # Serial parsing, so that the handler of odd rows is told their row numbers.
@@ -163,13 +166,15 @@ def _csv_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes
     )
     first_row = header.row_index + 2  # 1-based, as a spreadsheet numbers rows
     pending: list[pyarrow.Table] = []
+    reader = None
     while True:
         try:
+            reader = reader or opened()  # opening reads the first block
             batch = reader.read_next_batch()
         except StopIteration:
             break
         except pyarrow.ArrowInvalid as error:
-            raise _csv_error(path, error) from None
+            raise odd.failure or _csv_error(path, error) from None
         # A block holds a row of up to twice its size; a cell read past MAX_LINE_BYTES is refused as before.
         if any((pc.max(pc.binary_length(column)).as_py() or 0) > MAX_LINE_BYTES for column in batch.columns):
             check_line_lengths(path)
@@ -211,15 +216,18 @@ class _OddRows:
     def __init__(self, path: Path, delimiter: str, width: int, positions: dict[int, str]):
         self.path, self.delimiter, self.width, self.positions = path, delimiter, width, positions
         self.rows: list[tuple[int, list[str]]] = []  # (1-based row number, cells), in file order
+        self.failure: FileUnreadable | None = None  # why the file cannot be read, said by the handler
 
     def handle(self, row) -> str:
         try:
             [cells] = list(csv.reader(io.StringIO(row.text), delimiter=self.delimiter, strict=True)) or [[]]
         except (csv.Error, ValueError):
-            raise FileUnreadable(
-                f"{self.path.name}: row {row.number:,} cannot be read as csv: a quoted cell is not closed (was the file "
-                "cut off while being copied?)"
-            ) from None
+            # pyarrow stops with its own error, which quotes the row: this one is raised instead.
+            self.failure = FileUnreadable(
+                f"{self.path.name}: could not be read as csv: row {row.number:,} opens a quoted cell that is never "
+                "closed (was the file cut off while being copied?)"
+            )
+            return "error"
         self.rows.append((row.number, cells))
         return "skip"
 
@@ -243,10 +251,16 @@ class _OddRows:
 
 
 def _csv_error(path: Path, error: pyarrow.ArrowInvalid) -> FileUnreadable:
-    """A csv pyarrow cannot parse: a row longer than a block is named by check_line_lengths, anything else as is."""
+    """A csv pyarrow cannot parse: a row longer than a block is named by check_line_lengths. pyarrow's own message may
+    quote a row (NIKs, names), so only the row number is kept from it."""
     if "straddl" in str(error) or "block" in str(error):
         check_line_lengths(path)
-    return FileUnreadable(f"{path.name}: could not be read as csv ({str(error).splitlines()[0][:300]})")
+    text = str(error)
+    row = re.search(r"Row #(\d+)", text)
+    what = "text that is not valid in its encoding" if "UTF8" in text or "decode" in text.lower() else "a csv error"
+    return FileUnreadable(
+        f"{path.name}: could not be read as csv ({what}{f' at row {int(row.group(1)):,}' if row else ''})"
+    )
 
 
 def _rows_with_errors(sheet, errors: dict[tuple[int, int], str]) -> Iterator[list]:

@@ -7,6 +7,7 @@ the NIK is checked and replaced by a keyed pseudonym (worker_key), and only its 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from pathlib import Path
 
@@ -221,7 +222,9 @@ def stage(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tupl
         ).fetchone()
         con.execute("DROP TABLE roster_checked; DROP VIEW roster")
     finally:
-        con.unregister("roster_cells")
+        # After a failed statement the transaction is aborted until the sync rolls the file back: keep its error.
+        with contextlib.suppress(duckdb.TransactionException):
+            con.unregister("roster_cells")
     return staged, quarantined
 
 
