@@ -15,7 +15,7 @@ import hashlib
 import hmac
 
 LARGEST_EXACT_FLOAT = 2**53  # a number cell above this cannot hold all 16 digits exactly
-# NIK digits and the separators people type are ASCII; both forms below (pandas and SQL) use exactly these classes.
+# NIK digits and the separators people type are ASCII; the SQL below and the pandas reference (tests/nik_reference.py) use exactly these classes.
 SPACE = " \t\n\r\f\v"
 SEPARATORS = f"[{SPACE}.'`-]"
 PII_KEY_VARIABLE = "JAMSOSTEK_PII_KEY"

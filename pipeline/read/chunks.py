@@ -21,6 +21,7 @@ import pyarrow
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from pipeline.parse.nik import LARGEST_EXACT_FLOAT
 from pipeline.read.files import (
     MAX_LINE_BYTES,
     FileUnreadable,
@@ -40,7 +41,6 @@ from pipeline.read.headers import Header, HeaderSynonyms, missing_header, unused
 CHUNK_ROWS = 500_000  # csv rows per chunk, as Arrow text columns (about 40 MB at national scale)
 XLSX_CHUNK_ROWS = 100_000  # xlsx rows are Python lists until a chunk is made: far larger per row
 CSV_BLOCK_BYTES = MAX_LINE_BYTES  # pyarrow parses a block at a time and refuses a row over twice its size
-LARGEST_EXACT_FLOAT = 2**53  # an integral number cell above this may have lost digits (Excel keeps 15-17)
 
 
 @dataclass
@@ -132,10 +132,10 @@ def _csv_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes
     positions, texts = _fields(header, table)
     with open(path, "rb") as f:
         encoding, delimiter = csv_dialect(f.read(256 * 1024), encoding)
-    # Rows as wide as most rows below the header: a row of another width is re-read with the csv module (`Odd`).
+    # Rows as wide as most rows below the header: a row of another width is re-read with the csv module (`_OddRows`).
     widths = [len(row) for row in head.rows[header.row_index + 1 :]] or [len(head.rows[header.row_index])]
     width = max(set(widths), key=widths.count)
-    odd = _OddRows(path, delimiter, width, positions)
+    odd = _OddRows(path, delimiter, positions)
     names = [f"column_{i}" for i in range(width)]
     kept = {names[i]: field for i, field in positions.items() if i < width}
     opened = functools.partial(
@@ -213,8 +213,8 @@ class _OddRows:
     """Rows with more or fewer cells than most (pyarrow's invalid rows), read again with the csv module as the table
     mode reads every row: missing cells at the end are empty, cells beyond the header are not read."""
 
-    def __init__(self, path: Path, delimiter: str, width: int, positions: dict[int, str]):
-        self.path, self.delimiter, self.width, self.positions = path, delimiter, width, positions
+    def __init__(self, path: Path, delimiter: str, positions: dict[int, str]):
+        self.path, self.delimiter, self.positions = path, delimiter, positions
         self.rows: list[tuple[int, list[str]]] = []  # (1-based row number, cells), in file order
         self.failure: FileUnreadable | None = None  # why the file cannot be read, said by the handler
 

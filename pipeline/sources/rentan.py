@@ -1,7 +1,7 @@
 """rentan/: rosters of vulnerable workers (pekerja rentan) whose contributions a government or company pays.
 
-A national roster has millions of rows, so it is read in chunked mode (pipeline/ingest/chunked.py) and converted
-column-wise: the region matcher and period parser run once per distinct value. The name column is never read;
+A national roster has millions of rows, so it is read in chunked mode (pipeline/ingest/chunked.py) and checked in SQL
+inside the warehouse connection: the region matcher and period parser run once per distinct value of a file. The name column is never read;
 the NIK is checked and replaced by a keyed pseudonym (worker_key), and only its masked form reaches quarantine.
 """
 

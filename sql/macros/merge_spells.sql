@@ -1,10 +1,10 @@
 {#- The one gaps-and-islands rule of the roster models: rows of one partition (a worker in one cell) that overlap or
-    follow on are one spell. `rows` is a relation with start_period and end_period (and `roster_rows`, the roster rows
-    each stands for, when counted); a row opens a new spell when it starts after the month following everything
-    listed before it. Returns the partition columns, start_period, end_period and roster_rows per spell. -#}
-{% macro merge_spells(rows, partition, counted=false) %}
+    follow on are one spell. `rows` is a relation with start_period and end_period; a row opens a new spell when it
+    starts after the month following everything listed before it. Returns the partition columns, start_period,
+    end_period and roster_rows (the rows merged) per spell. -#}
+{% macro merge_spells(rows, partition) %}
     SELECT {{ partition | join(', ') }}, min(start_period) AS start_period, max(end_period) AS end_period,
-           {{ 'sum(roster_rows)' if counted else 'count(*)' }} AS roster_rows
+           count(*) AS roster_rows
     FROM (
         -- Among rows with the same months only the first can open a spell, and it must come first here too: with
         -- the order of ties left to the engine, two threads could split one spell in two.
