@@ -4,7 +4,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 PY := $(CURDIR)/.venv/bin/python
 
-.PHONY: setup browser postgres run refresh rebuild test lint format bench ui sql docs demo-data regions clean
+.PHONY: setup browser postgres run refresh rebuild test lint format bench ui sql docs demo-data regions generated soak clean
 
 # uv is installed with pip into .tools/ when it is not on PATH; the environment itself is pinned by uv.lock.
 # Bytecode is compiled at install time: this machine sets PYTHONDONTWRITEBYTECODE, which otherwise makes every
@@ -52,6 +52,10 @@ postgres:
 test: setup browser postgres
 	$(PY) -m pytest
 
+# The seeded random sequence of raw-folder and warehouse faults (tests/test_soak.py; about 30-40 minutes).
+soak: setup
+	JAMSOSTEK_SOAK=1 $(PY) -m pytest -p no:xdist -o addopts="-ra" -s tests/test_soak.py
+
 # ruff (pyproject.toml [tool.ruff]): `make lint` checks formatting and lint rules, `make format` fixes what it can.
 lint: setup
 	$(CURDIR)/.venv/bin/ruff format --check pipeline tests scripts
@@ -72,6 +76,10 @@ sql: setup
 # Regenerate docs/warehouse.md from the built warehouse's COMMENT ON metadata.
 docs: setup
 	$(PY) -m pipeline.outputs.dictionary
+
+# The dbt sources and the raw_sources() macro made from the source registry (committed; a test holds them current).
+generated: setup
+	$(PY) -m pipeline.warehouse.dbt_sources
 
 demo-data: setup
 	$(PY) scripts/generate_demo_data.py

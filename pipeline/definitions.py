@@ -9,11 +9,12 @@ from pipeline.defs.models import dbt_resource, warehouse_models
 from pipeline.defs.publish import analyst_warehouse, coverage_report, data_catalog, exports
 from pipeline.defs.reference import regions
 from pipeline.defs.resources import WarehouseResource, fixed
-from pipeline.defs.sources import raw_sources
+from pipeline.defs.sources import raw_sources, working_database
 
 defs = dg.Definitions(
     assets=[
         *raw_sources.values(),
+        working_database,
         regions,
         *staging_assets.values(),
         warehouse_models,

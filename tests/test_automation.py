@@ -1,18 +1,23 @@
-"""The nightly schedule and the raw-file sensor, evaluated as the Dagster daemon would."""
+"""The one change detector (pipeline/defs/changes.py) as the nightly schedule and the raw-file sensor use it,
+evaluated as the Dagster daemon would, and compared with Dagster's own stale-status resolver (the UI's)."""
 
+import json
 import os
 import shutil
 import time
 
 import dagster as dg
+import duckdb
 import pytest
 from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleStatus
 from dagster._core.loader import LoadingContextForTest
 
 from pipeline.definitions import defs
-from pipeline.defs.automation import nightly_build, raw_files_sensor, stale_or_missing
+from pipeline.defs.automation import nightly_build, raw_files_sensor
+from pipeline.defs.changes import input_versions, observe, observed_keys, stale_or_missing
 from pipeline.defs.resources import WarehouseResource
 from pipeline.sources import RAW_FOLDERS
+from pipeline.warehouse.connection import analyst_path, working_path
 from tests.conftest import DEMO_RAW, small_raw
 
 MONTHS = ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv")
@@ -34,12 +39,16 @@ PARTICIPATION_AND_DOWNSTREAM = {
     "coverage_report",
     "data_catalog",
 }
+MATERIALISABLE = {k.to_user_string() for k in defs.resolve_asset_graph().materializable_asset_keys}
 
 
 @pytest.fixture
-def project(tmp_path):
+def project(tmp_path, monkeypatch):
     raw = small_raw(tmp_path / "raw", MONTHS)
-    warehouse = WarehouseResource(raw_dir=str(raw), warehouse_dir=str(tmp_path / "warehouse"))
+    # The folders from the environment, as a service has them (a job given its own resources cannot be subset).
+    monkeypatch.setenv("JAMSOSTEK_RAW_DIR", str(raw))
+    monkeypatch.setenv("JAMSOSTEK_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    warehouse = WarehouseResource()
     with dg.instance_for_test() as instance:
         yield raw, warehouse, instance
 
@@ -52,23 +61,26 @@ def evaluate_schedule(instance, warehouse):
         return nightly_build(context)
 
 
-def materialise(instance, warehouse):
+def materialise(instance, warehouse, selection=None):
     job = defs.resolve_implicit_global_asset_job_def()
-    result = job.execute_in_process(instance=instance, resources={"warehouse": warehouse})
-    assert result.success
+    return job.execute_in_process(instance=instance, asset_selection=selection, raise_on_error=False)
 
 
 def keys(request) -> set[str]:
     return {k.to_user_string() for k in request.asset_selection}
 
 
+def stale_now(instance, warehouse) -> dict:
+    observe(instance, input_versions(warehouse.raw_path(), warehouse.warehouse_path()))
+    return stale_or_missing(instance, list(defs.resolve_all_asset_specs()), observed_keys(), warehouse.warehouse_path())
+
+
 def test_nightly_schedule_builds_what_is_missing_then_only_what_is_stale(project):
     raw, warehouse, instance = project
     first = evaluate_schedule(instance, warehouse)
-    materialisable = {k.to_user_string() for k in defs.resolve_asset_graph().materializable_asset_keys}
-    assert isinstance(first, dg.RunRequest) and keys(first) == materialisable
+    assert isinstance(first, dg.RunRequest) and keys(first) == MATERIALISABLE
 
-    materialise(instance, warehouse)
+    assert materialise(instance, warehouse).success
     assert isinstance(evaluate_schedule(instance, warehouse), dg.SkipReason)
 
     # A changed raw file: exactly the participation staging asset and what is downstream of it.
@@ -76,9 +88,9 @@ def test_nightly_schedule_builds_what_is_missing_then_only_what_is_stale(project
     path.write_text(path.read_text(encoding="utf-8").replace(",PU,", ",Penerima Upah,", 1), encoding="utf-8")
     changed = evaluate_schedule(instance, warehouse)
     assert keys(changed) == PARTICIPATION_AND_DOWNSTREAM
-    agrees_with_dagster(instance, stale_or_missing(instance, defs.resolve_asset_graph(), raw))
+    agrees_with_dagster(instance, stale_now(instance, warehouse))
 
-    materialise(instance, warehouse)
+    assert materialise(instance, warehouse).success
     assert isinstance(evaluate_schedule(instance, warehouse), dg.SkipReason)
 
     # Changed SQL (a new code version) of marts/coverage: it and what is downstream of it, nothing upstream. (The last
@@ -88,7 +100,7 @@ def test_nightly_schedule_builds_what_is_missing_then_only_what_is_stale(project
     instance.report_runless_asset_event(
         dg.AssetMaterialization(asset_key=coverage, tags={**event.tags, "dagster/code_version": "before-the-edit"})
     )
-    stale = stale_or_missing(instance, defs.resolve_asset_graph(), raw)
+    stale = stale_now(instance, warehouse)
     assert {k.to_user_string() for k in stale} == {
         "marts/coverage",
         "marts/target_series",
@@ -126,50 +138,113 @@ def evaluate_sensor(instance, warehouse, cursor):
     return result, result.cursor
 
 
-def test_sensor_requests_only_affected_work_once_per_content_version(project):
+def settle(instance, warehouse, cursor, ticks=2):
+    """The sensor's requests over a few ticks (a changed folder waits one tick to be still)."""
+    requests = []
+    for _ in range(ticks):
+        result, cursor = evaluate_sensor(instance, warehouse, cursor)
+        requests += result.run_requests
+    return requests, cursor
+
+
+def test_sensor_requests_what_is_missing_or_stale_once_and_again_after_a_failure(project):
     raw, warehouse, instance = project
     result, cursor = evaluate_sensor(instance, warehouse, None)
     assert result.run_requests == []  # first look: wait one tick, a copy may be in progress
     result, cursor = evaluate_sensor(instance, warehouse, cursor)
-    # Nothing was built yet: every folder (the empty ones too) is new, and all of them go in one run, not one per folder.
-    folders = set(RAW_FOLDERS)
+    # Nothing was built yet: everything, in one run, not one per folder.
     [request] = result.run_requests
-    assert set(request.tags["source"].split(",")) == folders
-    assert {e.asset_key.to_user_string() for e in result.asset_events} == {f"raw/{f}" for f in folders}
+    assert keys(request) == MATERIALISABLE and set(request.tags["source"].split(",")) == set(RAW_FOLDERS)
+    assert request.run_key is None  # a run key would hide a folder put back to an earlier version
     result, cursor = evaluate_sensor(instance, warehouse, cursor)
-    assert result.run_requests == []  # nothing changed: nothing requested twice
+    assert result.run_requests == []  # its run has not succeeded yet: not requested twice in a row
+
+    # The run failed (nothing was built): after the pause, the same work is requested again.
+    state = json.loads(cursor)
+    state["request"]["at"] -= 3600
+    cursor = json.dumps(state)
+    result, cursor = evaluate_sensor(instance, warehouse, cursor)
+    [again] = result.run_requests
+    assert keys(again) == MATERIALISABLE
+
+    assert materialise(instance, warehouse).success
+    assert settle(instance, warehouse, cursor)[0] == []  # built: quiet
 
     shutil.copy(DEMO_RAW / "participation" / "2021-11_kepesertaan_jatim.csv", raw / "participation")
     result, cursor = evaluate_sensor(instance, warehouse, cursor)
     assert result.run_requests == []  # the folder just changed: wait until it is still
     result, cursor = evaluate_sensor(instance, warehouse, cursor)
     [request] = result.run_requests
-    assert keys(request) == PARTICIPATION_AND_DOWNSTREAM
-    assert request.run_key.startswith("participation:")
+    assert keys(request) == PARTICIPATION_AND_DOWNSTREAM and request.tags["source"] == "participation"
+    assert materialise(instance, warehouse, request.asset_selection).success
 
     # Touching a file changes its time but not its content: no new work.
     path = raw / "participation" / MONTHS[0]
     os.utime(path, (time.time() + 5, time.time() + 5))
-    for _ in range(2):
-        result, cursor = evaluate_sensor(instance, warehouse, cursor)
-        assert result.run_requests == []
+    assert settle(instance, warehouse, cursor, ticks=3)[0] == []
 
-    path.unlink()  # a deleted file is a change too: its rows must leave the warehouse
-    result, cursor = evaluate_sensor(instance, warehouse, cursor)
-    assert result.run_requests == []
-    result, cursor = evaluate_sensor(instance, warehouse, cursor)
-    assert [r.tags["source"] for r in result.run_requests] == ["participation"]
+    # The new file removed: the folder is back to a version built before, and it is built again all the same.
+    (raw / "participation" / "2021-11_kepesertaan_jatim.csv").unlink()
+    requests, cursor = settle(instance, warehouse, cursor)
+    assert [keys(r) for r in requests] == [PARTICIPATION_AND_DOWNSTREAM]
 
 
 def test_a_daemon_started_after_a_build_requests_nothing(project):
     """`make run`, then the daemon starts with an empty cursor: the sensor compares the folders with what was built."""
     raw, warehouse, instance = project
-    materialise(instance, warehouse)
+    assert materialise(instance, warehouse).success
+    assert settle(instance, warehouse, None, ticks=3)[0] == []
+    shutil.copy(DEMO_RAW / "participation" / "2021-11_kepesertaan_jatim.csv", raw / "participation")
     result, cursor = evaluate_sensor(instance, warehouse, None)
     result, cursor = evaluate_sensor(instance, warehouse, cursor)
-    assert result.run_requests == []
-    shutil.copy(DEMO_RAW / "participation" / "2021-11_kepesertaan_jatim.csv", raw / "participation")
-    for _ in range(2):
-        result, cursor = evaluate_sensor(instance, warehouse, cursor)
     [request] = result.run_requests
     assert request.tags["source"] == "participation" and keys(request) == PARTICIPATION_AND_DOWNSTREAM
+
+
+def damage(path):
+    with open(path, "r+b") as f:
+        f.write(b"\0" * 4096)
+
+
+def test_after_a_damaged_working_database_the_sensor_and_the_schedule_rebuild_everything(project):
+    """Every other fault (deleted, set aside, restored) changes the same identity: tests/test_connection.py."""
+    raw, warehouse, instance = project
+    assert materialise(instance, warehouse).success
+    damage(working_path(warehouse.warehouse_path()))
+    shutil.copy(DEMO_RAW / "participation" / "2021-11_kepesertaan_jatim.csv", raw / "participation")
+    requests, _ = settle(instance, warehouse, None)
+    assert [keys(r) for r in requests] == [MATERIALISABLE]
+    assert keys(evaluate_schedule(instance, warehouse)) == MATERIALISABLE
+    assert materialise(instance, warehouse, requests[0].asset_selection).success
+    assert settle(instance, warehouse, None, ticks=3)[0] == []  # healed: quiet again
+    with duckdb.connect(str(analyst_path(warehouse.warehouse_path())), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM dq.file_ledger WHERE file_path LIKE '%2021-11%'").fetchone() == (1,)
+
+
+def test_a_partial_run_that_finds_its_working_database_gone_stops_and_the_next_run_builds_everything(project):
+    raw, warehouse, instance = project
+    assert materialise(instance, warehouse).success
+    working_path(warehouse.warehouse_path()).unlink()
+    partial = materialise(instance, warehouse, [dg.AssetKey(["staging", "participation"])])
+    assert not partial.success
+    [failure] = [e for e in partial.all_events if e.event_type_value == "STEP_FAILURE"] or [None]
+    assert failure is None or "created anew" in str(failure.event_specific_data.error)
+    assert set(k.to_user_string() for k in stale_now(instance, warehouse)) == MATERIALISABLE
+
+
+def test_a_deleted_or_replaced_analyst_file_is_published_again(project):
+    raw, warehouse, instance = project
+    assert materialise(instance, warehouse).success
+    analyst = analyst_path(warehouse.warehouse_path())
+    analyst.unlink()
+    assert set(k.to_user_string() for k in stale_now(instance, warehouse)) == {
+        "analyst_warehouse",
+        "exports",
+        "coverage_report",
+        "data_catalog",
+    }
+    requests, _ = settle(instance, warehouse, None)
+    assert materialise(instance, warehouse, requests[0].asset_selection).success and analyst.exists()
+    shutil.copy(analyst, analyst.with_name("backup"))
+    os.replace(analyst.with_name("backup"), analyst)  # copied back from a backup: maybe older than the build
+    assert dg.AssetKey(["analyst_warehouse"]) in stale_now(instance, warehouse)

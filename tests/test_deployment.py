@@ -101,6 +101,12 @@ def as_service_user(script: str, etc: Path, timeout: int = 900) -> subprocess.Co
     )
 
 
+def run_processes() -> list[str]:
+    """The service user's processes that belong to a run: run workers and the reader processes they spawn."""
+    listed = subprocess.run(["ps", "-u", SERVICE_USER, "-o", "pid=,args="], capture_output=True, text=True).stdout
+    return [line.strip() for line in listed.splitlines() if "execute_run" in line or "multiprocessing" in line]
+
+
 @pytest.fixture(scope="module")
 def office():
     checkout = Path(tempfile.mkdtemp(prefix="jamsostek-coverage-", dir="/opt"))
@@ -205,8 +211,12 @@ def test_the_office_deployment_works_as_written(office):
     wait_for(
         lambda: runs(url)[0]["status"] in ("SUCCESS", "FAILURE"), 300, lambda: f"the run to finish: {runs(url)[0]}"
     )
+    # A run's processes exit when it ends: its run worker and the workbook reader it started (once, each finished
+    # run left about 460 MB behind under the daemon's code servers).
+    wait_for(lambda: not run_processes(), 60, lambda: f"the finished run's processes to exit: {run_processes()}")
     time.sleep(70)  # two more sensor ticks: nothing else is launched
     assert len(runs(url)) == before + 1 and runs(url)[0]["status"] == "SUCCESS", runs(url)
+    assert not run_processes()
     with duckdb.connect(str(warehouse / "jamsostek.duckdb"), read_only=True) as con:
         assert con.execute(
             "SELECT status, rows_loaded > 0 FROM dq.file_ledger WHERE source = 'participation'"

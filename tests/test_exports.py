@@ -94,13 +94,28 @@ def test_vulnerable_workers_sheet_is_by_region_and_funding_source(demo_warehouse
     )
     header = sheet[0]
     assert "occupation" not in {exports.HEADINGS.get(h, h) for h in header} and "Worker key" not in header
-    [(latest,)] = con.execute("SELECT max(period) FROM marts.vulnerable_workers").fetchall()
-    [(insured,)] = con.execute(
-        "SELECT sum(insured_workers) FROM marts.vulnerable_workers WHERE period = ?", [latest]
-    ).fetchall()
-    period = header.index("Bulan")
-    rows = [r for r in sheet[1:] if r[period] == latest]
-    assert rows and sum(r[header.index("Pekerja dijamin")] for r in rows) == insured
+    # Every row is the mart's all-occupations row of its month, region and funder, figure for figure (the sheet once
+    # added the ALL row to the single occupations and doubled every figure).
+    mart = {
+        (period, region, funder): (insured, new, ended, contribution)
+        for period, region, funder, insured, new, ended, contribution in con.execute(
+            "SELECT period, region_code, funding_source, insured_workers, new_workers, ended_workers, contribution_idr "
+            "FROM marts.vulnerable_workers WHERE occupation = 'ALL'"
+        ).fetchall()
+    }
+    column = {
+        name: header.index(exports.HEADINGS[name]) for name in exports.HEADINGS if exports.HEADINGS[name] in header
+    }
+    shown = {
+        (r[column["period"]], r[column["region_code"]], r[column["funding_source"]]): tuple(
+            r[column[name]] for name in ("insured_workers", "new_workers", "ended_workers", "contribution_idr")
+        )
+        for r in sheet[1:]
+    }
+    assert len(shown) == len(sheet) - 1 and shown
+    for key, figures in shown.items():
+        period, region, funder = key
+        assert figures == mart[(period.date() if hasattr(period, "date") else period, region, funder)], key
 
 
 def test_each_funding_source_gets_its_double_payments_as_csv(demo_warehouse, demo):
@@ -135,20 +150,29 @@ def test_outputs_whose_tables_did_not_change_are_not_written_again(demo_warehous
     folder, _ = demo_warehouse
     copy = tmp_path / "jamsostek.duckdb"
     shutil.copy(folder / "jamsostek.duckdb", copy)
-    first = exports.export_all(copy, tmp_path / "exports")
+    first = exports.export_all(copy, tmp_path / "exports", "code-1")
     assert first.written and not first.unchanged
-    again = exports.export_all(copy, tmp_path / "exports")
+    again = exports.export_all(copy, tmp_path / "exports", "code-1")
     assert not again.written and sorted(again.unchanged) == sorted(first.written)
     with duckdb.connect(str(copy)) as edited:
         edited.execute("UPDATE marts.target_plan SET funded_workers = funded_workers + 1")
-    changed = exports.export_all(copy, tmp_path / "exports")
+    changed = exports.export_all(copy, tmp_path / "exports", "code-1")
     assert sorted(p.name for p in changed.written) == ["jamsostek_marts.xlsx", "marts_target_plan.parquet"]
     (tmp_path / "exports" / "funding_overlaps" / "CSR.csv").unlink()  # a file gone is written again
-    assert [p.name for p in exports.export_all(copy, tmp_path / "exports").written] == [
+    assert [p.name for p in exports.export_all(copy, tmp_path / "exports", "code-1").written] == [
         "APBD.csv",
         "DBHCHT.csv",
         "CSR.csv",
     ]
+    # New code that writes them (a segment label in parse/segments.py is in the exports' code version) rewrites all.
+    assert sorted(exports.export_all(copy, tmp_path / "exports", "code-2").written) == sorted(first.written)
+
+
+def test_the_exports_code_version_covers_the_labels_they_use():
+    from pipeline.defs.metadata import python_closure
+
+    closure = {p.name for p in python_closure("pipeline.outputs.exports")}
+    assert {"exports.py", "segments.py"} <= closure
 
 
 def test_each_chart_shows_the_mart_rows_it_claims(demo_warehouse, tmp_path):

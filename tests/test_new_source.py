@@ -76,6 +76,8 @@ def toy_project(tmp_path_factory):
     # 2. Its synonyms section.
     with open(root / "data" / "reference" / "header_synonyms.toml", "a", encoding="utf-8") as synonyms:
         synonyms.write(TOY_SYNONYMS)
+    # 3. `make generated`: its dbt sources and the raw_sources() macro, made from the registry.
+    subprocess.run([sys.executable, "-m", "pipeline.warehouse.dbt_sources"], cwd=root, check=True, capture_output=True)
     raw = root / "raw" / "toy"
     raw.mkdir(parents=True)
     (raw / "perpustakaan_2024.csv").write_text(

@@ -41,10 +41,11 @@ def test_unchanged_files_are_not_read_again_and_a_changed_or_deleted_file_moves_
     assert sync(con, raw, matcher, synonyms).ledger == []  # nothing changed: nothing read
 
     changed = raw / "participation" / MONTHS[1]
-    changed.write_text("\n".join(changed.read_text(encoding="utf-8").splitlines()[:5]) + "\n", encoding="utf-8")
+    text = changed.read_text(encoding="utf-8").splitlines()
+    changed.write_text("\n".join([text[0], *text[:0:-1]]) + "\n", encoding="utf-8")  # same rows, other order
     assert read_files(sync(con, raw, matcher, synonyms)) == [f"participation/{MONTHS[1]}"]
     after = dict(con.execute("SELECT file_path, count(*) FROM staging.participation GROUP BY 1").fetchall())
-    assert after == {f"participation/{MONTHS[0]}": rows[f"participation/{MONTHS[0]}"], f"participation/{MONTHS[1]}": 4}
+    assert after == rows
 
     (raw / "participation" / MONTHS[1]).unlink()
     assert sync(con, raw, matcher, synonyms).plan.deleted == [f"participation/{MONTHS[1]}"]
@@ -146,3 +147,80 @@ def test_a_folder_that_cannot_be_listed_is_refused_not_taken_for_empty(participa
     with pytest.raises(SyncRefused, match=r"cannot be listed \(Permission denied\)"):
         sync(con, raw, matcher, synonyms)
     assert con.execute("SELECT count(DISTINCT file_path) FROM staging.participation").fetchone() == (2,)
+
+
+def staged(con) -> dict[str, int]:
+    return dict(con.execute("SELECT file_path, count(*) FROM staging.participation GROUP BY 1").fetchall())
+
+
+def ledger(con, file: str) -> dict:
+    return (
+        con.execute("SELECT * FROM staging.participation_files WHERE file_path = ?", [f"participation/{file}"])
+        .fetchdf()
+        .to_dict("records")[0]
+    )
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda text: "\n".join(text.splitlines()[:2]) + "\n", id="cut-after-one-row"),
+        pytest.param(lambda text: "", id="zero-bytes"),
+        pytest.param(lambda text: text.splitlines()[0] + "\n", id="header-only"),
+    ],
+)
+def test_a_resent_file_cut_short_keeps_its_last_good_rows_until_the_loss_is_confirmed(
+    participation, matcher, synonyms, damage
+):
+    raw, con = participation
+    sync(con, raw, matcher, synonyms)
+    before = staged(con)
+    good = ledger(con, MONTHS[1])
+    resent = raw / "participation" / MONTHS[1]
+    resent.write_text(damage(resent.read_text(encoding="utf-8")), encoding="utf-8")
+
+    sync(con, raw, matcher, synonyms)
+    assert staged(con) == before  # nothing left the warehouse
+    kept = ledger(con, MONTHS[1])
+    assert kept["status"] == "kept" and kept["last_good_sha256"] == good["sha256"] != kept["sha256"]
+    assert kept["rows_loaded"] == good["rows_loaded"]  # the counts are the rows still published
+    assert f"the last good version's {good['rows_loaded']:,} rows are still published" in kept["error"]
+    # Not read again while it stays the same, and still kept; new reader code reads it again and still keeps it.
+    assert sync(con, raw, matcher, synonyms).ledger == []
+    assert ledger(con, MONTHS[1])["status"] == "kept"
+    sync(con, raw, matcher, synonyms, version=IngestVersion("reader-2", VERSION.aliases))
+    assert staged(con) == before and ledger(con, MONTHS[1])["status"] == "kept"
+
+    # A person confirms: the new version is taken as it is.
+    sync(
+        con,
+        raw,
+        matcher,
+        synonyms,
+        version=IngestVersion("reader-3", VERSION.aliases),
+        environ={"JAMSOSTEK_ALLOW_SHRINK": "1"},
+    )
+    assert staged(con).get(f"participation/{MONTHS[1]}", 0) < before[f"participation/{MONTHS[1]}"] / 2
+    assert ledger(con, MONTHS[1])["status"] in ("loaded", "failed")
+    assert ledger(con, MONTHS[1])["last_good_sha256"] is None
+
+
+def test_a_good_version_after_a_kept_one_is_published_and_a_removed_file_leaves(participation, matcher, synonyms):
+    raw, con = participation
+    sync(con, raw, matcher, synonyms)
+    resent = raw / "participation" / MONTHS[1]
+    good_text = resent.read_text(encoding="utf-8")
+    resent.write_bytes(b"")
+    sync(con, raw, matcher, synonyms)
+    assert ledger(con, MONTHS[1])["status"] == "kept"
+
+    lines = good_text.splitlines()
+    resent.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # one row fewer: a real correction
+    sync(con, raw, matcher, synonyms)
+    corrected = ledger(con, MONTHS[1])
+    assert corrected["status"] == "loaded" and corrected["last_good_sha256"] is None
+    assert staged(con)[f"participation/{MONTHS[1]}"] == corrected["rows_loaded"]
+
+    resent.unlink()  # removing one file of two is a person's act: its rows leave at once
+    sync(con, raw, matcher, synonyms)
+    assert f"participation/{MONTHS[1]}" not in staged(con)

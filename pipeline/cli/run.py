@@ -1,9 +1,10 @@
 """`make run`: materialise what is missing or stale in-process against the persistent Dagster instance, then print
 a summary.
 
-What is missing or stale is what Dagster's UI calls so (pipeline/defs/automation.stale_or_missing), the selection
-the nightly schedule makes: after one new month's file, the participation path and what reads it, not the rosters;
-after nothing, nothing ("the warehouse is up to date"). `--full` (`make rebuild`) materialises every asset.
+What is missing or stale is what the one change detector says (pipeline/defs/changes.py), the selection the sensor and
+the nightly schedule make: after one new month's file, the participation path and what reads it, not the rosters;
+after nothing, nothing ("the warehouse is up to date"); after a missing, damaged or restored working database,
+everything. `--full` (`make rebuild`) materialises every asset.
 Runs are recorded in DAGSTER_HOME (default .dagster_home/), so they appear in `make ui` afterwards.
 """
 
@@ -21,7 +22,7 @@ import duckdb
 from pipeline.cli.ui import prepare_dagster_home
 from pipeline.parse.text import printable
 from pipeline.settings import UMASK, warehouse_dir
-from pipeline.warehouse.connection import analyst_path, working_path
+from pipeline.warehouse.connection import analyst_path
 
 
 class CompactFormatter(logging.Formatter):
@@ -65,29 +66,30 @@ def materialise(stale_only: bool = True) -> bool:
     import dagster as dg
 
     from pipeline.definitions import defs
-    from pipeline.defs.automation import observe_raw_folders, stale_or_missing
+    from pipeline.defs.changes import input_versions, observe, observed_keys, stale_or_missing
+    from pipeline.defs.runs import reap_ghost_runs
     from pipeline.settings import raw_dir
 
     job = defs.resolve_implicit_global_asset_job_def()
     job = job.with_logger_defs({"compact": dg.LoggerDefinition(compact_console_logger)})
     with opened_instance() as instance:
+        for run_id in reap_ghost_runs(instance):
+            print(f"Run {run_id[:8]} had stopped without recording its end (its process is gone): marked failed.")
         selection = None
         warehouse = warehouse_dir()
-        if stale_only and not (working_path(warehouse).exists() and analyst_path(warehouse).exists()):
-            # The warehouse is a cache of the raw folders: one that is gone (`make clean`, a new disk) is built whole,
-            # whatever the run history says.
-            print(f"No warehouse in {warehouse} yet: building everything.")
-            stale_only = False
+        if open_working_database(warehouse):
+            print(
+                f"No usable working database in {warehouse / '.build'} (missing, damaged or restored): building everything."
+            )
+        # The inputs' versions are recorded first, so that the build records which raw files and database it used.
+        observe(instance, input_versions(raw_dir(), warehouse))
         if stale_only:
-            # It records the raw folders' versions first, so that the build records which raw files it read.
-            stale = stale_or_missing(instance, defs.resolve_asset_graph(), raw_dir())
+            stale = stale_or_missing(instance, list(defs.resolve_all_asset_specs()), observed_keys(), warehouse)
             if not stale:
                 print("Nothing is missing or stale: the warehouse is up to date and nothing was built.")
                 return True
             print(f"Missing or stale: {', '.join(k.to_user_string() for k in stale)}")
             selection = list(stale)
-        else:
-            observe_raw_folders(instance, raw_dir())  # so that the build records which raw files it read
         # INFO shows the per-file progress lines and failures without Dagster's debug events.
         result = job.execute_in_process(
             instance=instance,
@@ -109,6 +111,15 @@ def materialise(stale_only: bool = True) -> bool:
             f"check failed ({evaluation.severity.value}) {key.asset_key.to_user_string()} {key.name}{count} (details in the Dagster UI)"
         )
     return result.success
+
+
+def open_working_database(warehouse) -> bool:
+    """Open the working database once before choosing what to build, as a run would: a damaged one is set aside and a
+    new one created (its new identity then makes everything stale). True when it was created."""
+    from pipeline.warehouse.connection import build_lock, opened
+
+    with build_lock(warehouse), opened(warehouse) as (_con, created):
+        return created
 
 
 def summary(path) -> str:
@@ -135,6 +146,11 @@ def summary(path) -> str:
             "SELECT file_path, error FROM dq.file_ledger WHERE status = 'failed' ORDER BY 1"
         ).fetchall():
             lines.append(f"  FAILED {file_path}: {error}")
+        # Rows leave the warehouse only when a person meant it: a re-sent file that failed or lost most of its rows.
+        for file_path, rows, error in con.execute(
+            "SELECT file_path, rows_loaded, error FROM dq.file_ledger WHERE status = 'kept' ORDER BY 1"
+        ).fetchall():
+            lines.append(f"  KEPT {file_path}: its last good version ({rows:,} rows) is still published: {error}")
         # What was deliberately left unread (columns no synonym matched, hidden sheets): never dropped without a word.
         for file_path, notes in con.execute(
             "SELECT file_path, notes FROM dq.file_ledger WHERE notes IS NOT NULL ORDER BY 1"

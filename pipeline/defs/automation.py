@@ -1,24 +1,43 @@
 """When the pipeline runs by itself: a file sensor, a nightly schedule, and eager automation downstream of staging.
 
-- `raw_files_sensor` notices new, changed or deleted files in the raw folders and requests, in one run, the changed
-  folders' staging assets and what is downstream of them, once per content version (compared with what was requested
-  before, or with what was last built: a daemon started after `make run` requests nothing).
+Both the sensor and the schedule ask the one change detector (pipeline/defs/changes.py) what is missing or stale, as
+`make run` does, after marking failed any run whose process is gone (pipeline/defs/runs.py):
+
+- `raw_files_sensor` (every 30 s) observes the raw folders that are still (a file being copied in is not read
+  half-written) and the working database, and requests whatever is missing or stale while no run is queued or in
+  progress. It names no run key: a folder put back to an earlier version, or a file removed, is a difference between the
+  raw folder and the warehouse and is built like any other. A request whose run failed is made again, after 5 minutes,
+  then 10, 20, ... (at most every 6 hours), and at once when anything else changes.
 - `nightly_build` at 01:00 WIB requests whatever is missing or stale, and skips when nothing is.
 - Every asset below staging is `eager`: it follows its inputs after any run, e.g. one started by hand in the UI.
 """
 
+import hashlib
 import json
+import time
 
 import dagster as dg
-from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleCauseCategory, StaleStatus
-from dagster._core.loader import LoadingContextForTest
 
+from pipeline.defs.changes import (
+    WORKING_DATABASE,
+    definitions_specs,
+    input_versions,
+    observe,
+    observed_keys,
+    observed_version,
+    raw_key,
+    stale_or_missing,
+)
 from pipeline.defs.resources import WarehouseResource
+from pipeline.defs.runs import reap_ghost_runs, runs_in_progress
 from pipeline.read.folders import content_version, folder_state
 from pipeline.sources import RAW_FOLDERS
+from pipeline.warehouse.connection import working_identity
 
 NIGHTLY_CRON = "0 1 * * *"
 TIMEZONE = "Asia/Jakarta"
+RETRY_SECONDS = 300  # the first new request after a run that failed; it doubles with each failure
+RETRY_MAX_SECONDS = 6 * 3600
 
 # Follow the inputs, but never build on top of a failed blocking check.
 FOLLOW_INPUTS = (dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()).with_label(
@@ -26,62 +45,17 @@ FOLLOW_INPUTS = (dg.AutomationCondition.eager() & dg.AutomationCondition.all_dep
 )
 
 
-def _raw_key(source: str) -> dg.AssetKey:
-    return dg.AssetKey(["raw", source])
+def what_to_build(instance: dg.DagsterInstance, warehouse_dir) -> dict[dg.AssetKey, str]:
+    """Missing or stale assets, by the inputs as last observed."""
+    return stale_or_missing(instance, definitions_specs(), observed_keys(), warehouse_dir)
 
 
-def observe_raw_folders(instance: dg.DagsterInstance, raw_dir) -> None:
-    """Record each raw folder's content version as its data version, where it changed since last observed (as the
-    sensor does), so that Dagster's own staleness sees new files before a build, and the build records what it read."""
-    for source in RAW_FOLDERS:
-        key, version = _raw_key(source), content_version(raw_dir, source)
-        record = instance.get_latest_data_version_record(key, is_source=True)
-        observed = (
-            (record.asset_observation.tags or {}).get("dagster/data_version")
-            if record and record.asset_observation
-            else None
-        )
-        if observed != version:
-            instance.report_runless_asset_event(
-                dg.AssetObservation(asset_key=key, tags={"dagster/data_version": version})
-            )
-
-
-def stale_or_missing(instance: dg.DagsterInstance, asset_graph, raw_dir) -> dict[dg.AssetKey, str]:
-    """Every materialisable asset that is missing or stale, with the reason, in dependency order.
-
-    Missing and stale are Dagster's own (what the UI shows: a new code version, a newer upstream data version, new
-    raw files once observed); what is downstream of a stale asset will be stale once it is rebuilt, so it comes too.
-    """
-    observe_raw_folders(instance, raw_dir)
-    # Dagster's stale-status resolver, the one behind the UI's "stale" badges; it needs a loading context, which
-    # outside a webserver request is the plain one Dagster provides for that.
-    resolver = CachingStaleStatusResolver(instance, asset_graph, LoadingContextForTest(instance))
-    reasons: dict[dg.AssetKey, str] = {}
-    for key in asset_graph.toposorted_asset_keys:
-        if key not in asset_graph.materializable_asset_keys:
-            continue
-        status = resolver.get_status(key)
-        if status == StaleStatus.MISSING:
-            reasons[key] = "missing"
-        elif status == StaleStatus.STALE:
-            reasons[key] = "; ".join(dict.fromkeys(_cause(c) for c in resolver.get_stale_causes(key)))
-        elif stale_parent := next((p for p in sorted(asset_graph.get(key).parent_keys) if p in reasons), None):
-            reasons[key] = (
-                f"upstream {stale_parent.to_user_string()} is {reasons[stale_parent]}"
-                if "upstream" not in reasons[stale_parent]
-                else reasons[stale_parent]
-            )
-    return reasons
-
-
-def _cause(cause) -> str:
-    if cause.category == StaleCauseCategory.CODE:
-        return "code version changed"
-    dependency = cause.dependency.asset_key if cause.dependency else None
-    if dependency is not None and dependency.path[0] == "raw":
-        return f"raw {dependency.path[1]} files changed"
-    return f"upstream {dependency.to_user_string()} was updated" if dependency else cause.reason
+def build_request(stale: dict[dg.AssetKey, str], trigger: str) -> dg.RunRequest:
+    sources = sorted(k.path[1] for k in stale if k.path[0] == "staging")
+    return dg.RunRequest(
+        asset_selection=list(stale),
+        tags={"trigger": trigger, **({"source": ",".join(sources)} if sources else {})},
+    )
 
 
 @dg.schedule(
@@ -90,14 +64,17 @@ def _cause(cause) -> str:
     execution_timezone=TIMEZONE,
     target=dg.AssetSelection.all(),
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Every night at 01:00 WIB: materialise whatever is missing or stale (new raw files, changed code), nothing else.",
+    description="Every night at 01:00 WIB: materialise whatever is missing or stale (new raw files, changed code, a new "
+    "working database), nothing else.",
 )
 def nightly_build(context: dg.ScheduleEvaluationContext, warehouse: WarehouseResource):
-    stale = stale_or_missing(context.instance, context.repository_def.asset_graph, warehouse.raw_path())
+    reap_ghost_runs(context.instance, context.log)
+    observe(context.instance, input_versions(warehouse.raw_path(), warehouse.warehouse_path()))
+    stale = what_to_build(context.instance, warehouse.warehouse_path())
     if not stale:
         return dg.SkipReason("nothing is missing or stale")
     context.log.info("; ".join(f"{k.to_user_string()}: {why}" for k, why in stale.items()))
-    return dg.RunRequest(asset_selection=list(stale), tags={"trigger": "nightly_build"})
+    return build_request(stale, "nightly_build")
 
 
 @dg.sensor(
@@ -105,52 +82,55 @@ def nightly_build(context: dg.ScheduleEvaluationContext, warehouse: WarehouseRes
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
     target=dg.AssetSelection.all(),
-    description="Notices new, changed or deleted files under the raw folders and requests only the affected staging "
-    "asset and what is downstream of it. A folder must be unchanged for one tick first, so a file still being "
-    "copied in is not read half-written.",
+    description="Notices new, changed or deleted raw files and a new working database, and requests what is missing or "
+    "stale (only the affected assets); a folder must be unchanged for one tick first, so a file still being copied in "
+    "is not read half-written. A request whose run failed is made again, with growing pauses.",
 )
 def raw_files_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
-    raw_dir = warehouse.raw_path()
+    instance, raw_dir, warehouse_dir = context.instance, warehouse.raw_path(), warehouse.warehouse_path()
+    reap_ghost_runs(instance, context.log)
     cursor = json.loads(context.cursor) if context.cursor else {}
-    asset_graph = context.repository_def.asset_graph
-    changed, observations = {}, []
-    for source in RAW_FOLDERS:
-        state = folder_state(raw_dir, source)
-        entry = cursor.setdefault(source, {})
-        if state != entry.get("seen"):
-            entry["seen"] = state  # still changing, or first seen: look again next tick
-            continue
-        if state == entry.get("checked"):
-            continue  # nothing touched since its content was last hashed: no file is read again
-        entry["checked"] = state
-        version = content_version(raw_dir, source)
-        # Compared with what was requested before, else with what the staging asset was last built from: a daemon
-        # started after `make run` (an empty cursor) finds everything built and requests nothing.
-        if version == entry.get("requested", built_version(context.instance, source)):
-            entry["requested"] = version
-            continue  # touched, not changed
-        entry["requested"] = version
-        changed[source] = version
-        observations.append(dg.AssetObservation(asset_key=_raw_key(source), tags={"dagster/data_version": version}))
-    if not changed:
-        return dg.SensorResult(asset_events=observations, cursor=json.dumps(cursor, sort_keys=True))
-    # One change is one run, for every folder that changed in this tick: the shared marts are built once.
-    staging = [dg.AssetKey(["staging", source]) for source in changed]
-    affected = dg.AssetSelection.assets(*staging).downstream().resolve(asset_graph)
-    run_key = ",".join(f"{source}:{version}" for source, version in sorted(changed.items()))
-    request = dg.RunRequest(
-        run_key=run_key,
-        asset_selection=sorted(affected),
-        tags={"trigger": "raw_files_sensor", "source": ",".join(sorted(changed))},
-    )
-    return dg.SensorResult(run_requests=[request], asset_events=observations, cursor=json.dumps(cursor, sort_keys=True))
+    states = {source: folder_state(raw_dir, source) for source in RAW_FOLDERS}
+    still = [source for source in RAW_FOLDERS if states[source] == cursor.get("seen", {}).get(source)]
+    cursor["seen"] = states
+    checked = cursor.setdefault("checked", {})
+    # A still folder's content is hashed only when it was touched since it was last hashed.
+    versions = {raw_key(s): content_version(raw_dir, s) for s in still if checked.get(s) != states[s]}
+    observe(instance, {**versions, WORKING_DATABASE: working_identity(warehouse_dir)})
+    checked.update({s: states[s] for s in still})
+
+    def result(skip: str, requests=()) -> dg.SensorResult:
+        return dg.SensorResult(
+            run_requests=list(requests),
+            skip_reason=None if requests else skip,
+            cursor=json.dumps(cursor, sort_keys=True),
+        )
+
+    if len(still) < len(RAW_FOLDERS):
+        return result(f"waiting for {', '.join(sorted(set(RAW_FOLDERS) - set(still)))} to be still for one tick")
+    if runs_in_progress(instance):
+        return result("a run is queued or in progress")
+    stale = what_to_build(instance, warehouse_dir)
+    if not stale:
+        cursor.pop("request", None)
+        return result("the warehouse follows its raw folders")
+    # The same stale assets from the same inputs as the last request: its run failed. Ask again, with growing pauses.
+    signature = hashlib.sha256(
+        repr(sorted((k.to_user_string(), why) for k, why in stale.items())).encode()
+        + repr(sorted(instance_versions(instance).items())).encode()
+    ).hexdigest()[:16]
+    last = cursor.get("request") or {}
+    attempts = last.get("attempts", 0) if last.get("signature") == signature else 0
+    wait = min(RETRY_SECONDS * 2 ** (attempts - 1), RETRY_MAX_SECONDS) if attempts else 0
+    if time.time() < last.get("at", 0) + wait:
+        return result(f"the last run for this failed; asking again after {wait // 60} minutes")
+    cursor["request"] = {"signature": signature, "at": time.time(), "attempts": attempts + 1}
+    context.log.info("; ".join(f"{k.to_user_string()}: {why}" for k, why in stale.items()))
+    return result("", [build_request(stale, "raw_files_sensor")])
 
 
-def built_version(instance: dg.DagsterInstance, source: str) -> str | None:
-    """The raw folder's content version the staging asset was last materialised from (its raw_data_version)."""
-    event = instance.get_latest_materialization_event(dg.AssetKey(["staging", source]))
-    recorded = event.asset_materialization.metadata.get("raw_data_version") if event else None
-    return recorded.value if recorded is not None else None
+def instance_versions(instance: dg.DagsterInstance) -> dict[str, str | None]:
+    return {key.to_user_string(): observed_version(instance, key) for key in observed_keys()}
 
 
 automation_sensor = dg.AutomationConditionSensorDefinition(

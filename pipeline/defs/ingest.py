@@ -12,7 +12,7 @@ import pandas as pd
 
 from pipeline.defs.metadata import code_version, python_closure, table_metadata
 from pipeline.defs.resources import WarehouseResource
-from pipeline.defs.sources import raw_sources
+from pipeline.defs.sources import raw_sources, working_database
 from pipeline.ingest.columns import REJECTION_COLUMNS
 from pipeline.ingest.engine import Source
 from pipeline.parse.regions import RegionMatcher
@@ -47,7 +47,7 @@ def staging_asset(source: Source) -> dg.AssetsDefinition:
 
     @dg.asset(
         key=["staging", source.name],
-        deps=[raw_sources[source.name]],
+        deps=[raw_sources[source.name], working_database],
         group_name="staging",
         # A file still being copied in or briefly unreadable (a network share) is worth another try.
         retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),

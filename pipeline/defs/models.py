@@ -14,6 +14,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from pipeline.defs.automation import FOLLOW_INPUTS
+from pipeline.defs.changes import WORKING_DATABASE
 from pipeline.defs.resources import WarehouseResource
 from pipeline.settings import SQL_DIR
 from pipeline.warehouse.connection import working_path
@@ -34,6 +35,13 @@ class WarehouseTranslator(DagsterDbtTranslator):
 
     def get_automation_condition(self, dbt_resource_props) -> dg.AutomationCondition | None:
         return FOLLOW_INPUTS
+
+    def get_asset_spec(self, manifest, unique_id, project) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        # A seed reads no other asset but writes into the working database: a new database means building it again.
+        if manifest["nodes"].get(unique_id, {}).get("resource_type") == "seed":
+            spec = spec.merge_attributes(deps=[WORKING_DATABASE])
+        return spec
 
 
 TRANSLATOR = WarehouseTranslator(

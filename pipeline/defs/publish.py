@@ -1,6 +1,7 @@
 """The analyst file: published only when every table is built and every blocking check has passed."""
 
 import hashlib
+import json
 import os
 import shutil
 
@@ -9,6 +10,7 @@ import duckdb
 from dagster_dbt import DbtCliResource
 
 from pipeline.defs.automation import FOLLOW_INPUTS
+from pipeline.defs.changes import PUBLISHED_FILE, published_file
 from pipeline.defs.ingest import staging_assets
 from pipeline.defs.metadata import code_version, python_closure
 from pipeline.defs.models import dbt_environment, warehouse_models
@@ -34,14 +36,24 @@ from pipeline.warehouse.publish import publish
 def analyst_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     path = publish(warehouse.warehouse_path())
     context.log.info(f"published {path}")
-    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)), "size_bytes": path.stat().st_size})
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(path)),
+            "size_bytes": path.stat().st_size,
+            # Which file was published: one deleted or copied back from a backup since is published again.
+            PUBLISHED_FILE: published_file(path),
+        }
+    )
+
+
+EXPORTS_CODE_VERSION = code_version(*python_closure("pipeline.outputs.exports"))
 
 
 @dg.asset(
     key=["exports"],
     group_name="publish",
     automation_condition=FOLLOW_INPUTS,
-    code_version=code_version(*python_closure("pipeline.outputs.exports")),
+    code_version=EXPORTS_CODE_VERSION,
     kinds={"parquet", "excel"},
     deps=[analyst_warehouse],
     description="Every mart as a Parquet file, one Excel workbook for people (targets, plan, statement checks, the latest "
@@ -50,7 +62,7 @@ def analyst_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseRes
 )
 def exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     folder = warehouse.warehouse_path() / "exports"
-    exported = export_all(analyst_path(warehouse.warehouse_path()), folder)
+    exported = export_all(analyst_path(warehouse.warehouse_path()), folder, EXPORTS_CODE_VERSION)
     context.log.info(
         f"exports: {len(exported.written)} files written, {len(exported.unchanged)} unchanged since the last build"
     )
@@ -138,8 +150,12 @@ def data_catalog(
 
 
 def catalog_fingerprint(analyst_file) -> str:
-    """The dbt manifest and every table's columns and types, hashed."""
-    digest = hashlib.sha256(ensure_manifest().read_bytes())
+    """The dbt project as parsed (the manifest without what changes at every parse: when and by which invocation) and
+    every table's columns and types, hashed."""
+    manifest = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+    for volatile in ("generated_at", "invocation_id", "invocation_started_at"):
+        manifest.get("metadata", {}).pop(volatile, None)
+    digest = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode())
     with duckdb.connect(str(analyst_file), read_only=True) as con:
         columns = con.execute(
             "SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns() ORDER BY ALL"

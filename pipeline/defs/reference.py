@@ -5,6 +5,7 @@ import pandas as pd
 
 from pipeline.defs.metadata import code_version, table_metadata
 from pipeline.defs.resources import WarehouseResource
+from pipeline.defs.sources import working_database
 from pipeline.parse.regions import load_aliases
 from pipeline.settings import REFERENCE_DIR
 from pipeline.warehouse.connection import run_sql_file
@@ -15,6 +16,7 @@ SQL_FILE = "ref/regions.sql"
 @dg.asset(
     key=["ref", "regions"],
     group_name="reference",
+    deps=[working_database],
     kinds={"duckdb"},
     code_version=code_version("sql/" + SQL_FILE, "data/reference"),
     description="Kemendagri 2025 provinces and kab/kota with BPS codes and matching aliases (data/reference/).",

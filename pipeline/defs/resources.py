@@ -8,7 +8,8 @@ import dagster as dg
 import duckdb
 
 from pipeline import settings
-from pipeline.warehouse.connection import WarehouseLocked, build_lock, connect
+from pipeline.read.files import close_readers
+from pipeline.warehouse.connection import WarehouseLocked, build_lock, connect, opened, working_identity
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -26,15 +27,41 @@ class WarehouseResource(dg.ConfigurableResource):
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
         """A run holds the build lock from its start to its end (pipeline/warehouse/connection.build_lock); a sensor or
-        schedule evaluation, which only reads the raw folders, takes none."""
+        schedule evaluation, which only reads the raw folders, takes none.
+
+        When a run starts it records its process (so that a run that dies with it is found, pipeline/defs/runs.py) and
+        opens the working database, which sets aside a damaged one; the database's identity is observed then, so
+        every asset built in the run records the database it wrote into. When it ends, its reader process exits."""
         if context.dagster_run is None:
             yield self
             return
+        from pipeline.defs.runs import PROCESS_TAG, process_identity
+
+        context.instance.add_run_tags(context.dagster_run.run_id, {PROCESS_TAG: process_identity()})
         try:
             with build_lock(self.warehouse_path()):
+                self._start_on_working_database(context)
                 yield self
         except WarehouseLocked as error:
             raise dg.Failure(description=str(error), allow_retries=False) from None
+        finally:
+            close_readers()
+
+    def _start_on_working_database(self, context: dg.InitResourceContext) -> None:
+        from pipeline.defs.changes import WORKING_DATABASE, definitions_specs, observe
+
+        with opened(self.warehouse_path()) as (_con, created):
+            pass
+        observe(context.instance, {WORKING_DATABASE: working_identity(self.warehouse_path())})
+        selection = context.dagster_run.asset_selection
+        writers = {spec.key for spec in definitions_specs() if WORKING_DATABASE in {d.asset_key for d in spec.deps}}
+        if created and selection and not writers <= set(selection):  # an empty selection is the whole job
+            raise dg.Failure(
+                description=f"the working database {self.warehouse_path() / '.build'} was missing or damaged and was "
+                "created anew, so this run, which builds only part of the warehouse, cannot go on; the next run of the "
+                "sensor, the nightly schedule or `make run` builds everything (nothing to do by hand)",
+                allow_retries=False,
+            )
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

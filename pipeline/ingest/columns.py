@@ -70,12 +70,21 @@ LEDGER = [
     Column("rows_rejected", "BIGINT", "Rows quarantined"),
     Column("rows_skipped", "BIGINT", "Totals, section and footnote rows"),
     Column("skipped_detail", "VARCHAR", "What the skipped rows were"),
-    Column("status", "VARCHAR", "loaded | partial | failed | unchanged"),
-    Column("error", "VARCHAR", "Why a failed file could not be read"),
+    Column("status", "VARCHAR", "loaded | partial | failed | unchanged | kept"),
+    Column(
+        "error",
+        "VARCHAR",
+        "Why a failed file could not be read, or why a kept file's last good rows are still published",
+    ),
     Column("loaded_at", "TIMESTAMP", "When the file was last read (UTC)"),
     Column("ingest_version", "VARCHAR", "Version of the ingest code and reference data that read it"),
     Column("aliases_used", "VARCHAR[]", "Region aliases that matched a row of the file"),
     Column("notes", "VARCHAR", "What was deliberately not read, e.g. a hidden sheet"),
+    Column(
+        "last_good_sha256",
+        "VARCHAR",
+        "For a kept file: SHA-256 of the earlier version whose rows (and counts) are still published",
+    ),
 ]
 
 REJECTION = [

@@ -98,6 +98,7 @@ class FileResult:
             "ingest_version": ingest_version,
             "aliases_used": self.aliases_used,
             "notes": "; ".join(self.notes) or None,
+            "last_good_sha256": None,
         }
 
     def _keep(self, batch: Batch) -> None:
@@ -237,6 +238,27 @@ def shrink_refusal(source: str, present: dict[str, str], loaded: dict[str, int],
         f"({', '.join(deleted[:5])}{', ...' if len(deleted) > 5 else ''}). Nothing was changed or published. "
         f"If the folder is not mounted or JAMSOSTEK_RAW_DIR is wrong, fix that; if the files were removed on purpose, run once "
         f"with {ALLOW_SHRINK_VARIABLE}=1"
+    )
+
+
+def kept_reason(result: FileResult, last_good_rows: int) -> str | None:
+    """Why a file's last good rows stay published instead of its new version's, or None to take the new version.
+
+    Rows leave the warehouse only when a person meant it: a re-sent file that cannot be read (cut short, 0 bytes, a
+    cloud placeholder) or that lost most of its rows (an export stopped after the header) is far more often an accident
+    than a correction, so its last good version is served until a good one arrives or the loss is confirmed."""
+    if result.status == "failed":
+        what = f"this version could not be read ({result.error})"
+    elif result.rows_loaded * 2 < last_good_rows:
+        what = (
+            f"this version has {result.rows_loaded:,} loadable rows ({result.rows_read:,} read, "
+            f"{result.rows_rejected:,} rejected) where the last good version had {last_good_rows:,}"
+        )
+    else:
+        return None
+    return (
+        f"{what}; the last good version's {last_good_rows:,} rows are still published until a good version arrives, "
+        f"or until a run with {ALLOW_SHRINK_VARIABLE}=1 confirms the change"
     )
 
 

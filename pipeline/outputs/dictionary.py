@@ -54,7 +54,8 @@ EXAMPLE_QUERIES = [
     ),
     (
         "Files that did not load completely",
-        "SELECT file_path, status, rows_read, rows_loaded, rows_rejected, rows_skipped, error\nFROM dq.file_ledger\nWHERE status IN ('partial', 'failed');",
+        "SELECT file_path, status, rows_read, rows_loaded, rows_rejected, rows_skipped, error\nFROM dq.file_ledger\n"
+        "WHERE status IN ('partial', 'failed', 'kept');",
     ),
 ]
 

@@ -63,20 +63,20 @@ WORKBOOK_SHEETS = [
     Sheet("marts.coverage", _latest("marts.coverage")),
     Sheet("marts.participation_trend", _latest("marts.participation_trend")),
     Sheet("marts.coverage_potential", "SELECT * FROM marts.coverage_potential"),
-    # By region and funding source, occupations summed, the latest months.
+    # By region and funding source, the latest months: the mart's all-occupations rows, as they are (summing the
+    # occupations would count the ALL row twice, and a person in two occupations twice).
     Sheet(
         "marts.vulnerable_workers",
         f"""
         SELECT period, region_code, region_name, region_level, province_code, funding_source,
-               sum(insured_workers)::BIGINT AS insured_workers, sum(new_workers)::BIGINT AS new_workers,
-               sum(ended_workers)::BIGINT AS ended_workers, sum(contribution_idr)::BIGINT AS contribution_idr
-        FROM ({_latest("marts.vulnerable_workers")}) GROUP BY ALL ORDER BY period, region_code, funding_source""",
+               insured_workers, new_workers, ended_workers, contribution_idr
+        FROM ({_latest("marts.vulnerable_workers")}) WHERE occupation = 'ALL'
+        ORDER BY period, region_code, funding_source""",
     ),
 ]
 OVERLAPS = "marts.funding_overlaps"
 # A text cell starting with one of these runs as a formula when a csv is opened in Excel or LibreOffice.
 FORMULA_START = r"^[=+\-@\t\r]"
-EXPORT_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]  # new export code rewrites every output
 # The workbook is for people, who read Indonesian: sheet names and one heading per column name (a column means the
 # same on every sheet). A column missing here fails tests/test_exports.py, so no English heading slips through.
 SHEET_NAMES = {
@@ -219,10 +219,11 @@ STATUS_LABELS = {
 
 class Fingerprints:
     """What each output was last written from, kept in `<exports>/.fingerprints.json`: per output, the content
-    fingerprints of its tables and the export code. An output whose entry matches and whose files exist is current."""
+    fingerprints of its tables and the code that writes it (the exports asset's code version: this module and every
+    module it imports, such as the segment labels). An output whose entry matches and whose files exist is current."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, folder: Path):
-        self.con, self.path = con, folder / ".fingerprints.json"
+    def __init__(self, con: duckdb.DuckDBPyConnection, folder: Path, code_version: str):
+        self.con, self.path, self.code_version = con, folder / ".fingerprints.json", code_version
         self.written = json.loads(self.path.read_text()) if self.path.exists() else {}
         self.tables: dict[str, str] = {}
 
@@ -234,7 +235,9 @@ class Fingerprints:
                     f"SELECT count(*), bit_xor(hash(t)), sum(hash(t)::HUGEINT) FROM {table} t"
                 ).fetchall()
                 self.tables[table] = "/".join(str(v) for v in row)
-        return hashlib.sha256("|".join([EXPORT_CODE, *(self.tables[t] for t in tables)]).encode()).hexdigest()[:16]
+        return hashlib.sha256("|".join([self.code_version, *(self.tables[t] for t in tables)]).encode()).hexdigest()[
+            :16
+        ]
 
     def current(self, output: str, files: list[Path], tables: list[str]) -> bool:
         return self.written.get(output) == self.of(tables) and all(f.exists() for f in files)
@@ -252,13 +255,14 @@ class Exported:
     unchanged: list[Path]  # already current: their tables did not change
 
 
-def export_all(analyst_file: Path, folder: Path) -> Exported:
-    """Parquet files, the workbook and the per-funder overlap csvs in `folder`, each only if its tables changed."""
+def export_all(analyst_file: Path, folder: Path, code_version: str) -> Exported:
+    """Parquet files, the workbook and the per-funder overlap csvs in `folder`, each only if its tables or
+    `code_version` (of the code that writes them) changed."""
     folder.mkdir(parents=True, exist_ok=True)
     result = Exported([], [])
     con = duckdb.connect(str(analyst_file), read_only=True)
     try:
-        fingerprints = Fingerprints(con, folder)
+        fingerprints = Fingerprints(con, folder, code_version)
 
         def refresh(output: str, files: list[Path], tables: list[str], write) -> None:
             if fingerprints.current(output, files, tables):

@@ -388,6 +388,26 @@ def statements_section(con: duckdb.DuckDBPyConnection) -> str:
     return f'<table class="wide statements"><tr>{head}</tr>{"".join(body)}</table>'
 
 
+def kept_files_section(con: duckdb.DuckDBPyConnection) -> str:
+    """Files whose last good version is still published (dq.file_ledger status `kept`), and why: empty when none."""
+    kept = con.execute(
+        "SELECT file_path, rows_loaded, last_good_sha256, error FROM dq.file_ledger WHERE status = 'kept' ORDER BY 1"
+    ).fetchall()
+    if not kept:
+        return ""
+    items = "".join(
+        f"<li><code>{html.escape(path)}</code>: {_number(rows, 'people', 0)} baris dari versi baik terakhir "
+        f"(SHA-256 {html.escape(sha[:12])}…) tetap disajikan. Alasan: {html.escape(reason or '')}</li>"
+        for path, rows, sha, reason in kept
+    )
+    return (
+        "<h2>Berkas yang disajikan dari versi baik terakhir</h2><p>Versi baru berkas ini tidak dapat dibaca atau "
+        "kehilangan sebagian besar barisnya, jadi angka versi sebelumnya tetap dipakai sampai versi yang baik datang, "
+        "atau sampai penghapusan dikonfirmasi (JAMSOSTEK_ALLOW_SHRINK=1).</p>"
+        f"<ul>{items}</ul>"
+    )
+
+
 def denominators_section(con: duckdb.DuckDBPyConnection) -> str:
     """Coverage against BPS and against a potential / UCJ denominator side by side, latest month of each region."""
     rows = con.execute(
@@ -467,6 +487,7 @@ def write_report(analyst_file: Path, folder: Path) -> Report:
         provinces = _attempt(failures, "province charts", lambda: province_charts(con)) or []
         statements = _attempt(failures, "statements section", lambda: statements_section(con)) or ""
         denominators = _attempt(failures, "denominators section", lambda: denominators_section(con)) or ""
+        kept = _attempt(failures, "kept files section", lambda: kept_files_section(con)) or ""
     finally:
         con.close()
     comparison = "".join(_figure(chart) for chart in provinces)
@@ -481,7 +502,7 @@ def write_report(analyst_file: Path, folder: Path) -> Report:
 </head><body>
 <h1>Laporan cakupan jaminan sosial ketenagakerjaan</h1>
 <p>Dibuat {_date(dt.datetime.now())} dari {html.escape(analyst_file.name)}. Status diukur terhadap bulan data terakhir.
-Arahkan penunjuk ke grafik untuk angka persisnya.</p>
+Arahkan penunjuk ke grafik untuk angka persisnya.</p>{kept}
 <h2>Target</h2>{"".join(sections)}
 <h2>Pemeriksaan pernyataan publik</h2>
 <p>Setiap pernyataan dihitung ulang dan dibandingkan dengan gudang data, angka BPS yang terbit saat itu,

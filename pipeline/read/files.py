@@ -127,6 +127,13 @@ def _discard_pool(limit: int) -> None:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def close_readers() -> None:
+    """End the reader processes (at the end of each run): a run's process, and the reader it started, exit with it."""
+    for limit in list(_pools):
+        pool = _pools.pop(limit)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def read_in_worker(read, path: Path):
     """`read(path)` in a separate process under a memory limit and a time limit: a workbook whose cells expand past
     the limit, or that makes calamine abort, costs one failed file with a message, never the run."""

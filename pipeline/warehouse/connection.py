@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -88,36 +89,86 @@ def build_lock(warehouse_dir: Path, lock_wait_seconds: float | None = None) -> I
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+# --- the working database's identity: a new, set-aside, restored or damaged file means a full build ---------------
+
+IDENTITY_SUFFIX = ".identity"
+DUCKDB_MAGIC = (8, b"DUCK")  # where every DuckDB file says what it is
+
+
+def working_identity(warehouse_dir: Path) -> str:
+    """Which working database is there, without opening it (a sensor must never take its lock): a name given when it
+    was created, and its inode, so that a file created anew, set aside, deleted or copied back from a backup reads as
+    another database (`none` when there is none), and one whose header is not DuckDB's as damaged."""
+    path = working_path(warehouse_dir)
+    try:
+        inode = path.stat().st_ino
+        with open(path, "rb") as f:
+            f.seek(DUCKDB_MAGIC[0])
+            header_ok = f.read(len(DUCKDB_MAGIC[1])) == DUCKDB_MAGIC[1]
+    except FileNotFoundError:
+        return "none"
+    except OSError as error:
+        return f"unreadable-{error.errno}"
+    sidecar = path.with_name(path.name + IDENTITY_SUFFIX)
+    name = sidecar.read_text(encoding="utf-8").strip() if sidecar.exists() else "unnamed"
+    return f"{name}-{inode}" + ("" if header_ok else "-damaged")
+
+
 @contextmanager
 def connect(warehouse_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the working database (within a build, which holds `build_lock`), rebuilding a file that is not DuckDB's."""
+    """Open the working database (within a build, which holds `build_lock`), rebuilding a file that is not DuckDB's.
+    A database created here (none was there, or a damaged one was set aside) gets a new identity."""
+    with opened(warehouse_dir) as (con, _created):
+        yield con
+
+
+@contextmanager
+def opened(warehouse_dir: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, bool]]:
+    """`connect`, saying also whether the working database was created by this call."""
     path = working_path(warehouse_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     while True:
+        created = not path.exists()
         try:
             # DuckDB spills to disk beyond the memory limit rather than grow the build past what the machine allows.
             con = duckdb.connect(str(path), config=CONNECTION_SETTINGS | {"memory_limit": duckdb_memory()})
             version = _storage_version(con)
             if version.startswith(ANALYST_STORAGE_VERSION):
+                if created:
+                    path.with_name(path.name + IDENTITY_SUFFIX).write_text(uuid.uuid4().hex[:12], encoding="utf-8")
                 break
             # Written before the build used the analysts' storage version: publishing could not copy it, so it is
             # rebuilt like a damaged one (the working file is a cache of the raw folder).
             con.close()
             _set_aside(path, f"storage version {version or 'unknown'} is not {ANALYST_STORAGE_VERSION}")
         except duckdb.IOException as error:
-            if "not a valid DuckDB database file" in str(error):
-                _set_aside(path, f"not readable: {error}")
-                continue
             if "lock" in str(error).lower():
                 # Builds queue on build_lock; whatever else holds the file (a tool an analyst pointed at it) is not waited for.
                 raise WarehouseLocked(
                     f"the working database {path} is locked by another process ({_holder(error)}), not a build: close it"
                 ) from None
+            if _damaged(path, error):
+                _set_aside(path, f"not readable: {error}")
+                continue
+            raise
+        except (duckdb.SerializationException, duckdb.InternalException, duckdb.CatalogException) as error:
+            # A file cut short or overwritten in the middle: DuckDB can fail on it in several ways while opening it.
+            if _damaged(path, error):
+                _set_aside(path, f"not readable: {error}")
+                continue
             raise
     try:
-        yield con
+        yield con, created
     finally:
         con.close()
+
+
+def _damaged(path: Path, error: Exception) -> bool:
+    """Whether opening failed because of the file itself (not a full disk or a folder it may not write)."""
+    if not path.exists():
+        return False
+    text = str(error)
+    return not any(word in text for word in ("No space left", "Permission denied", "Read-only file system"))
 
 
 def _storage_version(con: duckdb.DuckDBPyConnection) -> str:
@@ -130,6 +181,7 @@ def _set_aside(path: Path, why: str) -> None:
     aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
     path.rename(aside)
     path.with_name(path.name + ".wal").unlink(missing_ok=True)
+    path.with_name(path.name + IDENTITY_SUFFIX).unlink(missing_ok=True)
     log.warning("working database %s %s; moved to %s and rebuilt", path, why, aside.name)
 
 

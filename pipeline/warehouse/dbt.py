@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pipeline.settings import SQL_DIR, dbt_state_dir, duckdb_memory, warehouse_dir
 from pipeline.warehouse.connection import working_path
-from pipeline.warehouse.dbt_sources import write_generated
+from pipeline.warehouse.dbt_sources import check_generated
 
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "tests")
 
@@ -67,8 +67,8 @@ def _current() -> bool:
 
 
 def ensure_manifest() -> Path:
-    """The manifest in the dbt state folder, parsed again if the project or the source registry changed since."""
-    write_generated()  # the dbt sources of the registry, rewritten (so newer than the manifest) when it changed
+    """The manifest in the dbt state folder, parsed again if the dbt project changed since."""
+    check_generated()  # the dbt sources of the registry (`make generated`)
     manifest = manifest_path()
     if _current():
         return manifest

@@ -84,12 +84,33 @@ def generated_files() -> dict[Path, str]:
     return {SOURCES_YML: sources_yml(), RAW_SOURCES_MACRO: raw_sources_macro()}
 
 
+def outdated() -> list[Path]:
+    """The generated files that differ from what the registry makes (`make generated` writes them)."""
+    return [
+        path
+        for path, text in generated_files().items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
+
+
 @functools.cache  # the registry does not change within a process: checked once, however often dbt is called
+def check_generated() -> None:
+    """Refuse to run dbt on sources that no longer match the registry. Nothing is written at run time: an office
+    checkout is read-only, so the files are made by `make generated` and committed (a test holds them current)."""
+    if stale := outdated():
+        raise RuntimeError(
+            f"{', '.join(str(p) for p in stale)} do not match the source registry (pipeline/sources): run `make generated`"
+        )
+
+
 def write_generated() -> list[Path]:
     """Write the generated files that differ from what they should be; the ones written."""
-    written = []
-    for path, text in generated_files().items():
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
+    written = outdated()
+    for path in written:
+        path.write_text(generated_files()[path], encoding="utf-8")
     return written
+
+
+if __name__ == "__main__":
+    for path in write_generated():
+        print(f"wrote {path}")

@@ -137,11 +137,45 @@ class StagingTables:
         insert_frame(self.con, f"staging.{self.source}_files", pd.DataFrame([ledger_row]))
 
     def mark_unchanged(self, files: list[str], version: str) -> None:
-        """Files not read again in this run: still current under this run's ingest version."""
+        """Files not read again in this run: still current under this run's ingest version (a kept file stays kept)."""
         self.con.execute(
-            f"UPDATE staging.{self.source}_files SET status = 'unchanged', ingest_version = ? WHERE list_contains(?, file_path)",
+            f"UPDATE staging.{self.source}_files SET status = if(status = 'kept', 'kept', 'unchanged'), ingest_version = ? "
+            "WHERE list_contains(?, file_path)",
             [version, files],
         )
+
+    # --- the last good version of a file, kept when its new version failed or lost most of its rows ---------------
+
+    def set_aside(self, files: list[str]) -> None:
+        """Copy what these files hold in every staging table, before they are read again (or the tables dropped for new
+        reader code), so that a version that fails or lost most of its rows can give the old rows back."""
+        if not files:
+            return
+        for suffix in STAGING_SUFFIXES:
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE last_good_{self.source}{suffix} AS "
+                f"SELECT * FROM staging.{self.source}{suffix} WHERE list_contains(?, file_path)",
+                [files],
+            )
+
+    def last_good_ledger(self, file: str) -> dict | None:
+        """The ledger row of a file as it was set aside, or None when nothing was."""
+        rows = (
+            self.con.execute(f"SELECT * FROM last_good_{self.source}_files WHERE file_path = ?", [file])
+            .fetchdf()
+            .to_dict("records")
+        )
+        return rows[0] if rows else None
+
+    def restore(self, file: str) -> None:
+        """Put back the rows, quarantined rows and totals a file held before this run read it again."""
+        self.forget([file])
+        for suffix in STAGING_SUFFIXES[:1] + STAGING_SUFFIXES[2:]:
+            self.con.execute(
+                f"INSERT INTO staging.{self.source}{suffix} BY NAME "
+                f"SELECT * FROM last_good_{self.source}{suffix} WHERE file_path = ?",
+                [file],
+            )
 
 
 # --- the key the rosters' worker_keys were made with, as a fingerprint (never the key) ---------------------------

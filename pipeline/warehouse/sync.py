@@ -1,7 +1,9 @@
 """The sync of one raw folder into its staging tables, file by file.
 
 Files whose content (sha256) and ingest version are unchanged since the last run are not read again; a changed file
-replaces exactly its own rows; a deleted file's rows leave the warehouse. Each file is committed with its ledger
+replaces exactly its own rows; a deleted file's rows leave the warehouse. A changed file that cannot be read or lost
+most of its rows is `kept`: its last good rows stay published until a good version arrives or JAMSOSTEK_ALLOW_SHRINK=1
+confirms the loss (pipeline/ingest/engine.kept_reason). Each file is committed with its ledger
 row (a roster every COMMIT_ROWS rows as well): a run cut short leaves finished files in place and reads the rest
 next time. Nothing here knows Dagster: the staging asset (pipeline/defs/ingest.py) calls `sync_source`.
 
@@ -27,6 +29,7 @@ from pipeline.ingest.engine import (
     Source,
     Staged,
     ingest_file,
+    kept_reason,
     plan_files,
     shrink_refusal,
 )
@@ -100,12 +103,12 @@ def sync_source(
     except FolderUnreadable as error:
         raise SyncRefused(f"{source.name}: {error}; nothing was changed or published") from None
     # An unmounted share looks like "every file was deleted": refused before anything changes.
-    shrink = shrink_refusal(
-        source.name, plan.hashes, loaded_rows(con, source.name), environ.get(ALLOW_SHRINK_VARIABLE) == "1"
-    )
+    allow_shrink = environ.get(ALLOW_SHRINK_VARIABLE) == "1"
+    previous_rows = loaded_rows(con, source.name)
+    shrink = shrink_refusal(source.name, plan.hashes, previous_rows, allow_shrink)
     if shrink:
         raise SyncRefused(shrink)
-    key = None
+    key, rekey = None, False
     if source.holds_nik and plan.hashes:
         key, rekey = _pii_key(environ, plan.hashes, recorded_key_check(con), log)
         if rekey:
@@ -133,7 +136,16 @@ def sync_source(
             con.begin()
             uncommitted = 0
 
+    # Files read again that had rows: their rows are set aside first (also across a reader change, which drops the
+    # tables), so that a version that fails or lost most of its rows gives them back. Not when a person confirmed the
+    # loss, nor under a new PII key, whose pseudonyms must never mix with the old ones.
+    guarded = (
+        set()
+        if allow_shrink or rekey
+        else {rel for rel in (p.relative_to(raw_dir).as_posix() for p in plan.to_read) if previous_rows.get(rel, 0) > 0}
+    )
     con.begin()
+    staging.set_aside(sorted(guarded))
     prepare_staging(con, source, full_reload)
     staging.forget(plan.deleted)
     con.commit()
@@ -149,13 +161,17 @@ def sync_source(
             con.begin()
             staging.forget([relative])
             uncommitted = 0
-        outcome.ledger.append(result.ledger_row(loaded_at, str(version)))
-        staging.record(outcome.ledger[-1])
+        ledger_row = result.ledger_row(loaded_at, str(version))
+        reason = kept_reason(result, previous_rows[relative]) if relative in guarded else None
+        if reason:
+            ledger_row = _keep_last_good(con, staging, relative, ledger_row, reason)
+        outcome.ledger.append(ledger_row)
+        staging.record(ledger_row)
         con.commit()
         log.info(
-            f"{source.name} {number}/{len(plan.to_read)} {result.file_path}: {result.status}, {result.rows_read} read, "
+            f"{source.name} {number}/{len(plan.to_read)} {result.file_path}: {ledger_row['status']}, {result.rows_read} read, "
             f"{result.rows_loaded} loaded, {result.rows_rejected} rejected, {sum(result.skipped.values())} skipped"
-            + (f" ({result.error})" if result.error else "")
+            + (f" ({ledger_row['error']})" if ledger_row["error"] else "")
         )
     outcome.rejection_examples = staging.rejections([row["file_path"] for row in outcome.ledger], EXAMPLES)
     con.begin()
@@ -164,6 +180,37 @@ def sync_source(
         record_key_check(con, nik.key_check(key), loaded_at)
     con.commit()
     return outcome
+
+
+def _keep_last_good(
+    con: duckdb.DuckDBPyConnection, staging: StagingTables, relative: str, ledger_row: dict, reason: str
+) -> dict:
+    """Put a file's last good rows back in place of its new version's, and the ledger row that says so."""
+    old = staging.last_good_ledger(relative)
+    try:
+        staging.restore(relative)
+    except duckdb.Error as error:  # new reader code changed the staging table: the old rows no longer fit
+        con.rollback()
+        con.begin()
+        staging.forget([relative])
+        return {
+            **ledger_row,
+            "status": "failed",
+            "rows_read": 0,
+            "rows_loaded": 0,
+            "rows_rejected": 0,
+            "rows_skipped": 0,
+            "error": f"{reason.split(';')[0]}; its last good rows could not be kept under the new reader code ({error})",
+        }
+    return {
+        **old,
+        "sha256": ledger_row["sha256"],
+        "status": "kept",
+        "error": reason,
+        "loaded_at": ledger_row["loaded_at"],
+        "ingest_version": ledger_row["ingest_version"],
+        "last_good_sha256": old.get("last_good_sha256") or old["sha256"],
+    }
 
 
 def _alias_sensitive(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
