@@ -102,9 +102,12 @@ def as_service_user(script: str, etc: Path, timeout: int = 900) -> subprocess.Co
 
 
 def run_processes() -> list[str]:
-    """The service user's processes that belong to a run: run workers and the reader processes they spawn."""
-    listed = subprocess.run(["ps", "-u", SERVICE_USER, "-o", "pid=,args="], capture_output=True, text=True).stdout
-    return [line.strip() for line in listed.splitlines() if "execute_run" in line or "multiprocessing" in line]
+    """The service user's processes that belong to a run: the run worker (a process the code server spawns) and the
+    reader process it spawns; not the code server's own multiprocessing resource tracker, which lives as long as it."""
+    listed = subprocess.run(
+        ["ps", "-u", SERVICE_USER, "-o", "pid=,ppid=,rss=,args="], capture_output=True, text=True
+    ).stdout
+    return [line.strip() for line in listed.splitlines() if "spawn_main" in line or "execute_run" in line]
 
 
 @pytest.fixture(scope="module")

@@ -275,7 +275,7 @@ def test_the_run_summary_escapes_raw_text(tmp_path):
     with duckdb.connect(str(path)) as con:
         con.execute("CREATE SCHEMA dq; CREATE SCHEMA marts")
         con.execute(
-            "CREATE TABLE dq.file_ledger AS SELECT 'participation' AS source, 'failed' AS status, 0 AS rows_rejected, 0 AS rows_skipped, "
+            "CREATE TABLE dq.file_ledger AS SELECT 'participation' AS source, 'failed' AS status, 0 AS rows_loaded, 0 AS rows_rejected, 0 AS rows_skipped, "
             "'participation/x\x1b[2K\rok.csv' AS file_path, 'bad\x07' AS error, NULL::VARCHAR AS notes"
         )
         con.execute("CREATE TABLE dq.rejected_rows (file_path VARCHAR)")

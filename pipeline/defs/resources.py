@@ -48,40 +48,19 @@ class WarehouseResource(dg.ConfigurableResource):
             close_readers()
 
     def _start_on_working_database(self, context: dg.InitResourceContext) -> None:
-        from pipeline.defs.changes import WORKING_DATABASE, definitions_specs, observe
+        from pipeline.defs.changes import WORKING_DATABASE, definitions_specs, observe, observed_keys
 
+        selection = set(context.dagster_run.asset_selection or ())  # empty: the whole job
+        if selection and selection <= observed_keys():
+            return  # a run that only observes the inputs (the UI's "Observe sources") writes nothing
         with opened(self.warehouse_path()) as (_con, created):
             pass
         observe(context.instance, {WORKING_DATABASE: working_identity(self.warehouse_path())})
-        selection = context.dagster_run.asset_selection
         writers = {spec.key for spec in definitions_specs() if WORKING_DATABASE in {d.asset_key for d in spec.deps}}
-        if created and selection and not writers <= set(selection):  # an empty selection is the whole job
+        if created and selection and not writers <= selection:
             raise dg.Failure(
                 description=f"the working database {self.warehouse_path() / '.build'} was missing or damaged and was "
                 "created anew, so this run, which builds only part of the warehouse, cannot go on; the next run of the "
                 "sensor, the nightly schedule or `make run` builds everything (nothing to do by hand)",
                 allow_retries=False,
             )
-
-    @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        try:
-            with connect(self.warehouse_path()) as con:
-                yield con
-        except WarehouseLocked as error:
-            raise dg.Failure(description=str(error), allow_retries=False) from None
-
-
-def fixed(resource: dg.ConfigurableResource, what: str) -> dg.ResourceDefinition:
-    """`resource` as the code location provides it, with no run configuration at all: a launch (from the UI, its
-    GraphQL API or a schedule) that tries to set its fields is refused. The raw and warehouse folders and the PII key
-    come from the service's environment only, so nobody who can reach the UI can point a run at folders of their
-    choosing (and have the office key pseudonymise NIKs they chose), or give dbt another executable."""
-
-    def provide(context: dg.InitResourceContext):
-        with resource.yield_for_execution(
-            context
-        ) as ready:  # the resource's own lifecycle (the warehouse's build lock)
-            yield ready
-
-    return dg.ResourceDefinition(resource_fn=provide, config_schema={}, description=what)
