@@ -64,3 +64,26 @@ class WarehouseResource(dg.ConfigurableResource):
                 "sensor, the nightly schedule or `make run` builds everything (nothing to do by hand)",
                 allow_retries=False,
             )
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        try:
+            with connect(self.warehouse_path()) as con:
+                yield con
+        except WarehouseLocked as error:
+            raise dg.Failure(description=str(error), allow_retries=False) from None
+
+
+def fixed(resource: dg.ConfigurableResource, what: str) -> dg.ResourceDefinition:
+    """`resource` as the code location provides it, with no run configuration at all: a launch (from the UI, its
+    GraphQL API or a schedule) that tries to set its fields is refused. The raw and warehouse folders and the PII key
+    come from the service's environment only, so nobody who can reach the UI can point a run at folders of their
+    choosing (and have the office key pseudonymise NIKs they chose), or give dbt another executable."""
+
+    def provide(context: dg.InitResourceContext):
+        with resource.yield_for_execution(
+            context
+        ) as ready:  # the resource's own lifecycle (the warehouse's build lock)
+            yield ready
+
+    return dg.ResourceDefinition(resource_fn=provide, config_schema={}, description=what)
