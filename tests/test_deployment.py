@@ -225,6 +225,41 @@ def test_the_office_deployment_works_as_written(office):
             "SELECT status, rows_loaded > 0 FROM dq.file_ledger WHERE source = 'participation'"
         ).fetchall() == [("loaded", True)]
 
+    # The daemon and the run it launched die together (a reboot, the OOM killer). Once the daemon is back, the ghost run
+    # is marked failed (it would otherwise block the one-run queue for ever) and the file is published all the same.
+    second = state / "raw" / "participation" / "2022-02_kepesertaan_jatim.xlsx"
+    shutil.copy(DEMO_RAW / "participation" / second.name, second)
+    shutil.chown(second, SERVICE_USER, SERVICE_USER)
+    ghost = wait_for(
+        lambda: next(
+            (
+                r
+                for r in runs(url)
+                if r["status"] == "STARTED" and any(t["key"] == "jamsostek/process" for t in r["tags"])
+            ),
+            None,
+        ),
+        180,
+        lambda: f"the run for the second file to start: {runs(url)[:2]}",
+    )["runId"]
+    os.killpg(office["processes"][1].pid, signal.SIGKILL)  # the daemon, its code server and the run, at once
+    office["processes"][1].wait(timeout=60)
+    status = lambda run_id: {r["runId"]: r["status"] for r in runs(url)}[run_id]  # noqa: E731
+    assert status(ghost) == "STARTED"
+    office["processes"][1] = start_service(
+        office["units"] / "jamsostek-daemon.service", state / "jamsostek-daemon-restarted.log"
+    )
+    wait_for(lambda: status(ghost) == "FAILURE", 180, "the ghost run to be marked failed")
+    wait_for(
+        lambda: runs(url)[0]["runId"] != ghost and runs(url)[0]["status"] == "SUCCESS",
+        420,
+        lambda: f"a new run to publish the second file: {runs(url)[:2]}",
+    )
+    with duckdb.connect(str(warehouse / "jamsostek.duckdb"), read_only=True) as con:
+        assert con.execute(
+            "SELECT count(*) FROM dq.file_ledger WHERE source = 'participation' AND status IN ('loaded', 'unchanged')"
+        ).fetchone() == (2,)
+
     # Anyone who reaches the UI cannot point a build at folders of their choosing: such a launch is refused.
     hostile = {
         **FULL_BUILD,

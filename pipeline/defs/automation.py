@@ -88,8 +88,9 @@ def nightly_build(context: dg.ScheduleEvaluationContext, warehouse: WarehouseRes
 )
 def raw_files_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
     instance, raw_dir, warehouse_dir = context.instance, warehouse.raw_path(), warehouse.warehouse_path()
-    reap_ghost_runs(instance, context.log)
     cursor = json.loads(context.cursor) if context.cursor else {}
+    if reap_ghost_runs(instance, context.log):
+        cursor.pop("request", None)  # a run that died with its process is no failure of the work: ask again at once
     states = {source: folder_state(raw_dir, source) for source in RAW_FOLDERS}
     still = [source for source in RAW_FOLDERS if states[source] == cursor.get("seen", {}).get(source)]
     cursor["seen"] = states
