@@ -7,6 +7,7 @@ Skipped, with the reason, only where PostgreSQL is not installed (`.ci/run` inst
 
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import sys
@@ -71,10 +72,18 @@ def stop_cluster(cluster: Path) -> None:
     shutil.rmtree(cluster, ignore_errors=True)
 
 
+def pg_ctl(cluster: Path, port: int, action: str) -> None:
+    as_postgres(
+        str(BIN / "pg_ctl"), "-D", str(cluster), "-w", "-m", "immediate", "-l", str(cluster / "server.log"),
+        "-o", f"-h 127.0.0.1 -p {port} -k {cluster}", action,
+    )  # fmt: skip
+
+
 @pytest.fixture
-def postgres():
+def postgres(request):
     port = free_port()
     cluster = start_cluster(port, "-A", "trust")
+    request.node.cluster = cluster
     try:
         as_postgres(str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "jamsostek_dagster")
         yield port
@@ -82,12 +91,12 @@ def postgres():
         stop_cluster(cluster)
 
 
-def test_a_full_materialisation_is_recorded_in_postgres(postgres, tmp_path):
+def office_env(postgres: int, tmp_path: Path) -> dict:
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(PROJECT_ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")
     raw = small_raw(tmp_path / "raw", ("2021-09_kepesertaan_jatim.csv",), ("workforce", "targets"))
-    env = {
+    return {
         **os.environ,
         "DAGSTER_HOME": str(home),
         "JAMSOSTEK_RAW_DIR": str(raw),
@@ -99,6 +108,11 @@ def test_a_full_materialisation_is_recorded_in_postgres(postgres, tmp_path):
         "DAGSTER_PG_DB": "jamsostek_dagster",
         "JAMSOSTEK_PII_KEY": "postgres-test-key",
     }
+
+
+def test_a_full_materialisation_is_recorded_in_postgres(postgres, tmp_path):
+    env = office_env(postgres, tmp_path)
+    home = Path(env["DAGSTER_HOME"])
     run = make_run(env)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert not list(
@@ -126,3 +140,50 @@ with dg.DagsterInstance.get() as instance:
     )
     assert read_back.returncode == 0, read_back.stderr[-3000:]
     assert read_back.stdout.split() == ["1", "SUCCESS", "True"]
+
+
+def test_postgresql_gone_during_a_run_leaves_no_ghost_once_it_is_back(postgres, tmp_path, request):
+    """A run started by hand while PostgreSQL stops (a restart for an upgrade, a full disk) cannot record its end; once
+    PostgreSQL is back, the next run marks it failed (its process is gone) instead of leaving it STARTED, where it would
+    block the daemon's one-run queue, and publishes."""
+    env = office_env(postgres, tmp_path)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli.run"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        for line in build.stdout:  # the run has started (and recorded its process) once a step reports
+            if re.match(r"\d\d:\d\d:\d\d (staging|ref)/", line):
+                break
+        pg_ctl(request.node.cluster, postgres, "stop")
+        try:
+            build.wait(timeout=300)
+        except subprocess.TimeoutExpired:  # still retrying its storage: stopped as an operator would
+            build.kill()
+            build.wait()
+    finally:
+        if build.poll() is None:
+            build.kill()
+    pg_ctl(request.node.cluster, postgres, "start")
+    again = make_run(env)
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert "had stopped without recording its end (its process is gone): marked failed" in again.stdout
+    statuses = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import dagster as dg\nwith dg.DagsterInstance.get() as i:\n"
+            "    print(' '.join(r.dagster_run.status.value for r in i.get_run_records()))",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert statuses.stdout.split() == ["SUCCESS", "FAILURE"], statuses.stderr[-2000:]
