@@ -52,7 +52,7 @@ postgres:
 test: setup browser postgres
 	$(PY) -m pytest
 
-# The seeded random sequence of raw-folder and warehouse faults (tests/test_soak.py; about 30-40 minutes).
+# The seeded random sequence of raw-folder and warehouse faults (tests/test_soak.py; about 15 minutes).
 soak: setup
 	JAMSOSTEK_SOAK=1 $(PY) -m pytest -p no:xdist -o addopts="-ra" -s tests/test_soak.py
 
