@@ -22,7 +22,7 @@ import duckdb
 from pipeline.cli.ui import prepare_dagster_home
 from pipeline.parse.text import printable
 from pipeline.settings import UMASK, warehouse_dir
-from pipeline.warehouse.connection import analyst_path
+from pipeline.warehouse.connection import WarehouseLocked, analyst_path
 
 
 class CompactFormatter(logging.Formatter):
@@ -196,7 +196,11 @@ def main(argv: list[str]) -> int:
     scope.add_argument("--full", action="store_true", help="every asset, whatever changed (make rebuild)")
     args = parser.parse_args(argv)  # --help prints this and exits before anything is built
     os.umask(UMASK)
-    success = materialise(stale_only=not args.full)
+    try:
+        success = materialise(stale_only=not args.full)
+    except WarehouseLocked as locked:  # before the run: another process holds the working database
+        print(f"Nothing was built: {locked}")
+        success = False
     path = analyst_path(warehouse_dir())
     if path.exists():
         print()
