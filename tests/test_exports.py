@@ -10,6 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from pipeline.outputs import exports, report
 from pipeline.outputs.exports import EXPORTED_TABLES, WORKBOOK_SHEETS
+from pipeline.outputs.labels import CODE_LABELS
 
 
 def test_parquet_files_hold_every_mart_row(demo_warehouse, demo):
@@ -72,7 +73,7 @@ def test_a_sheet_longer_than_excel_allows_continues_and_an_empty_mart_keeps_its_
     monkeypatch.setattr(exports, "EXCEL_MAX_ROWS", 2001)  # 2,000 rows and the header on a sheet
     with duckdb.connect(str(copy), read_only=True) as copied:
         book = CalamineWorkbook.from_path(str(exports.export_excel(copied, tmp_path / "marts.xlsx")))
-    parts = [n for n in book.sheet_names if n.startswith("Cakupan") and not n.startswith("Cakupan thd")]
+    parts = [n for n in book.sheet_names if n.startswith("Cakupan") and n != "Cakupan UCJ"]
     assert parts == ["Cakupan", "Cakupan (2)", "Cakupan (3)"]
     sheets = [book.get_sheet_by_name(n).to_python() for n in parts]
     assert all(sheet[0][:2] == ["Bulan", "Kode wilayah"] for sheet in sheets)
@@ -118,18 +119,120 @@ def test_vulnerable_workers_sheet_is_by_region_and_funding_source(demo_warehouse
         assert figures == mart[(period.date() if hasattr(period, "date") else period, region, funder)], key
 
 
-def test_each_funding_source_gets_its_double_payments_as_csv(demo_warehouse, demo):
+def test_each_funding_source_gets_its_double_payments_as_csv_row_for_row(demo_warehouse, demo):
     folder, _ = demo_warehouse
     con, _ = demo
+    columns = [name for name, *_ in con.execute("DESCRIBE marts.funding_overlaps").fetchall()]
     for source in exports.FUNDING_SOURCES:
         path = folder / "exports" / "funding_overlaps" / f"{source}.csv"
-        [(written,)] = duckdb.sql(f"SELECT count(*) FROM read_csv('{path}', header = true)").fetchall()
-        [(expected,)] = con.execute(
-            "SELECT count(*) FROM marts.funding_overlaps WHERE funding_sources LIKE '%' || ? || '%'", [source]
+        written = duckdb.sql(f"SELECT * FROM read_csv('{path}', header = true, all_varchar = true)")
+        assert written.columns == columns
+        expected = con.execute(
+            f"SELECT {', '.join(f'{c}::VARCHAR' for c in columns)} FROM marts.funding_overlaps "
+            "WHERE list_contains(string_split(funding_sources, ','), ?)",
+            [source],
         ).fetchall()
-        assert written == expected
+        assert sorted(written.fetchall(), key=str) == sorted(expected, key=str), source
     [(overlaps,)] = con.execute("SELECT count(*) FROM marts.funding_overlaps").fetchall()
     assert overlaps > 0
+
+
+def test_every_parquet_file_is_its_mart_row_for_row(demo_warehouse, demo):
+    folder, _ = demo_warehouse
+    con, _ = demo
+    for table in EXPORTED_TABLES:
+        path = folder / "exports" / "parquet" / f"{table.replace('.', '_')}.parquet"
+        for query in (
+            f"SELECT * FROM read_parquet('{path}') EXCEPT ALL SELECT * FROM {table}",
+            f"SELECT * FROM {table} EXCEPT ALL SELECT * FROM read_parquet('{path}')",
+        ):
+            assert con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0] == 0, table
+
+
+def _figure(value):
+    """A mart value or a workbook cell, as one comparable figure: dates as dates, numbers rounded, empty as None."""
+    if value is None or value == "" or value != value:
+        return None
+    if hasattr(value, "date") and callable(value.date):
+        return value.date()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) or type(value).__name__ == "Decimal":
+        return round(float(value), 6)
+    return value
+
+
+def _in_unit(text):
+    """'31,18%' -> (31.18, 0.005); '28.000' -> (28000, 0.5): the figure and how far rounding may have moved it."""
+    if text in (None, ""):
+        return None
+    if text.endswith("%"):
+        return float(text[:-1].replace(",", ".")), 0.005
+    return float(text.replace(".", "")), 0.5
+
+
+def test_every_workbook_sheet_holds_its_marts_rows_figure_for_figure(demo_warehouse, demo):
+    """Each sheet against the query it claims to show, at its own grain: every row, every column, every label, and a
+    figure written in its unit within its rounding (the "Pekerja rentan" sheet once doubled every figure)."""
+    folder, _ = demo_warehouse
+    con, _ = demo
+    book = CalamineWorkbook.from_path(str(folder / "exports" / "jamsostek_marts.xlsx"))
+    for sheet in WORKBOOK_SHEETS:
+        cursor = con.execute(sheet.query)
+        names = [d[0] for d in cursor.description]
+        mart_rows = cursor.fetchall()
+        shown = book.get_sheet_by_name(exports.SHEET_NAMES[sheet.table]).to_python()
+        header, cells = shown[0], shown[1:]
+        assert len(cells) == len(mart_rows) and mart_rows, sheet.table
+        column = {name: header.index(exports._heading(sheet.table, name)) for name in names}
+        units = [n for n in names if n in exports.METRIC_UNIT_COLUMNS and "metric" in names]
+
+        def by_plain_columns(row, names=names, units=units):
+            return tuple(str(v) for n, v in zip(names, row) if n not in units)
+
+        expected = sorted(([_figure(v) for v in row] for row in mart_rows), key=by_plain_columns)
+        got = sorted(([_figure(row[column[n]]) for n in names] for row in cells), key=by_plain_columns)
+        for mart_row, sheet_row in zip(expected, got):
+            for name, value, cell in zip(names, mart_row, sheet_row):
+                if name in units:
+                    parsed = _in_unit(cell)
+                    assert (value is None) == (parsed is None), (sheet.table, name)
+                    if parsed:
+                        assert abs(parsed[0] - value) <= parsed[1] + 1e-9, (sheet.table, name, value, cell)
+                else:
+                    assert value == cell, (sheet.table, name, value, cell)
+        # Every label beside a code is that code's Indonesian label.
+        for name in set(names) & set(CODE_LABELS):
+            label = header.index(exports._heading(sheet.table, f"{name}_label"))
+            for row in cells:
+                code = row[column[name]]
+                assert row[label] == CODE_LABELS[name].get(code, code), (sheet.table, name, code)
+
+
+def test_no_code_or_english_word_is_left_where_the_workbook_has_a_label(demo_warehouse):
+    folder, _ = demo_warehouse
+    book = CalamineWorkbook.from_path(str(folder / "exports" / "jamsostek_marts.xlsx"))
+    for name in book.sheet_names:
+        header, *rows = book.get_sheet_by_name(name).to_python()
+        for heading in header:
+            assert not re.search(r"[a-z]_[a-z]", heading), heading  # a column name left untranslated
+        for row in rows:
+            for heading, cell in zip(header, row):
+                if heading.endswith("(nama)") or heading in ("Keterangan status", "Nama segmen"):
+                    assert cell == "" or not re.fullmatch(r"[a-z_]+", str(cell)), (name, heading, cell)
+
+
+def test_years_chances_and_mixed_units_have_their_own_formats(demo_warehouse):
+    import zipfile
+
+    folder, _ = demo_warehouse
+    with zipfile.ZipFile(folder / "exports" / "jamsostek_marts.xlsx") as workbook:
+        styles = workbook.read("xl/styles.xml").decode()
+    assert 'formatCode="0%"' in styles and 'formatCode="0"' in styles  # a chance as 57%, a year as 2024
+    book = CalamineWorkbook.from_path(str(folder / "exports" / "jamsostek_marts.xlsx"))
+    header, *rows = book.get_sheet_by_name("Target").to_python()
+    values = {(r[header.index("Ukuran")], r[header.index("Nilai target")]) for r in rows}
+    assert ("coverage_pct", "31,00%") in values and ("active_participants", "28.000") in values
 
 
 def test_overlap_csv_text_never_runs_as_a_formula(demo_warehouse, tmp_path):
@@ -164,7 +267,7 @@ def test_outputs_whose_tables_did_not_change_are_not_written_again(demo_warehous
         "DBHCHT.csv",
         "CSR.csv",
     ]
-    # New code that writes them (a segment label in parse/segments.py is in the exports' code version) rewrites all.
+    # New code that writes them (a label in outputs/labels.py is in the exports' code version) rewrites all.
     assert sorted(exports.export_all(copy, tmp_path / "exports", "code-2").written) == sorted(first.written)
 
 
@@ -172,7 +275,7 @@ def test_the_exports_code_version_covers_the_labels_they_use():
     from pipeline.defs.metadata import python_closure
 
     closure = {p.name for p in python_closure("pipeline.outputs.exports")}
-    assert {"exports.py", "segments.py"} <= closure
+    assert {"exports.py", "labels.py", "formats.py"} <= closure
 
 
 def test_each_chart_shows_the_mart_rows_it_claims(demo_warehouse, tmp_path):
@@ -275,3 +378,15 @@ def test_the_report_draws_every_chart_offline_in_a_browser(demo_warehouse, tmp_p
         browser.close()
     assert not outside
     assert any("." in label and label.replace(".", "").isdigit() for label in axis_labels)  # 25.000: dot thousands
+
+
+def test_display_labels_are_not_the_synonyms_files_are_read_with(monkeypatch):
+    """Rewording a label for people (the PMI label once rejected 914 participation rows) never changes reading."""
+    from pipeline.defs.metadata import python_closure
+    from pipeline.outputs import labels
+    from pipeline.parse.segments import parse_segment
+
+    for reader in ("pipeline.parse.segments", "pipeline.sources.participation", "pipeline.read.headers"):
+        assert "labels.py" not in {p.name for p in python_closure(reader)}, reader
+    monkeypatch.setitem(labels.SEGMENT_LABELS, "PMI", "Pekerja migran (PMI)")
+    assert parse_segment("Pekerja Migran Indonesia") == "PMI" and parse_segment("PMI") == "PMI"

@@ -142,3 +142,33 @@ def test_a_zero_under_a_segment_column_is_a_figure(tmp_path, matcher, synonyms):
     result = ingest_file(path, tmp_path, PARTICIPATION, synonyms, matcher)
     assert result.rows[["segment", "active_participants"]].values.tolist() == [["PU", 0]]
     assert result.skipped["empty cell"] == 1
+
+
+def test_a_statement_under_a_provinsi_header_is_read_at_province_level(tmp_path, matcher, synonyms):
+    # Jambi, Bengkulu and Gorontalo are also the names of kota: a column headed "Provinsi" says which is meant.
+    path = write(
+        tmp_path,
+        "statements",
+        "pernyataan.csv",
+        "Provinsi,Per,Peserta,Sumber\nJambi,2024-06,500.000,test\nBengkulu,2024-06,300.000,test\n",
+    )
+    result = ingest(tmp_path, SOURCES["statements"], path, matcher, synonyms)
+    assert result.status == "loaded" and result.rows["region_code"].tolist() == ["15", "17"]
+    # Under a kab/kota or mixed header the name stays ambiguous, and the reason says how to write each.
+    path = write(tmp_path, "statements", "wilayah.csv", "Wilayah,Per,Peserta,Sumber\nJambi,2024-06,500.000,test\n")
+    [rejection] = ingest(tmp_path, SOURCES["statements"], path, matcher, synonyms).rejections
+    assert "'Provinsi Jambi' (15) or 'Kota Jambi' (15.71)" in rejection["reason"]
+
+
+def test_a_part_written_as_the_rest_is_the_total_less_the_other_parts_said_as_such(tmp_path, matcher, synonyms):
+    path = write(
+        tmp_path,
+        "statements",
+        "pernyataan.csv",
+        "Wilayah,Per,Peserta,Formal,Informal,Sumber\n"
+        'Jawa Timur,2024-06,"2,5 juta","sekitar 1,1 juta",sisanya pekerja informal,test\n',
+    )
+    rows = ingest(tmp_path, SOURCES["statements"], path, matcher, synonyms).rows
+    assert rows["stated_informal"].tolist() == [1_400_000]
+    assert rows["derived_parts"].tolist() == ["informal = total dikurangi formal (ditulis 'sisanya pekerja informal')"]
+    assert pd.isna(rows["not_parsed"].iloc[0])

@@ -25,8 +25,10 @@ import duckdb
 import pandas as pd
 from rustpy_xlsxwriter import Format, write_worksheets
 
+from pipeline.outputs import formats
+from pipeline.outputs import labels as display
 from pipeline.outputs.filenames import output_file
-from pipeline.parse.segments import SEGMENT_LABELS
+from pipeline.outputs.labels import CODE_LABELS
 from pipeline.sources.rentan import FUNDING_SOURCES
 
 # The analyst-facing marts: one Parquet file each, whole.
@@ -39,6 +41,7 @@ EXPORTED_TABLES = [
     "marts.coverage_potential",
     "marts.vulnerable_workers",
     "marts.funding_overlaps",
+    "marts.projection_backtest",
 ]
 LATEST_MONTHS = 25  # two years and the month a year before the first: month-on-month and year-on-year on every row
 
@@ -85,8 +88,28 @@ SHEET_NAMES = {
     "marts.statement_checks": "Pemeriksaan pernyataan",
     "marts.coverage": "Cakupan",
     "marts.participation_trend": "Tren kepesertaan",
-    "marts.coverage_potential": "Cakupan thd potensi",
+    "marts.coverage_potential": "Cakupan UCJ",
     "marts.vulnerable_workers": "Pekerja rentan",
+}
+# The same column name that means something else in one mart: that mart's heading.
+TABLE_HEADINGS = {
+    ("marts.coverage_potential", "coverage_pct"): "Cakupan UCJ thd pekerja potensial (%)",
+    ("marts.coverage_potential", "workforce"): "Pekerja potensial (penyebut UCJ)",
+    ("marts.statement_checks", "bps_employed"): "Angka BPS pembanding (menurut dasar BPS)",
+}
+# Columns in the unit of the row's metric (a coverage in %, or people): written as text in that unit, id-ID, because
+# one number format cannot show 31,2% and 28.000 in one column.
+METRIC_UNIT_COLUMNS = {
+    "target_value",
+    "baseline_value",
+    "current_value",
+    "gap",
+    "required_monthly_change",
+    "recent_monthly_change",
+    "projected_at_deadline",
+    "trend_at_deadline",
+    "trend_low_80",
+    "trend_high_80",
 }
 HEADINGS = {
     "target_id": "ID target",
@@ -94,6 +117,16 @@ HEADINGS = {
     "region_name": "Wilayah",
     "segment": "Segmen",
     "segment_label": "Nama segmen",
+    "status_label": "Keterangan status",
+    "region_level_label": "Tingkat wilayah (nama)",
+    "metric_label": "Ukuran (nama)",
+    "target_metric_label": "Ukuran target (nama)",
+    "denominator_label": "Penyebut (nama)",
+    "workforce_basis_label": "Dasar penyebut (nama)",
+    "bps_basis_label": "Dasar BPS (nama)",
+    "denominator_kind_label": "Jenis penyebut (nama)",
+    "participants_source_label": "Asal angka peserta (nama)",
+    "period_grain_label": "Bulan atau tahun (nama)",
     "metric": "Ukuran",
     "funding_source": "Sumber dana",
     "target_value": "Nilai target",
@@ -108,8 +141,11 @@ HEADINGS = {
     "recent_monthly_change": "Perubahan per bulan (3 bulan terakhir)",
     "projected_at_deadline": "Proyeksi pada tenggat (tren 12 bulan)",
     "status": "Status",
-    "status_label": "Keterangan status",
     "trend_at_deadline": "Tren pada tenggat",
+    "error_horizon": "Cakrawala galat terukur (bulan)",
+    "costed_participants": "Peserta yang dihitung biayanya",
+    "cost_basis": "Dasar perhitungan iuran",
+    "measure": "Yang diukur",
     "trend_low_80": "Rentang 80% bawah",
     "trend_high_80": "Rentang 80% atas",
     "probability_reaching": "Peluang tercapai",
@@ -159,6 +195,7 @@ HEADINGS = {
     "stated_formal": "Formal disebut",
     "stated_informal": "Informal disebut",
     "stated_segments_sum": "Jumlah segmen disebut",
+    "derived_parts": "Bagian yang dihitung dari sisanya",
     "segments_add_up": "Segmen sesuai total",
     "warehouse_period": "Bulan gudang data",
     "warehouse_participants": "Peserta (gudang data)",
@@ -189,7 +226,7 @@ HEADINGS = {
     "workforce": "Penyebut (penduduk bekerja)",
     "workforce_basis": "Dasar penyebut",
     "workforce_year": "Tahun penyebut",
-    "coverage_pct": "Cakupan (%)",
+    "coverage_pct": "Cakupan thd penduduk bekerja BPS (%)",
     "segments_reported": "Segmen yang dilaporkan",
     "participants_source": "Asal angka peserta",
     "regions_reporting": "Wilayah yang melapor",
@@ -200,20 +237,12 @@ HEADINGS = {
     "yoy_pct": "Perubahan tahunan (%)",
     "denominator_source": "Sumber penyebut",
     "exceeds_bps_employed": "Melebihi penduduk bekerja BPS",
-    "bps_coverage_pct": "Cakupan thd BPS (%)",
+    "bps_coverage_pct": "Cakupan thd penduduk bekerja BPS (%)",
     "bps_basis": "Dasar BPS",
     "insured_workers": "Pekerja dijamin",
     "new_workers": "Pekerja baru",
     "ended_workers": "Pekerja berakhir",
     "contribution_idr": "Iuran (Rp)",
-}
-STATUS_LABELS = {
-    "achieved": "Tercapai",
-    "missed": "Tidak tercapai",
-    "on_track": "Sesuai jalur",
-    "at_risk": "Berisiko",
-    "off_track": "Tertinggal",
-    "no_data": "Tidak ada data",
 }
 
 
@@ -343,8 +372,8 @@ def export_excel(con: duckdb.DuckDBPyConnection, target: Path, sheets_wanted: li
     partial = target.with_name(f".{target.name}.tmp")
     header = Format().set_bold().set_background_color("#DDEBF7").set_border("thin").set_text_wrap().set_align("top")
     # Excel shows separators in the reader's locale; [$-421] makes month names Indonesian whatever Excel's language.
-    formats = {"count": "#,##0", "decimal": "#,##0.00", "date": "[$-421]mmm yyyy"}
-    labels = {"segment": SEGMENT_LABELS | {"ALL": "Semua segmen"}, "status": STATUS_LABELS}
+    formats = {"count": "#,##0", "decimal": "#,##0.00", "date": "[$-421]mmm yyyy", "year": "0", "share": "0%"}
+    labels = CODE_LABELS
     sheets, column_formats, column_widths, notes = [], {}, {}, {}
     for sheet in sheets_wanted:
         table, query = sheet.table, sheet.query
@@ -356,12 +385,19 @@ def export_excel(con: duckdb.DuckDBPyConnection, target: Path, sheets_wanted: li
         columns = [
             (name, data_type, comments.get(name)) for name, data_type, *_ in con.execute(f"DESCRIBE {query}").fetchall()
         ]
-        layout = []  # (heading, column index, label mapping or None)
-        for index, (name, _, _) in enumerate(columns):
-            layout.append((_heading(table, name), index, None))
+        names = [name for name, _, _ in columns]
+        layout = []  # (heading, column index, how the cell is written: None as it is, a label mapping, or a formatter)
+        for index, name in enumerate(names):
+            if name in METRIC_UNIT_COLUMNS and "metric" in names:
+                metric = names.index("metric")
+                layout.append((_heading(table, name), index, _in_unit_of(metric)))
+            else:
+                layout.append((_heading(table, name), index, None))
             if name in labels:
                 layout.append((_heading(table, f"{name}_label"), index, labels[name]))
-        kinds = {_heading(table, name): _kind(data_type) for name, data_type, _ in columns} | {
+            if name == "metric" and {"segment", "funding_source", "region_name"} <= set(names):
+                layout.append((_heading(table, "measure"), index, _measure(names)))
+        kinds = {_heading(table, name): _kind(name, data_type) for name, data_type, _ in columns} | {
             h: "text" for h, _, m in layout if m
         }
         [(rows,)] = con.execute(f"SELECT count(*) FROM ({query})").fetchall()
@@ -394,17 +430,32 @@ def export_excel(con: duckdb.DuckDBPyConnection, target: Path, sheets_wanted: li
     return target
 
 
-def _records(
-    cursor: duckdb.DuckDBPyConnection, query: str, layout: list[tuple[str, int, dict | None]]
-) -> Iterator[dict]:
+def _in_unit_of(metric_index: int):
+    """A figure written in its row's unit: '31,18%' for a coverage, '28.000' for people (2 decimals for a coverage)."""
+    return lambda row, value: None if not formats.known(value) else formats.number(value, row[metric_index], 2)
+
+
+def _measure(names: list[str]):
+    """What a target row's figure is (pipeline/outputs/labels.measure), from the row's own columns."""
+    segment, metric, funder, region = (names.index(c) for c in ("segment", "metric", "funding_source", "region_name"))
+    return lambda row, _: display.measure(row[segment], row[metric], row[funder], row[region])
+
+
+def _records(cursor: duckdb.DuckDBPyConnection, query: str, layout: list[tuple[str, int, object]]) -> Iterator[dict]:
     """The rows of `query` as {heading: value}, with label columns; the query runs when the writer reaches the sheet."""
     cursor.execute(query)
     while batch := cursor.fetchmany(50_000):
         for row in batch:
-            yield {
-                heading: row[i] if mapping is None else mapping.get(row[i], row[i]) for heading, i, mapping in layout
-            }
+            yield {heading: _cell(row, i, how) for heading, i, how in layout}
     cursor.close()
+
+
+def _cell(row: tuple, index: int, how):
+    if how is None:
+        return row[index]
+    if isinstance(how, dict):
+        return how.get(row[index], row[index])
+    return how(row, row[index])
 
 
 def _sql_text(path: Path) -> str:
@@ -413,10 +464,14 @@ def _sql_text(path: Path) -> str:
 
 
 def _heading(table: str, column: str) -> str:
-    return HEADINGS.get(column) or column.replace("_", " ").capitalize()
+    return TABLE_HEADINGS.get((table, column)) or HEADINGS.get(column) or column.replace("_", " ").capitalize()
 
 
-def _kind(data_type: str) -> str:
+def _kind(name: str, data_type: str) -> str:
+    if name.endswith("_year") or name == "bps_survey_month":
+        return "year"  # 2022, not 2,022
+    if name.startswith("probability_"):
+        return "share"  # a chance as 100%, not 1,00
     if data_type == "DATE" or data_type.startswith("TIMESTAMP"):
         return "date"
     if data_type in ("BIGINT", "INTEGER", "HUGEINT", "SMALLINT", "UBIGINT"):

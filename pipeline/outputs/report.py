@@ -24,9 +24,13 @@ import duckdb
 import pandas as pd
 import vl_convert
 
-from pipeline.outputs.exports import STATUS_LABELS
+from pipeline.outputs import labels
+from pipeline.outputs.formats import known as _known
+from pipeline.outputs.formats import number as _number
+from pipeline.outputs.formats import percent as _percent
+from pipeline.outputs.formats import rupiah as _rupiah
+from pipeline.outputs.labels import SEGMENT_LABELS, STATUS_LABELS
 from pipeline.parse.periods import MONTH_NAMES
-from pipeline.parse.segments import SEGMENT_LABELS
 from pipeline.settings import dagster_home
 
 STATUS_COLOURS = {
@@ -35,9 +39,10 @@ STATUS_COLOURS = {
     "on_track": "#2e7d32",
     "at_risk": "#ef6c00",
     "off_track": "#c62828",
+    "not_projected": "#757575",
     "no_data": "#757575",
 }
-SEGMENT_NAMES = SEGMENT_LABELS | {"ALL": "Semua segmen"}
+SEGMENT_NAMES = SEGMENT_LABELS
 DENOMINATOR_NAMES = {"bps_employed": "penduduk bekerja (BPS)", "potential": "pekerja potensial", "other": "lainnya"}
 # d3's locale for id-ID, given to vega-embed: 1.234.567 and 49,90; month names in Indonesian.
 FORMAT_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
@@ -144,7 +149,7 @@ def target_chart(con: duckdb.DuckDBPyConnection, target: dict) -> Chart:
     spec = json.loads(_target_shape(axis_title, ",.2f" if coverage else ",.0f", projected, band))
     status = target["status"]
     spec["title"] |= {
-        "text": f"{target['region_name']} · {SEGMENT_NAMES[target['segment']]} · {STATUS_LABELS[status]}",
+        "text": f"{target['region_name']} · {labels.counted(target['segment'], target['funding_source'])} · {STATUS_LABELS[status]}",
         "color": STATUS_COLOURS[status],
     }
     for layer in spec["layer"]:
@@ -274,10 +279,13 @@ def _spec(chart: alt.TopLevelMixin) -> dict:
 
 
 def target_section(target: dict, chart: Chart | None) -> str:
-    is_open = target["status"] in ("on_track", "at_risk", "off_track")
+    is_open = target["status"] in ("on_track", "at_risk", "off_track", "not_projected")
     rows = [
         ("Wilayah", target["region_name"]),
-        ("Segmen", SEGMENT_NAMES[target["segment"]]),
+        (
+            "Yang diukur",
+            labels.measure(target["segment"], target["metric"], target["funding_source"], target["region_name"]),
+        ),
         ("Target", f"{_number(target['target_value'], target['metric'])} pada {_month(target['deadline'])}"),
         ("Nilai terkini", f"{_number(target['current_value'], target['metric'])} ({_month(target['as_of'])})"),
         ("Proyeksi pada tenggat (tren 12 bulan)", _number(target["projected_at_deadline"], target["metric"])),
@@ -285,7 +293,7 @@ def target_section(target: dict, chart: Chart | None) -> str:
     ]
     if is_open:
         rows += [
-            ("Peluang tercapai (tren 12 bulan)", _percent(target["probability_reaching"])),
+            ("Peluang tercapai (dari galat tren yang terukur)", _percent(target["probability_reaching"])),
             (
                 "Rentang tren 80% pada tenggat",
                 f"{_number(target['trend_low_80'], target['metric'])} sampai {_number(target['trend_high_80'], target['metric'])}"
@@ -297,8 +305,10 @@ def target_section(target: dict, chart: Chart | None) -> str:
                 "Tambahan per bulan: dibutuhkan / laju sekarang",
                 f"{_number(target['required_monthly_participants'], 'count')} / {_number(target['recent_monthly_participants'], 'count')}",
             ),
-            ("Iuran BPU JKK+JKM jika kekurangan ditutup sampai tenggat", _rupiah(target["cost_to_deadline_idr"])),
+            ("Peserta yang dihitung biayanya", _number(target["costed_participants"], "count")),
+            ("Iuran jika kekurangan ditutup sampai tenggat", _rupiah(target["cost_to_deadline_idr"])),
             ("Iuran setahun setelah tenggat", _rupiah(target["cost_year_after_deadline_idr"])),
+            ("Dasar perhitungan iuran", target["cost_basis"] or "-"),
         ]
     elif target["status"] != "no_data":
         # Past its deadline or reached: no chance and no people "still needed"; how far below the target it is now, by name.
@@ -310,7 +320,10 @@ def target_section(target: dict, chart: Chart | None) -> str:
         )
     if target["funding_source"]:
         rows += [
-            ("Iuran terutang sejauh ini", _rupiah(target["committed_idr"])),
+            (
+                "Iuran terutang sejauh ini (iuran BPU JKK+JKM pekerja dalam daftar)",
+                _rupiah(target["committed_idr"]),
+            ),
             ("Anggaran", _rupiah(target["budget_idr"])),
             ("Sisa anggaran", _rupiah(target["budget_remaining_idr"])),
         ]
@@ -426,9 +439,9 @@ def denominators_section(con: duckdb.DuckDBPyConnection) -> str:
         "Bulan",
         "Segmen",
         "Peserta aktif",
-        "Cakupan (BPS)",
-        "Penyebut potensi/UCJ",
-        "Cakupan (potensi/UCJ)",
+        "Cakupan thd penduduk bekerja BPS",
+        "Pekerja potensial (penyebut UCJ)",
+        "Cakupan UCJ (thd pekerja potensial)",
         "Penduduk bekerja (BPS)",
         "Sumber penyebut",
     ]
@@ -491,7 +504,13 @@ def write_report(analyst_file: Path, folder: Path) -> Report:
     finally:
         con.close()
     comparison = "".join(_figure(chart) for chart in provinces)
-    embed = {"actions": False, "formatLocale": FORMAT_LOCALE, "timeFormatLocale": TIME_FORMAT_LOCALE}
+    # The chart menu offers only what works offline (saving the picture), in Indonesian: no editor, no source.
+    embed = {
+        "actions": {"export": True, "source": False, "compiled": False, "editor": False},
+        "i18n": {"PNG_ACTION": "Simpan sebagai PNG", "SVG_ACTION": "Simpan sebagai SVG"},
+        "formatLocale": FORMAT_LOCALE,
+        "timeFormatLocale": TIME_FORMAT_LOCALE,
+    }
     specs = json.dumps({c.element_id: c.spec for c in charts + provinces}, ensure_ascii=False)
     # The chart specs hold raw text (region names, sources): "</" is escaped so no text can close the script tag.
     specs = specs.replace("</", "<\\/")
@@ -508,7 +527,8 @@ Arahkan penunjuk ke grafik untuk angka persisnya.</p>{kept}
 <p>Setiap pernyataan dihitung ulang dan dibandingkan dengan gudang data, angka BPS yang terbit saat itu,
 dan penyebut potensi, dalam ketelitian angka yang disebut.</p>{statements}
 <h2>Penyebut berdampingan</h2>
-<p>Cakupan terhadap penduduk bekerja BPS dan terhadap penyebut potensi/UCJ yang dipakai pernyataan resmi.</p>{denominators}
+<p>Cakupan terhadap penduduk bekerja BPS, dan cakupan UCJ: terhadap pekerja potensial, penyebut yang dipakai
+BPJS Ketenagakerjaan dan banyak pernyataan resmi.</p>{denominators}
 <h2>Perbandingan kabupaten/kota</h2>{comparison}
 <script>
 const charts = {specs};
@@ -558,26 +578,6 @@ def _attempt(failures: list[str], what: str, make):
 def _figure(chart: Chart) -> str:
     """Where the browser draws a chart; the same id keys its specification in the page's script."""
     return f'<figure id="{chart.element_id}" aria-label="{html.escape(chart.title)}"></figure>'
-
-
-def _number(value, metric: str, decimals: int = 1) -> str:
-    if value is None or value != value:
-        return "-"
-    if metric == "coverage_pct":
-        return f"{value:.{decimals}f}%".replace(".", ",")
-    return f"{value:,.0f}".replace(",", ".")
-
-
-def _known(value) -> bool:
-    return value is not None and value == value
-
-
-def _percent(value) -> str:
-    return f"{100 * value:.0f}%" if _known(value) else "-"
-
-
-def _rupiah(value) -> str:
-    return "-" if not _known(value) else "Rp" + f"{value:,.0f}".replace(",", ".")
 
 
 def _month(value) -> str:

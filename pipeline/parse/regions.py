@@ -171,6 +171,11 @@ class RegionMatcher:
         actual = self.regions[code].region_level
         return actual == wanted or (wanted == "kabkota" and actual in ("regency", "city"))
 
+    def _unambiguous_name(self, code: str) -> str:
+        """How to write a region so that it matches it alone: 'Provinsi Jambi', 'Kota Jambi', 'Kabupaten Gorontalo'."""
+        region = self.regions[code]
+        return f"Provinsi {region.region_name}" if region.region_level == "province" else region.region_name
+
     def _match_name(self, name: str, province_code: str | None, level: str | None) -> str:
         candidates = self._candidates(name, province_code, level)
         if len(candidates) == 1:
@@ -178,9 +183,10 @@ class RegionMatcher:
             self._note_alias(name, code)
             return code
         if len(candidates) > 1:
-            listed = ", ".join(f"{self.regions[c].region_name} ({c})" for c in sorted(candidates))
+            listed = " or ".join(f"{self._unambiguous_name(c)!r} ({c})" for c in sorted(candidates))
             raise RegionMatchError(
-                f"{name!r} is ambiguous: it could be {listed}; write 'Kab.' or 'Kota' before the name, or give the code"
+                f"{name!r} is ambiguous: it could be {listed}; write it as one of these (a column headed 'Provinsi' "
+                "is read at province level), or give the code"
             )
         pool = [
             r.region_name

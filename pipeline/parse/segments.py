@@ -1,21 +1,22 @@
-"""Participation segments and how spreadsheets name them."""
+"""Participation segments and how spreadsheets name them (for reading; what people read is pipeline/outputs/labels.py)."""
 
 from __future__ import annotations
 
 from pipeline.parse.text import header_key
 
 SEGMENTS = ("PU", "BPU", "JAKON", "PMI")
-SEGMENT_LABELS = {
+# The official names a file may write a segment in: synonyms for reading, never reworded for display.
+OFFICIAL_NAMES = {
     "PU": "Penerima Upah",
     "BPU": "Bukan Penerima Upah",
     "JAKON": "Jasa Konstruksi",
     "PMI": "Pekerja Migran Indonesia",
 }
 _BY_KEY = {header_key(code): code for code in SEGMENTS} | {
-    header_key(label): code for code, label in SEGMENT_LABELS.items()
+    header_key(label): code for code, label in OFFICIAL_NAMES.items()
 }
-_BY_KEY |= {header_key(f"{label} ({code})"): code for code, label in SEGMENT_LABELS.items()}
-_BY_KEY |= {header_key(f"{code} ({label})"): code for code, label in SEGMENT_LABELS.items()}
+_BY_KEY |= {header_key(f"{label} ({code})"): code for code, label in OFFICIAL_NAMES.items()}
+_BY_KEY |= {header_key(f"{code} ({label})"): code for code, label in OFFICIAL_NAMES.items()}
 _BY_KEY |= {"pekerjamigran": "PMI", "konstruksi": "JAKON", "jasakonstruksijakon": "JAKON"}
 
 

@@ -68,7 +68,7 @@ def region(record: dict, context: RowContext, level: str | None) -> str:
     """The one way every source turns its region cells into a Kemendagri code."""
     column = next((f for f in ANY_REGION_FIELD if record.get(f) not in (None, "")), "region_name")
     code, name = record.get("region_code"), record.get("region_name")
-    if "region" in record:  # one column holding either a code or a name (targets)
+    if record.get("region") not in (None, ""):  # one column holding either a code or a name (targets, statements)
         cell = str(record["region"] or "").strip()
         code, name = (cell, None) if re.fullmatch(r"[\d.]+", cell) else (None, cell)
     level = context.level or level  # a "KOTA" section row above says which Pasuruan is meant

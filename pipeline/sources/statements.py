@@ -18,6 +18,7 @@ from pipeline.parse.denominators import DENOMINATOR_KINDS, classify_denominator
 from pipeline.parse.numbers import Percent, Stated, number_in_words
 from pipeline.parse.periods import parse_as_of, parse_deadline
 from pipeline.parse.segments import SEGMENTS, parse_segment
+from pipeline.parse.text import header_key
 from pipeline.sources.fields import (
     FIRST_PERIOD,
     REGION_CODE,
@@ -84,6 +85,10 @@ class StatementRows(Contract):
     stated_informal: Series[pd.Int64Dtype] = people("Informal participants (BPU) as stated", nullable=True)
     stated_parts_precision: Series[float] = pa.Field(
         ge=0, nullable=True, description="The coarsest precision of the segment, formal and informal figures stated"
+    )
+    derived_parts: Series[str] = pa.Field(
+        nullable=True,
+        description="Parts written as the rest ('sisanya pekerja informal'), taken as the total less the other parts given, said in Indonesian",
     )
     target_value: Series[float] = pa.Field(
         gt=0, nullable=True, description="A target the statement announces, as stated"
@@ -165,7 +170,8 @@ def convert_statement(record: dict, context: RowContext) -> dict:
     segment = text(record, "segment")
     denominator = optional.get("stated_denominator", _people)
     words = text(record, "denominator_kind")
-    parts = {name: optional.get(name, _people) for name in PART_FIELDS}
+    parts = {name: None if _is_rest(record.get(name)) else optional.get(name, _people) for name in PART_FIELDS}
+    derived = _derive_rest(record, participants, parts, optional)
     target_cell = record.get("target_value")
     target = optional.get("target_value", _percentage)
     gap = optional.get("stated_gap", _people)
@@ -187,6 +193,7 @@ def convert_statement(record: dict, context: RowContext) -> dict:
         **_figure("stated_coverage_pct", pct),
         **{name: None if part is None else part.value for name, part in parts.items()},
         "stated_parts_precision": max((p.precision for p in parts.values() if p is not None), default=None),
+        "derived_parts": "; ".join(derived) or None,
         **_figure("target_value", target),
         "target_metric": None if target is None else _target_metric(target_cell, target),
         "target_deadline": pd.Timestamp(d) if (d := optional.get("target_deadline", parse_deadline)) else pd.NaT,
@@ -195,6 +202,35 @@ def convert_statement(record: dict, context: RowContext) -> dict:
         "url": text(record, "url"),
         "not_parsed": "; ".join(optional.notes) or None,
     }
+
+
+# A part written as "the rest" ("sisanya pekerja informal"): the total less the other parts of its group that are given.
+REST_WORDS = ("sisanya", "sisa", "selebihnya")
+PART_GROUPS = [[f"stated_{s.lower()}" for s in SEGMENTS], ["stated_formal", "stated_informal"]]
+PART_NAMES = {"stated_formal": "formal", "stated_informal": "informal"} | {f"stated_{s.lower()}": s for s in SEGMENTS}
+
+
+def _is_rest(value: object) -> bool:
+    return isinstance(value, str) and header_key(value).startswith(REST_WORDS)
+
+
+def _derive_rest(record: dict, total: Stated | None, parts: dict, optional: OptionalCells) -> list[str]:
+    """Fill in each part written as "the rest", in place, and say how (in Indonesian, as the workbook shows it)."""
+    said = []
+    for group in PART_GROUPS:
+        for name in (n for n in group if _is_rest(record.get(n))):
+            given = [n for n in group if n != name and parts[n] is not None]
+            if total is None:
+                optional.notes.append(f"{name} = {str(record[name])[:80]!r}: the rest of what? no total is given")
+                continue
+            rest = total.value - sum(parts[n].value for n in given)
+            if rest < 0:
+                optional.notes.append(f"{name} = {str(record[name])[:80]!r}: the given parts exceed the total")
+                continue
+            parts[name] = Stated(rest, total.precision + sum(parts[n].precision for n in given))
+            less = " dan ".join(PART_NAMES[n] for n in given) or "tidak ada bagian lain"
+            said.append(f"{PART_NAMES[name]} = total dikurangi {less} (ditulis {str(record[name]).strip()[:40]!r})")
+    return said
 
 
 def _figure(name: str, stated: Stated | None) -> dict:
@@ -213,7 +249,7 @@ def _target_metric(cell: object, target: Stated) -> str:
 
 SOURCE = TableSource(
     "statements",
-    [["region"], ["as_of"], ["stated_participants", "stated_coverage_pct"], ["source"]],
+    [["region", "province"], ["as_of"], ["stated_participants", "stated_coverage_pct"], ["source"]],
     "Published coverage statements (press releases, speeches, planning documents) as said, checked in marts.statement_checks.",
     StatementRows,
     convert_statement,

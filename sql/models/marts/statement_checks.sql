@@ -16,21 +16,60 @@ WITH statements AS (
                 THEN 100.0 * (s.stated_participants + coalesce(s.stated_participants_precision, 0.5))
                      / greatest(s.stated_denominator - coalesce(s.stated_denominator_precision, 0.5), 1) END AS recomputed_high,
            -- Only the parts the statement gives are added up; NULL when it gives none.
+           -- A segment the statement does not name is no part of its total; one whose cell did not read is unknown, and
+           -- an unknown figure never enters a sum.
            CASE WHEN coalesce(s.stated_pu, s.stated_bpu, s.stated_jakon, s.stated_pmi) IS NOT NULL
+                 AND NOT coalesce(regexp_matches(s.not_parsed, 'stated_(pu|bpu|jakon|pmi) ='), false)
                 THEN coalesce(s.stated_pu, 0) + coalesce(s.stated_bpu, 0) + coalesce(s.stated_jakon, 0) + coalesce(s.stated_pmi, 0) END AS stated_segments_sum,
-           CASE WHEN coalesce(s.stated_formal, s.stated_informal) IS NOT NULL
-                THEN coalesce(s.stated_formal, 0) + coalesce(s.stated_informal, 0) END AS stated_formal_informal_sum,
+           -- Formal and informal are the two halves of every worker: both or no sum.
+           s.stated_formal + s.stated_informal AS stated_formal_informal_sum,
            -- Parts and total each rounded: the sum may be off by the precision of every figure in it.
            coalesce(s.stated_participants_precision, 0.5) + 4 * coalesce(s.stated_parts_precision, 0.5) AS parts_tolerance
     FROM {{ ref('statements') }} s
 ),
 latest_bps AS (
-    -- The BPS count of employed persons that was the latest one published on the statement's date.
-    SELECT s.statement_id, b.figure AS bps_employed, b.year AS bps_year, b.survey_month AS bps_survey_month,
-           b.published_on AS bps_published_on, b.precision_persons AS bps_precision
+    -- The BPS figure of the statement's own base (all employed persons for all segments, formal workers for PU,
+    -- informal workers for BPU; Jakon and PMI have none) that was the latest published on the statement's date. A
+    -- kab/kota figure comes out later than the province figures whose date core.bps_published gives, so for a kab/kota
+    -- the round before it counts as current too: of the two, the one the statement's denominator equals, else the
+    -- latest. A figure from before a province was split is never the comparison for a later period.
+    SELECT statement_id, figure AS bps_employed, basis AS bps_basis, year AS bps_year, survey_month AS bps_survey_month,
+           published_on AS bps_published_on, precision_persons AS bps_precision
+    FROM (
+        SELECT s.statement_id, s.stated_denominator, s.denominator_precision, b.*,
+               dense_rank() OVER (PARTITION BY s.statement_id ORDER BY b.published_on DESC) AS recency,
+               CASE WHEN r.region_level IN ('regency', 'city') THEN 2 ELSE 1 END AS rounds_current
+        FROM statements s
+        JOIN {{ source('ref', 'regions') }} r USING (region_code)
+        JOIN {{ ref('bps_published') }} b
+          ON b.region_code = s.region_code AND b.published_on <= s.stated_on
+         AND b.basis = CASE s.segment WHEN 'ALL' THEN 'bps_employed' WHEN 'PU' THEN 'bps_formal' WHEN 'BPU' THEN 'bps_informal' END
+         AND NOT (b.pre_split AND year(s.period) > b.year)
+    )
+    WHERE recency <= rounds_current
+    QUALIFY row_number() OVER (
+                PARTITION BY statement_id
+                ORDER BY abs(stated_denominator - figure) <= denominator_precision + precision_persons DESC NULLS LAST,
+                         published_on DESC, precision_persons) = 1
+),
+everyone AS (
+    -- Everyone BPS counts as employed, latest published: no denominator of any segment can exceed it.
+    SELECT s.statement_id, b.figure AS all_employed, b.precision_persons AS all_employed_precision,
+           {{ id_month('make_date(b.year, b.survey_month, 1)') }} AS all_employed_round_text
     FROM statements s
-    JOIN {{ ref('bps_published') }} b ON b.region_code = s.region_code AND b.basis = 'bps_employed' AND b.published_on <= s.stated_on
+    JOIN {{ ref('bps_published') }} b
+      ON b.region_code = s.region_code AND b.published_on <= s.stated_on AND b.basis = 'bps_employed'
+     AND NOT (b.pre_split AND year(s.period) > b.year)
     QUALIFY row_number() OVER (PARTITION BY s.statement_id ORDER BY b.published_on DESC, b.precision_persons) = 1
+),
+pre_split_only AS (
+    -- Statements about a period after a split whose BPS figure is from before it: said so, not compared.
+    SELECT s.statement_id, max(b.year) AS pre_split_year
+    FROM statements s
+    JOIN {{ ref('bps_published') }} b
+      ON b.region_code = s.region_code AND b.published_on <= s.stated_on AND b.pre_split AND year(s.period) > b.year
+     AND b.basis = CASE s.segment WHEN 'ALL' THEN 'bps_employed' WHEN 'PU' THEN 'bps_formal' WHEN 'BPU' THEN 'bps_informal' END
+    GROUP BY s.statement_id
 ),
 matching_bps AS (
     -- Every BPS figure the stated denominator equals within both precisions: what the statement divided by.
@@ -63,6 +102,9 @@ potential AS (
 ),
 compared AS (
     SELECT s.*, b.* EXCLUDE (statement_id), w.* EXCLUDE (statement_id), p.* EXCLUDE (statement_id), m.* EXCLUDE (statement_id),
+           ps.pre_split_year,
+           e.all_employed, e.all_employed_precision, e.all_employed_round_text,
+           CASE b.bps_basis WHEN 'bps_formal' THEN 'pekerja formal' WHEN 'bps_informal' THEN 'pekerja informal' ELSE 'penduduk bekerja' END AS bps_basis_text,
            s.stated_participants - w.warehouse_participants AS participants_difference,
            100.0 * (s.stated_participants - w.warehouse_participants) / nullif(w.warehouse_participants, 0) AS participants_difference_pct,
            s.stated_coverage_pct - w.warehouse_coverage_pct AS coverage_difference_pp,
@@ -89,6 +131,8 @@ compared AS (
     LEFT JOIN warehouse w ON w.statement_id = s.statement_id
     LEFT JOIN potential p ON p.statement_id = s.statement_id
     LEFT JOIN matching_bps m ON m.statement_id = s.statement_id
+    LEFT JOIN pre_split_only ps ON ps.statement_id = s.statement_id
+    LEFT JOIN everyone e ON e.statement_id = s.statement_id
 ),
 findings AS (
     SELECT *,
@@ -115,17 +159,17 @@ findings AS (
                 || '% (' || CASE WHEN coverage_difference_pp >= 0 THEN '+' ELSE '' END || {{ id_number('coverage_difference_pp', 2) }} || ' poin).' END,
             CASE WHEN coalesce(denominator_kind, 'bps_employed') = 'bps_employed' AND denominator_off_bps THEN
                 'Penyebut: ' || CASE WHEN denominator_kind IS NULL THEN 'dasar penyebut tidak disebut; ' ELSE '' END
-                || 'pernyataan membagi dengan ' || {{ id_number('stated_denominator') }} || ', tetapi angka penduduk bekerja BPS terakhir yang terbit pada tanggal itu adalah '
+                || 'pernyataan membagi dengan ' || {{ id_number('stated_denominator') }} || ', tetapi angka ' || bps_basis_text || ' BPS terakhir yang terbit pada tanggal itu adalah '
                 || {{ id_number('bps_employed') }} || ' (Sakernas ' || bps_round_text || ') untuk ' || region_name || ' ('
                 || CASE WHEN denominator_vs_bps_pct >= 0 THEN '+' ELSE '' END || {{ id_number('denominator_vs_bps_pct', 1) }} || '%).'
                 || coalesce(' Angka itu sama dengan ' || denominator_matches_bps || '.', '') END,
             CASE WHEN denominator_kind = 'potential' AND abs(stated_denominator - potential_workers) > denominator_precision + 0.5 THEN
                 'Penyebut: ' || {{ id_number('stated_denominator') }} || ' pekerja potensial, tetapi folder potential/ mencatat '
                 || {{ id_number('potential_workers') }} || ' untuk ' || region_name || ' tahun ' || potential_year || '.' END,
-            CASE WHEN denominator_kind IN ('potential', 'other') AND stated_denominator > bps_employed + denominator_precision + bps_precision THEN
+            CASE WHEN denominator_kind IN ('potential', 'other') AND stated_denominator > all_employed + denominator_precision + all_employed_precision THEN
                 'Penyebut: ' || {{ id_number('stated_denominator') }} || ' pekerja (' || coalesce(denominator_words, denominator_kind)
-                || ') lebih banyak dari seluruh ' || {{ id_number('bps_employed') }} || ' penduduk bekerja menurut BPS di ' || region_name
-                || ' (Sakernas ' || bps_round_text || '); persentasenya tidak mungkin bagian dari pekerja yang ada.' END,
+                || ') lebih banyak dari seluruh ' || {{ id_number('all_employed') }} || ' penduduk bekerja menurut BPS di ' || region_name
+                || ' (Sakernas ' || all_employed_round_text || '); persentasenya tidak mungkin bagian dari pekerja yang ada.' END,
             CASE WHEN abs(stated_gap - expected_gap) > gap_tolerance THEN
                 'Kekurangan: pernyataan menyebut masih ' || {{ id_number('stated_gap') }} || ' peserta lagi, tetapi target dan pesertanya sendiri memberi '
                 || {{ id_number('expected_gap') }} || '.' END,
@@ -134,7 +178,17 @@ findings AS (
         ], lambda f: f IS NOT NULL) AS problems,
         list_filter([
             CASE WHEN warehouse_participants IS NULL THEN 'tidak ada angka gudang data untuk ' || region_name || ' (' || segment_text || ') ' || when_text END,
-            CASE WHEN bps_employed IS NULL AND stated_denominator IS NOT NULL THEN 'tidak ada angka BPS yang sudah terbit untuk ' || region_name || ' sebagai pembanding penyebut' END,
+            CASE WHEN bps_employed IS NULL AND stated_denominator IS NOT NULL AND segment IN ('JAKON', 'PMI') THEN
+                 'BPS tidak menerbitkan penyebut untuk segmen ' || segment || ', jadi penyebutnya tidak dibandingkan' END,
+            CASE WHEN bps_employed IS NULL AND stated_denominator IS NOT NULL AND pre_split_year IS NOT NULL THEN
+                 'angka BPS terakhir untuk ' || region_name || ' (' || pre_split_year || ') mencakup provinsi sebelum pemekaran 2022; tidak dipakai sebagai pembanding untuk ' || when_text END,
+            CASE WHEN bps_employed IS NULL AND stated_denominator IS NOT NULL AND pre_split_year IS NULL AND segment NOT IN ('JAKON', 'PMI') THEN
+                 'tidak ada angka BPS ' || CASE segment WHEN 'PU' THEN 'pekerja formal' WHEN 'BPU' THEN 'pekerja informal' ELSE 'penduduk bekerja' END
+                 || ' yang sudah terbit untuk ' || region_name || ' sebagai pembanding penyebut' END,
+            CASE WHEN coalesce(stated_pu, stated_bpu, stated_jakon, stated_pmi) IS NOT NULL AND stated_segments_sum IS NULL
+                 THEN 'jumlah segmen: ada angka segmen yang tidak terbaca' END,
+            CASE WHEN (stated_formal IS NULL) <> (stated_informal IS NULL) AND stated_participants IS NOT NULL
+                 THEN 'formal + informal: hanya satu yang disebut atau terbaca' END,
             CASE WHEN denominator_kind = 'potential' AND potential_workers IS NULL AND stated_denominator IS NOT NULL
                  THEN 'tidak ada angka potensi di folder potential/ untuk ' || region_name END,
             CASE WHEN stated_coverage_pct IS NOT NULL AND warehouse_participants IS NOT NULL AND NOT comparable_coverage
@@ -174,6 +228,7 @@ SELECT
     stated_formal,
     stated_informal,
     stated_segments_sum,
+    derived_parts,
     CASE WHEN stated_participants IS NOT NULL AND coalesce(stated_segments_sum, stated_formal_informal_sum) IS NOT NULL
          THEN coalesce(abs(stated_segments_sum - stated_participants) <= parts_tolerance, true)
           AND coalesce(abs(stated_formal_informal_sum - stated_participants) <= parts_tolerance, true) END AS segments_add_up,
@@ -185,6 +240,7 @@ SELECT
     warehouse_coverage_pct,
     coverage_difference_pp,
     bps_employed::BIGINT AS bps_employed,
+    bps_basis,
     bps_year::INTEGER AS bps_year,
     bps_survey_month::INTEGER AS bps_survey_month,
     bps_published_on::DATE AS bps_published_on,

@@ -1,8 +1,9 @@
 -- marts.target_plan: for every open target, month by month to its deadline, the participants needed on a straight path
--- from as_of, against the recent run-rate, and what insuring the missing people as vulnerable BPU workers would cost.
+-- from as_of, against the recent run-rate, and what the people costed in marts.target_progress (cost_basis) would cost
+-- as BPU workers; a target left uncosted there has no rupiah here either.
 WITH open_targets AS (
     SELECT * FROM {{ ref('target_progress') }}
-    WHERE status IN ('on_track', 'at_risk', 'off_track') AND months_remaining > 0
+    WHERE status IN ('on_track', 'at_risk', 'off_track', 'not_projected') AND months_remaining > 0
 ),
 months AS (
     SELECT t.*, k, (t.as_of + to_months(k))::DATE AS period
@@ -12,8 +13,8 @@ planned AS (
     SELECT *,
         current_participants + participants_needed * k / months_remaining AS required_participants,
         current_participants + coalesce(recent_monthly_participants, 0) * k AS participants_at_run_rate,
-        -- The plan's added workers insured in this month: enrolled evenly, each insured until the deadline.
-        participants_needed * k / months_remaining AS funded_workers,
+        -- The plan's added (costed) workers insured in this month: enrolled evenly, each insured until the deadline.
+        costed_participants * k / months_remaining AS funded_workers,
         {{ bpu_contribution('period') }} AS monthly_rate
     FROM months
 )
@@ -33,6 +34,7 @@ SELECT
     required_monthly_participants,
     recent_monthly_participants,
     ceil(funded_workers)::BIGINT AS funded_workers,
+    cost_basis,
     (funded_workers * monthly_rate)::BIGINT AS plan_contribution_idr,
     sum(funded_workers * monthly_rate) OVER (PARTITION BY target_id ORDER BY period)::BIGINT AS plan_cumulative_idr
 FROM planned

@@ -1,9 +1,10 @@
 -- marts.target_progress: one row per target, with where it stands, whether it will be met, and what meeting it takes.
 -- Time is measured against as_of (the latest month with data), so a status never depends on the day the build ran.
 -- One trend model gives the projection, its 80% range, the probability and the status, so they cannot disagree: a
--- least-squares line through the last 12 months with data (two months: the line through both, no range; one month:
--- flat). Its value at the deadline is the projection; the status compares that projection with the target, and the
--- probability is the chance, under the line's normal errors, that the deadline value reaches it.
+-- least-squares line through the last 12 months with data (two months: the line through both; one month: flat). Its
+-- value at the deadline is the projection. How far such a line strays is measured, not assumed: the range and the
+-- chance come from the errors the same line made on every target series' history at the same horizon
+-- (marts.projection_backtest), and the status comes from the chance (macros/projection.sql).
 WITH known AS (
     -- value: the target's metric; people: the participants behind it (what a planner has to enrol).
     SELECT target_id, period, value, people, workforce FROM {{ ref('target_series') }}
@@ -25,10 +26,9 @@ trend AS (
     FROM latest l JOIN ranked r ON r.target_id = l.target_id AND r.recency = least(4, r.months_with_data) AND r.recency > 1
 ),
 fit AS (
-    -- A least-squares line through the last 12 months with data (x = months since the first of them), for a range.
+    -- A least-squares line through the last 12 months with data (x = months since the first of them).
     SELECT target_id, min(period) AS first_period, count(*) AS fit_months,
-           regr_intercept(value, x) AS intercept, regr_slope(value, x) AS slope, avg(x) AS x_mean, regr_sxx(value, x) AS sxx,
-           sqrt(greatest(regr_syy(value, x) - regr_sxy(value, x) ^ 2 / nullif(regr_sxx(value, x), 0), 0) / nullif(count(*) - 2, 0)) AS residual_sd
+           regr_intercept(value, x) AS intercept, regr_slope(value, x) AS slope
     FROM (SELECT *, date_diff('month', min(period) OVER (PARTITION BY target_id), period) AS x FROM ranked WHERE recency <= 12)
     GROUP BY target_id
 ),
@@ -63,8 +63,20 @@ measured AS (
         f.fit_months,
         -- The line at the deadline; one month of data is a flat line at it.
         CASE WHEN f.fit_months >= 2 THEN f.intercept + f.slope * date_diff('month', f.first_period, t.deadline) ELSE l.current_value END AS trend_at_deadline,
-        f.residual_sd * sqrt(1 + 1 / f.fit_months + (date_diff('month', f.first_period, t.deadline) - f.x_mean) ^ 2 / nullif(f.sxx, 0)) AS trend_error,
         c.committed_idr,
+        -- What share of the people needed is costed, and on what basis (README "Cost bases"): a BPU target at the BPU
+        -- rate; an all-segment target in the BPU share of its participants at as_of; a wage earner's (PU, Jakon, PMI)
+        -- contribution is a share of wages that employer and worker pay, not a regional budget line: left uncosted.
+        CASE t.segment WHEN 'BPU' THEN 1.0 WHEN 'ALL' THEN bpu.active_participants / nullif(l.current_people, 0) END AS costed_share,
+        CASE
+            WHEN t.segment = 'BPU' THEN 'Iuran BPU JKK+JKM per pekerja per bulan (tarif di ref.contribution_rates) untuk setiap orang yang masih dibutuhkan'
+            WHEN t.segment = 'ALL' AND bpu.active_participants IS NOT NULL THEN
+                'Target semua segmen: kekurangan dibagi menurut porsi BPU di antara peserta pada ' || strftime(l.as_of, '%m/%Y')
+                || ' (' || replace(round(100.0 * bpu.active_participants / nullif(l.current_people, 0), 1)::VARCHAR, '.', ',')
+                || '%); hanya bagian BPU yang dihitung, dengan iuran BPU JKK+JKM. Bagian penerima upah tidak dihitung: iurannya persentase upah yang dibayar pemberi kerja dan pekerja, bukan belanja daerah'
+            WHEN t.segment = 'ALL' THEN 'Tidak dihitung: porsi BPU di antara peserta wilayah ini tidak diketahui'
+            ELSE 'Tidak dihitung: iuran penerima upah (PU, Jasa Konstruksi, PMI) adalah persentase upah yang dibayar pemberi kerja dan pekerja, bukan belanja daerah'
+        END AS cost_basis,
         {{ bpu_contribution('l.as_of') }} AS monthly_rate_idr
     FROM {{ ref('targets') }} t
     LEFT JOIN known b ON b.target_id = t.target_id AND b.period = t.baseline_period
@@ -73,30 +85,56 @@ measured AS (
     LEFT JOIN reached rc ON rc.target_id = t.target_id
     LEFT JOIN fit f ON f.target_id = t.target_id
     LEFT JOIN committed c ON c.target_id = t.target_id
+    LEFT JOIN {{ ref('coverage') }} bpu
+           ON t.segment = 'ALL' AND t.funding_source IS NULL AND bpu.region_code = t.region_code AND bpu.period = l.as_of AND bpu.segment = 'BPU'
 ),
-judged AS (
+closed AS (
     SELECT *,
         CASE
             WHEN current_value IS NULL THEN 'no_data'
             WHEN reached_period IS NOT NULL THEN 'achieved'
             WHEN deadline <= as_of THEN 'missed'
-            WHEN trend_at_deadline >= target_value THEN 'on_track'
-            WHEN trend_at_deadline >= 0.9 * target_value THEN 'at_risk'
-            ELSE 'off_track'
-        END AS status,
+        END AS closed_status,
         -- People behind the target level at as_of: a coverage target in participants of the denominator then.
         CASE WHEN current_people IS NOT NULL THEN greatest(CASE metric WHEN 'coverage_pct' THEN ceil(target_value / 100 * workforce) ELSE target_value END - current_people, 0) END AS shortfall
     FROM measured
 ),
+error_horizons AS (
+    -- Every horizon with enough errors measured so far, and the errors themselves (both ways: sizes, not signs).
+    SELECT horizon, list(relative_error) || list(-relative_error) AS errors
+    FROM {{ ref('projection_backtest') }}
+    GROUP BY horizon
+    HAVING count(*) >= {{ projection_min_errors() }}
+),
+chances AS (
+    -- An open target with a line of 3+ months, at the horizon of its deadline; past the longest horizon measured, the
+    -- errors of that longest horizon, scaled up in proportion (a trend's error grows with the months it runs on).
+    SELECT c.target_id, e.horizon AS error_horizon, c.months_remaining / e.horizon AS error_scale, e.errors
+    FROM closed c
+    JOIN LATERAL (
+        SELECT * FROM error_horizons WHERE horizon <= c.months_remaining ORDER BY horizon DESC LIMIT 1
+    ) e ON true
+    WHERE c.closed_status IS NULL AND c.fit_months >= 3 AND c.months_remaining > 0
+),
+ranged AS (
+    SELECT c.*, ch.error_horizon,
+        greatest(abs(c.current_value) * ch.error_scale * list_aggregate(list_transform(ch.errors, lambda e: abs(e)), 'quantile_cont', 0.8),
+                 abs(c.current_value) * {{ projection_min_half_width() }}) AS half_range,
+        -- The chance that the deadline value reaches the target: the share of the errors that would take the line
+        -- there, counted as (k + 1) / (n + 2) so that a finite history never states 0% or 100%.
+        (len(list_filter(ch.errors, lambda e: c.trend_at_deadline + e * ch.error_scale * abs(c.current_value) >= c.target_value)) + 1)
+            / (len(ch.errors) + 2) AS probability
+    FROM closed c
+    LEFT JOIN chances ch USING (target_id)
+),
 projected AS (
     SELECT *,
-        status IN ('on_track', 'at_risk', 'off_track') AS is_open,
-        CASE WHEN status IN ('on_track', 'at_risk', 'off_track') THEN gap / months_remaining END AS required_monthly_change,
-        CASE WHEN status IN ('on_track', 'at_risk', 'off_track') THEN trend_at_deadline END AS projected_at_deadline,
-        CASE WHEN status IN ('on_track', 'at_risk', 'off_track') THEN shortfall END AS people_needed,
-        -- The range only where the line has an error (3+ months) and the target is still open.
-        CASE WHEN status IN ('on_track', 'at_risk', 'off_track') AND fit_months >= 3 AND trend_error IS NOT NULL THEN trend_error END AS open_error
-    FROM judged
+        coalesce(closed_status, CASE WHEN probability IS NULL THEN 'not_projected' ELSE {{ status_from_probability('probability') }} END) AS status,
+        closed_status IS NULL AS is_open,
+        CASE WHEN closed_status IS NULL THEN gap / months_remaining END AS required_monthly_change,
+        CASE WHEN closed_status IS NULL THEN trend_at_deadline END AS projected_at_deadline,
+        CASE WHEN closed_status IS NULL THEN shortfall END AS people_needed
+    FROM ranged
 )
 SELECT
     p.target_id,
@@ -117,16 +155,11 @@ SELECT
     p.recent_monthly_change,
     p.projected_at_deadline,
     p.status,
-    CASE WHEN p.open_error IS NOT NULL THEN p.trend_at_deadline END AS trend_at_deadline,
-    p.trend_at_deadline - 1.2816 * p.open_error AS trend_low_80,
-    p.trend_at_deadline + 1.2816 * p.open_error AS trend_high_80,
-    CASE
-        -- A closed target (achieved, missed) or one without a line has no chance to state.
-        WHEN NOT p.is_open OR p.open_error IS NULL THEN NULL
-        WHEN p.open_error = 0 THEN (p.trend_at_deadline >= p.target_value)::DOUBLE
-        -- P(value at deadline >= target) under the trend line's normal error; 1/(1+exp(-1.702 z)) approximates Phi(z) within 0.01.
-        ELSE 1 / (1 + exp(-1.702 * (p.trend_at_deadline - p.target_value) / p.open_error))
-    END AS probability_reaching,
+    CASE WHEN p.probability IS NOT NULL THEN p.trend_at_deadline END AS trend_at_deadline,
+    CASE WHEN p.probability IS NOT NULL THEN p.trend_at_deadline - p.half_range END AS trend_low_80,
+    CASE WHEN p.probability IS NOT NULL THEN p.trend_at_deadline + p.half_range END AS trend_high_80,
+    p.probability AS probability_reaching,
+    p.error_horizon::INTEGER AS error_horizon,
     p.workforce::BIGINT AS workforce_at_as_of,
     p.current_people::BIGINT AS current_participants,
     p.people_needed::BIGINT AS participants_needed,
@@ -134,10 +167,12 @@ SELECT
     CASE WHEN NOT p.is_open THEN p.shortfall END::BIGINT AS below_target_participants,
     CASE WHEN p.is_open THEN p.people_needed / p.months_remaining END AS required_monthly_participants,
     p.recent_monthly_people AS recent_monthly_participants,
-    p.monthly_rate_idr,
-    -- Enrolling the people needed evenly until the deadline: one enrolled in month k of M is paid M - k + 1 months.
-    CASE WHEN p.is_open THEN round(p.people_needed * (p.months_remaining + 1) / 2 * p.monthly_rate_idr) END::BIGINT AS cost_to_deadline_idr,
-    CASE WHEN p.is_open THEN p.people_needed * 12 * p.monthly_rate_idr END::BIGINT AS cost_year_after_deadline_idr,
+    CASE WHEN p.is_open THEN ceil(p.people_needed * p.costed_share) END::BIGINT AS costed_participants,
+    CASE WHEN p.is_open THEN p.cost_basis END AS cost_basis,
+    CASE WHEN p.is_open AND p.costed_share IS NOT NULL THEN p.monthly_rate_idr END AS monthly_rate_idr,
+    -- Enrolling the people costed evenly until the deadline: one enrolled in month k of M is paid M - k + 1 months.
+    CASE WHEN p.is_open THEN round(ceil(p.people_needed * p.costed_share) * (p.months_remaining + 1) / 2 * p.monthly_rate_idr) END::BIGINT AS cost_to_deadline_idr,
+    CASE WHEN p.is_open THEN ceil(p.people_needed * p.costed_share) * 12 * p.monthly_rate_idr END::BIGINT AS cost_year_after_deadline_idr,
     p.committed_idr::BIGINT AS committed_idr,
     p.budget_idr,
     p.budget_idr - p.committed_idr AS budget_remaining_idr,
