@@ -31,6 +31,7 @@ PARTICIPATION_AND_DOWNSTREAM = {
     "marts/coverage_potential",
     "marts/participation_trend",
     "marts/target_series",
+    "marts/projection_backtest",
     "marts/target_progress",
     "marts/target_plan",
     "marts/statement_checks",
@@ -104,6 +105,7 @@ def test_nightly_schedule_builds_what_is_missing_then_only_what_is_stale(project
     assert {k.to_user_string() for k in stale} == {
         "marts/coverage",
         "marts/target_series",
+        "marts/projection_backtest",
         "marts/target_progress",
         "marts/target_plan",
         "marts/statement_checks",

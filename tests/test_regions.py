@@ -52,7 +52,7 @@ def test_province_names_and_aliases(matcher):
 def test_shared_names_are_never_guessed(matcher):
     with pytest.raises(RegionMatchError) as error:
         matcher.match(name="Pasuruan", level="kabkota")
-    assert "Kabupaten Pasuruan (35.14)" in str(error.value) and "Kota Pasuruan (35.75)" in str(error.value)
+    assert "'Kabupaten Pasuruan' (35.14)" in str(error.value) and "'Kota Pasuruan' (35.75)" in str(error.value)
 
 
 def test_province_narrows_a_name(matcher):

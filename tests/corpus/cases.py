@@ -377,7 +377,7 @@ CASES = [
             {
                 "row_number": 2,
                 "check_name": "region_match",
-                "reason": "Kabupaten Pasuruan (35.14), Kota Pasuruan (35.75)",
+                "reason": "'Kabupaten Pasuruan' (35.14) or 'Kota Pasuruan' (35.75)",
             }
         ],
     ),
