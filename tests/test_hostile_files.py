@@ -4,8 +4,11 @@ Each bad file must cost one `failed` file (or one quarantined row) with a reason
 bounded; the last good analyst file is never replaced by a worse one without a loud reason.
 """
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import zipfile
 from pathlib import Path
@@ -17,9 +20,13 @@ import xlsxwriter
 from pipeline.ingest.engine import ingest_file
 from pipeline.parse import nik
 from pipeline.parse.text import printable
-from pipeline.settings import PROJECT_ROOT
+from pipeline.read.chunks import read_chunks
+from pipeline.read.headers import HeaderSynonyms
+from pipeline.settings import HEADER_SYNONYMS, PROJECT_ROOT, REFERENCE_DIR
 from pipeline.sources import SOURCES
+from pipeline.sources.rentan import RosterRules, kabkota_codes, stage
 from pipeline.warehouse.connection import analyst_path
+from pipeline.warehouse.staging import prepare_staging
 from tests.conftest import build, small_raw
 
 ROSTER_HEADER = "NIK;Nama;Pekerjaan;Kabupaten/Kota;Sumber Dana;Program;Mulai;Selesai\n"
@@ -54,10 +61,56 @@ def test_one_cell_at_the_last_address_of_a_sheet_is_one_failed_file(tmp_path, ma
         assert result.status == "failed" and "XFD1048576" in result.error and "2024-01_laporan.xlsx" in result.error
 
 
+SHEET_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<{p}worksheet xmlns{colon}{prefix}="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><{p}sheetData>'
+    '<{p}row r="1"><{p}c r="A1" t="inlineStr"><{p}is><{p}t>Kab/Kota</{p}t></{p}is></{p}c>'
+    '<{p}c r="B1" t="inlineStr"><{p}is><{p}t>Segmen</{p}t></{p}is></{p}c>'
+    '<{p}c r="C1" t="inlineStr"><{p}is><{p}t>Peserta Aktif</{p}t></{p}is></{p}c></{p}row>'
+    "{far}</{p}sheetData></{p}worksheet>"
+)
+
+
+@pytest.mark.parametrize(
+    "prefix, far",
+    [
+        ("", "<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>"),  # single quotes
+        ("", '<row r="1048576"><c r="xfd1048576"><v>1</v></c></row>'),  # lower case
+        ("", '<row r = "1048576"><c r = "XFD1048576" ><v>1</v></c></row>'),  # spaces around =
+        ("x", '<x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>'),  # a namespace prefix
+        ("", '<row r="1048576">' + "<c><v>1</v></c>" * 60 + "</row>"),  # cells without r under a far row
+    ],
+)
+def test_a_far_cell_however_the_xml_writes_it_is_one_failed_file(tmp_path, matcher, synonyms, prefix, far):
+    """The used-range scan reads the XML as XML: a pattern that only knew r="A1" let each of these through, and
+    calamine then asked for hundreds of GB in the build process (a roster) and aborted the whole run."""
+    base = tmp_path / "base.xlsx"
+    book = xlsxwriter.Workbook(base)
+    book.add_worksheet("Data").write(0, 0, "x")
+    book.close()
+    path = in_folder(tmp_path, "rentan", "2024-01_laporan.xlsx")
+    with zipfile.ZipFile(base) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as hostile:
+        for item in original.infolist():
+            content = original.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                tag = f"{prefix}:" if prefix else ""
+                content = SHEET_XML.format(p=tag, colon=":" if prefix else "", prefix=prefix, far=far).encode()
+            hostile.writestr(item, content)
+    assert path.stat().st_size < 10_000
+    for source in ("participation", "rentan"):
+        result = ingest(path, source, matcher, synonyms)
+        assert result.status == "failed" and "1,048,576 rows" in result.error, (source, result.error)
+
+
 READ_UNDER_LIMIT = textwrap.dedent("""
     import sys
     from pathlib import Path
     from pipeline.ingest.engine import ingest_file
+from pipeline.read.chunks import read_chunks
+from pipeline.read.headers import HeaderSynonyms
+from pipeline.settings import HEADER_SYNONYMS, REFERENCE_DIR
+from pipeline.sources.rentan import RosterRules, kabkota_codes, stage
+from pipeline.warehouse.staging import prepare_staging
     from pipeline.parse.regions import RegionMatcher
     from pipeline.read.headers import HeaderSynonyms
     from pipeline.settings import HEADER_SYNONYMS, REFERENCE_DIR
@@ -289,3 +342,101 @@ def test_the_run_summary_escapes_raw_text(tmp_path):
         )
     text = summary(path)
     assert "\x1b" not in text and "\r" not in text and "\x07" not in text and "\\x1b[2K" in text
+
+
+def staged_roster(path: Path, matcher) -> tuple[duckdb.DuckDBPyConnection, tuple[int, int]]:
+    """A roster read in chunks and staged as the build does: (connection, (rows staged, rows quarantined))."""
+    con = duckdb.connect()
+    prepare_staging(con, SOURCES["rentan"], full_reload=False)
+    rules = RosterRules(con, matcher, kabkota_codes(REFERENCE_DIR), "test-key")
+    counts = [0, 0]
+    for chunk in read_chunks(path, SOURCES["rentan"].table, HeaderSynonyms.from_file(HEADER_SYNONYMS)):
+        staged, quarantined = stage(chunk, rules, f"rentan/{path.name}", "sha")
+        counts[0], counts[1] = counts[0] + staged, counts[1] + quarantined
+    return con, tuple(counts)
+
+
+def test_a_huge_string_shared_by_every_roster_cell_never_reaches_staging(tmp_path, matcher):
+    """A roster whose occupation cells all share one 19.6 MB string: read in the memory-limited reader, the cells cut
+    there, and every such row quarantined with its reason instead of 117 MB reaching staging.rentan."""
+    path = in_folder(tmp_path, "rentan", "2024_huge.xlsx")
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Data")
+    sheet.write_row(0, 0, ["NIK", "Nama", "Pekerjaan", "Kabupaten/Kota", "Sumber Dana", "Mulai", "Selesai"])
+    huge = "Petani " * 2_800_000  # stored once, in the shared strings
+    for row in range(1, 7):
+        sheet.write_row(
+            row, 0, [f"35790142038500{row:02d}", "Sri", huge, "Kota Batu", "APBD Kota Batu", "2024-01", "2024-06"]
+        )
+    sheet.write_row(7, 0, ["3579014203850099", "Sri", "Petani", "Kota Batu", "APBD Kota Batu", "2024-01", "2024-06"])
+    book.close()
+    assert path.stat().st_size < 200_000
+    con, counts = staged_roster(path, matcher)
+    assert counts == (1, 6)
+    rejected = con.execute(
+        "SELECT DISTINCT column_name, check_name, length(value) FROM staging.rentan_quarantine"
+    ).fetchall()
+    assert rejected == [("Pekerjaan", "text_length", 41)]
+    assert con.execute("SELECT max(length(occupation)) FROM staging.rentan").fetchone()[0] == len("Petani")
+
+
+def test_a_roster_text_cell_longer_than_any_real_value_is_quarantined(tmp_path, matcher):
+    path = in_folder(tmp_path, "rentan", "2024_long.csv")
+    longer = ROSTER_ROW.replace("3579014203850001", "3579014203850002").replace("Petani", "x" * 300)
+    path.write_text(ROSTER_HEADER + ROSTER_ROW + longer, encoding="utf-8")
+    con, counts = staged_roster(path, matcher)
+    assert counts == (1, 1)
+    [(column, check, reason)] = con.execute(
+        "SELECT column_name, check_name, reason FROM staging.rentan_quarantine"
+    ).fetchall()
+    assert (column, check) == ("Pekerjaan", "text_length") and "longer than any real value" in reason
+
+
+UNREADABLE_AS_ANOTHER_USER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from pipeline.ingest.engine import ingest_file
+    from pipeline.parse.regions import RegionMatcher
+    from pipeline.read.folders import content_version
+    from pipeline.read.headers import HeaderSynonyms
+    from pipeline.settings import HEADER_SYNONYMS, REFERENCE_DIR
+    from pipeline.sources import SOURCES
+    raw = Path(sys.argv[1])
+    print("VERSION", content_version(raw, "participation"))
+    for path in sorted((raw / "participation").iterdir()):
+        result = ingest_file(path, raw, SOURCES["participation"], HeaderSynonyms.from_file(HEADER_SYNONYMS),
+                             RegionMatcher.from_reference(REFERENCE_DIR))
+        print("FILE", path.name, result.status, result.error)
+""")
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to run as another user")
+def test_a_file_the_service_user_cannot_read_is_one_failed_file(request):
+    """Dropped by root with mode 0600: the folder's data version is still computed (the sensor goes on), and reading
+    it is one failed file naming the path, the user and the reason, while the readable file beside it loads."""
+    # pytest's own temporary folders are private to root: this one is open to every user, like a shared raw folder.
+    shared = Path(tempfile.mkdtemp(prefix="jamsostek-raw-"))
+    request.addfinalizer(lambda: shutil.rmtree(shared, ignore_errors=True))
+    raw = small_raw(shared / "raw", ("2021-09_kepesertaan_jatim.csv", "2021-10_kepesertaan_jatim.csv"), ())
+    for folder in (shared, raw, raw / "participation"):
+        os.chmod(folder, 0o755)
+    readable, locked = sorted((raw / "participation").iterdir())
+    os.chmod(readable, 0o644)
+    os.chmod(locked, 0o600)
+    script = shared / "as_other_user.py"
+    script.write_text(UNREADABLE_AS_ANOTHER_USER, encoding="utf-8")
+    os.chmod(script, 0o644)
+    run = subprocess.run(
+        ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable, str(script), str(raw)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "HOME": str(shared)},
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("VERSION ")
+    assert f"FILE {readable.name} loaded None" in lines
+    [failed] = [line for line in lines if line.startswith(f"FILE {locked.name} failed")]
+    assert str(locked) in failed and "'nobody'" in failed and "Permission denied" in failed

@@ -148,3 +148,23 @@ class QueryLog:
 
     def __getattr__(self, name):
         return getattr(self.con, name)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Unrecognized boolean cell value: 3575011203850001",  # a library quoting a cell
+        "no region named '3575 0112 0385 0001'",
+        "Kec 3575.0112.0385.0001 and again 3575-0112-0385-0001",
+    ],
+)
+def test_a_nik_shaped_run_of_digits_is_masked_in_any_text(text):
+    masked = nik.mask_nik_shaped(text)
+    assert "0385" not in masked and "3575************" in masked
+    [(in_sql,)] = duckdb.sql(f"SELECT {nik.nik_shaped_masked_sql('$t')}", params={"t": text}).fetchall()
+    assert in_sql == masked
+
+
+def test_short_numbers_and_words_are_left_alone():
+    for text in ("Purworejo", "JKK+JKM", "Rp16.800 per bulan", "2024-06", "081234567890"):
+        assert nik.mask_nik_shaped(text) == text

@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import os
 import re
 import shutil
 from pathlib import Path
@@ -355,6 +356,36 @@ def test_reruns_load_nothing_twice_and_follow_changed_and_deleted_files(tmp_path
         "participation/2021-10_kepesertaan_jatim.csv": "loaded",
     }
     assert counts == {"2021-09": 152, "2021-10": 152} and batu_after == 1234
+
+    # September re-sent with one corrected figure, saved by the browser beside the original as " (1)": it sorts
+    # first but is newer, so it is published, and both files and both figures are named.
+    original = raw / "participation" / "2021-09_kepesertaan_jatim.csv"
+    resent = raw / "participation" / "2021-09_kepesertaan_jatim (1).csv"
+    lines = original.read_text(encoding="utf-8").splitlines()
+    resent.write_text(
+        "\n".join(re.sub(r"(KOTA BATU,PU,)\d+", r"\g<1>5555", line) for line in lines) + "\n",
+        encoding="utf-8",
+    )
+    later = original.stat().st_mtime + 3600
+    os.utime(resent, (later, later))
+    assert build(raw, warehouse_dir)[0].success
+    con = duckdb.connect(str(warehouse_dir / "jamsostek.duckdb"), read_only=True)
+    try:
+        (batu_september,) = con.execute(
+            "SELECT active_participants FROM core.participation WHERE region_code = '35.79' AND segment = 'PU' "
+            "AND period = '2021-09-01'"
+        ).fetchone()
+        conflicts = con.execute(
+            "SELECT published_file, other_file, published_value FROM dq.conflicting_figures"
+        ).fetchall()
+        noted = dict(con.execute("SELECT file_path, conflicts FROM dq.file_ledger").fetchall())
+    finally:
+        con.close()
+    assert batu_september == 5555
+    assert conflicts == [
+        ("participation/2021-09_kepesertaan_jatim (1).csv", "participation/2021-09_kepesertaan_jatim.csv", 5555)
+    ]
+    assert "angka file itu yang dipakai" in noted["participation/2021-09_kepesertaan_jatim.csv"]
 
 
 def test_vulnerable_workers_count_a_person_once_and_show_double_payments(demo):

@@ -78,6 +78,20 @@ def test_no_nik_or_name_anywhere(tmp_path, secrets):
     raw = small_raw(tmp_path / "raw", ("2024-06_kepesertaan_jatim.xlsx",))
     (raw / "rentan").mkdir()
     shutil.copy(ROSTER, raw / "rentan")
+    # NIKs typed into every other roster column, with and without separators, and one pasted twice in its own cell.
+    planted = [f"357502500277{9000 + i}" for i in range(10)]
+    spaced = " ".join(planted[6][i : i + 4] for i in range(0, 16, 4))
+    (raw / "rentan" / "planted.csv").write_text(
+        "NIK;Nama;Pekerjaan;Kabupaten/Kota;Kecamatan;Sumber Dana;Program;Mulai;Selesai\n"
+        f"{planted[0]};Nama Satu;Petani {planted[1]};Kota Pasuruan;Kec {planted[2]};APBD Kota Pasuruan;JKK {planted[3]};Januari 2024;Juni 2024\n"
+        f"{planted[4]};Nama Dua;Petani;{planted[5]};Purworejo;APBD Kota Pasuruan;JKK+JKM;Januari 2024;Juni 2024\n"
+        f"{planted[8]};Nama Tiga;Petani;Kota Pasuruan;Purworejo;APBD Kota Pasuruan;JKK+JKM;Januari 2024;{spaced}\n"
+        f"{planted[7]};Nama Empat;Petani;Kota Pasuruan;Purworejo;APBD {planted[9]};JKK+JKM;Januari 2024;Juni 2024\n"
+        f"{planted[9]} {planted[9]};Nama Lima;Petani;Kota Pasuruan;Purworejo;APBD Kota Pasuruan;JKK+JKM;Januari 2024;Juni 2024\n",
+        encoding="utf-8",
+    )
+    niks = niks | set(planted)
+    names = names | {"Nama Satu", "Nama Dua", "Nama Tiga", "Nama Empat", "Nama Lima"}
     env = {
         **os.environ,
         "JAMSOSTEK_RAW_DIR": str(raw),
@@ -89,8 +103,12 @@ def test_no_nik_or_name_anywhere(tmp_path, secrets):
     assert build_run.returncode == 0, build_run.stdout[-3000:]
     warehouse = tmp_path / "warehouse"
     con = duckdb.connect(str(warehouse / "jamsostek.duckdb"), read_only=True)
-    assert con.execute("SELECT count(*) FROM staging.rentan").fetchone()[0] == 2500
-    assert con.execute("SELECT count(*) FROM dq.rejected_rows WHERE source = 'rentan'").fetchone()[0] == 5
+    # The planted rows: two staged (with the NIKs in their other cells masked), three quarantined with masked values.
+    assert con.execute("SELECT count(*) FROM staging.rentan").fetchone()[0] == 2502
+    assert con.execute("SELECT count(*) FROM dq.rejected_rows WHERE source = 'rentan'").fetchone()[0] == 8
+    assert con.execute(
+        "SELECT count(*) FROM staging.rentan WHERE kecamatan = 'Kec 3575************' AND program = 'JKK 3575************'"
+    ).fetchone() == (1,)
     con.close()
 
     leaks = scan_text(build_run.stdout + build_run.stderr, niks, names)

@@ -77,6 +77,12 @@ LEDGER = [
         "Why a failed file could not be read, or why a kept file's last good rows are still published",
     ),
     Column("loaded_at", "TIMESTAMP", "When the file was last read (UTC)"),
+    Column(
+        "modified_at",
+        "TIMESTAMP",
+        "The file's modification time when it was read (UTC): of two files reporting the same figure, the one modified "
+        "later is published (dq.conflicting_figures lists every such pair)",
+    ),
     Column("ingest_version", "VARCHAR", "Version of the ingest code and reference data that read it"),
     Column("aliases_used", "VARCHAR[]", "Region aliases that matched a row of the file"),
     Column("notes", "VARCHAR", "What was deliberately not read, e.g. a hidden sheet"),

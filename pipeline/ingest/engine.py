@@ -20,6 +20,7 @@ import pandera.pandas as pa
 import pyarrow
 
 from pipeline.ingest.columns import REJECTION_COLUMNS
+from pipeline.parse.nik import mask_nik_shaped
 from pipeline.parse.regions import RegionMatcher
 from pipeline.read.files import FileUnreadable
 from pipeline.read.folders import file_hash, outside_raw_dir, raw_files, relative_path
@@ -69,6 +70,7 @@ class FileResult:
     rows_rejected: int = 0
     skipped: Counter = field(default_factory=Counter)  # kind of non-data row -> count
     error: str | None = None
+    modified_at: dt.datetime | None = None  # the file's modification time (UTC) when it was read
     aliases_used: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was deliberately left unread, e.g. a hidden sheet
     # Kept only when no sink takes the batches (tests, benchmarks); a national roster never sits here.
@@ -95,6 +97,7 @@ class FileResult:
             "status": self.status,
             "error": self.error,
             "loaded_at": loaded_at,
+            "modified_at": self.modified_at,
             "ingest_version": ingest_version,
             "aliases_used": self.aliases_used,
             "notes": "; ".join(self.notes) or None,
@@ -149,6 +152,7 @@ def ingest_file(
     a source that stages its own rows writes them through `con` (the sink then only hears their counts)."""
     raw_dir = Path(raw_dir)
     result = FileResult(source.name, relative_path(path, raw_dir), file_hash(path, raw_dir))
+    result.modified_at = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)
     context = ReadContext(matcher, synonyms, pii_key, con=con)
     matcher.aliases_used.clear()
     try:
@@ -165,7 +169,8 @@ def ingest_file(
             else:
                 sink(batch)
     except FileUnreadable as error:
-        result.error = str(error)
+        # A library's message may quote a cell (calamine: "Unrecognized boolean cell value: 3575011203850001").
+        result.error = mask_nik_shaped(str(error))
         # A failed file loads nothing, even when it broke part-way (a roster's later chunk): its counts say so.
         result.rows_read = result.rows_loaded = result.rows_rejected = 0
         result.skipped.clear()

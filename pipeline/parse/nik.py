@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 
 LARGEST_EXACT_FLOAT = 2**53  # a number cell above this cannot hold all 16 digits exactly
 # NIK digits and the separators people type are ASCII; the SQL below and the pandas reference (tests/nik_reference.py) use exactly these classes.
@@ -93,6 +94,29 @@ def nik_checked_sql(cells: str) -> str:
                 SELECT *, CASE WHEN plain THEN nik ELSE {NIK_CLEANED_SQL} END AS nik_cleaned FROM (
                     SELECT *, CASE WHEN plain THEN nik ELSE {NIK_TEXT_SQL} END AS nik_text FROM (
                         SELECT *, coalesce(regexp_full_match(nik, '[0-9]+'), false) AS plain FROM {cells})))))"""
+
+
+# Any run of 16 digits, with or without the separators people type between them, in any text: a NIK typed into the
+# wrong column, pasted twice, or quoted by a library's error message. Its first four digits (the kab/kota) are kept,
+# as in quarantine. The same pattern in Python (error texts) and in SQL (every roster cell); RE2 has no look-behind,
+# so a longer run of digits is masked from its start, which hides more, never less.
+NIK_SHAPED = r"([0-9])[ .'`-]?([0-9])[ .'`-]?([0-9])[ .'`-]?([0-9])(?:[ .'`-]?[0-9]){12}"
+NIK_SHAPED_MASK = "************"
+_NIK_SHAPED = re.compile(NIK_SHAPED)
+
+
+def mask_nik_shaped(text: str) -> str:
+    """`text` with every NIK-shaped run of digits masked: '... 3575011203850001' -> '... 3575************'."""
+    return _NIK_SHAPED.sub(lambda m: "".join(m.groups()) + NIK_SHAPED_MASK, text)
+
+
+def nik_shaped_masked_sql(column: str) -> str:
+    """The SQL of `column` with every NIK-shaped run of digits masked (cells shorter than a NIK are left as they are)."""
+    pattern = NIK_SHAPED.replace("'", "''")
+    return (
+        f"CASE WHEN length({column}) >= 16 THEN regexp_replace({column}, '{pattern}', "
+        f"'\\1\\2\\3\\4{NIK_SHAPED_MASK}', 'g') ELSE {column} END"
+    )
 
 
 NIK_MASK_SQL = f"""CASE WHEN regexp_replace(nik, '{_SPACE_SQL}', '', 'g') IN ('', 'nan', 'None', '<NA>') OR nik IS NULL THEN ''

@@ -12,6 +12,7 @@ import functools
 import io
 import itertools
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -20,6 +21,7 @@ import numpy as np
 import pyarrow
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.ipc
 
 from pipeline.parse.nik import LARGEST_EXACT_FLOAT
 from pipeline.read.files import (
@@ -33,6 +35,7 @@ from pipeline.read.files import (
     is_blank,
     open_workbook,
     read_csv_head,
+    read_in_worker,
     special_cells,
     visible_sheets,
 )
@@ -103,9 +106,16 @@ def cell_texts(values: list, with_number: bool = False) -> dict[str, pyarrow.Arr
     return columns
 
 
+# No roster cell is anywhere near this long; a longer one is cut here (the roster checks then quarantine its row), so
+# that one huge string shared by every cell of a workbook never reaches memory once per cell.
+MAX_CELL_CHARS = 10_000
+
+
 def _text(value: object) -> str | None:
     if value is None or value == "":
         return None
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        return value[: MAX_CELL_CHARS + 1]
     if isinstance(value, float) and value.is_integer() and abs(value) < LARGEST_EXACT_FLOAT:
         return str(int(value))
     return str(value)
@@ -279,6 +289,37 @@ def _rows_with_errors(sheet, errors: dict[tuple[int, int], str]) -> Iterator[lis
 
 
 def _xlsx_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes: list[str]) -> Iterator[Chunk]:
+    """A roster workbook read in the memory-limited reader process (pipeline/read/files.read_in_worker), never in the
+    build process: calamine may allocate without bound for a hostile file (a far cell, one huge string shared by every
+    cell), and a refused allocation there aborts the process. The reader writes each chunk to an Arrow file in a
+    temporary folder; they are handed on here one at a time, and the folder goes when the file has been read."""
+    with tempfile.TemporaryDirectory(prefix="jamsostek-roster-") as folder:
+        written, read_notes = read_in_worker(
+            functools.partial(_xlsx_chunks_to_files, table=table, synonyms=synonyms, folder=Path(folder)), path
+        )
+        notes += read_notes
+        for sheet, headers, chunk_file in written:
+            with pyarrow.memory_map(str(chunk_file)) as source:
+                cells = pyarrow.ipc.open_file(source).read_all()
+            yield Chunk(sheet, headers, cells)
+            Path(chunk_file).unlink()
+
+
+def _xlsx_chunks_to_files(
+    path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, folder: Path
+) -> tuple[list[tuple[str, dict, Path]], list[str]]:
+    """In the reader process: every chunk of the workbook to an Arrow file in `folder`; ([(sheet, headers, file)], notes)."""
+    notes: list[str] = []
+    written = []
+    for number, chunk in enumerate(_xlsx_chunks_here(path, table, synonyms, notes)):
+        chunk_file = folder / f"chunk-{number:05d}.arrow"
+        with pyarrow.OSFile(str(chunk_file), "wb") as sink, pyarrow.ipc.new_file(sink, chunk.cells.schema) as writer:
+            writer.write_table(chunk.cells)
+        written.append((chunk.sheet, chunk.headers, chunk_file))
+    return written, notes
+
+
+def _xlsx_chunks_here(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes: list[str]) -> Iterator[Chunk]:
     workbook = open_workbook(path)
     # Roster fields are text (NIK, names of places, months): only error cells matter here, not percentage formats.
     errors = {

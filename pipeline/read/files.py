@@ -16,6 +16,7 @@ import os
 import re
 import resource
 import xml.etree.ElementTree as ElementTree
+import xml.parsers.expat as expat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -161,6 +162,23 @@ def check_readable(path: Path) -> None:
         raise FileUnreadable(f"{path.name}: '{suffix}' files are not read; use .xlsx or .csv")
     if path.stat().st_size == 0:
         raise FileUnreadable(f"{path.name}: the file is empty (0 bytes)")
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as error:
+        raise FileUnreadable(
+            f"{path}: cannot be opened by user '{_user()}' ({error.strerror}); give the service's group read access "
+            "(see docs/deployment.md, file modes)"
+        ) from None
+
+
+def _user() -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return str(os.geteuid())
 
 
 def open_workbook(path: Path) -> CalamineWorkbook:
@@ -201,35 +219,59 @@ def _check_expansion(path: Path) -> None:
 
 
 MAX_SHEET_CELLS = 50_000_000  # a sheet's used range: 1,048,576 rows of 47 columns; calamine allocates it whole
-_REFERENCE = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
 
 
 def _check_dimensions(path: Path) -> None:
     """Refuse a sheet whose used range (from its first to its last cell) holds more than MAX_SHEET_CELLS cells, before
     calamine reads it: calamine allocates the whole range, so one cell at the last address of a sheet (XFD1048576) in a
-    1.6 KB file would take 550 GB. The cell references are scanned in the XML, whatever its <dimension> says."""
+    1.6 KB file would take 550 GB. The sheet's XML is read with an XML parser, whatever its <dimension> says and however
+    a cell is written (quotes, case, spaces, a namespace prefix, or no reference at all under a numbered row)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            parts = _sheet_parts(archive)
-            for name, part in parts.items():
-                rows, columns = [10**9, -1], [10**9, -1]
+            for name, part in _sheet_parts(archive).items():
                 with archive.open(part) as stream:
-                    tail = b""
-                    while block := stream.read(8 << 20):
-                        window = tail + block
-                        for letters, number in _REFERENCE.findall(window):
-                            column, row = _column_number(letters), int(number)
-                            rows[0], rows[1] = min(rows[0], row), max(rows[1], row)
-                            columns[0], columns[1] = min(columns[0], column), max(columns[1], column)
-                        tail = window[-256:]
+                    rows, columns = _used_range(stream)
                 if rows[1] >= 0 and (rows[1] - rows[0] + 1) * (columns[1] - columns[0] + 1) > MAX_SHEET_CELLS:
                     raise FileUnreadable(
                         f"{path.name}: sheet '{name}' spans {rows[1] - rows[0] + 1:,} rows by {columns[1] - columns[0] + 1:,} columns "
                         f"(a cell as far as {_column_letters(columns[1])}{rows[1]}); more than {MAX_SHEET_CELLS:,} cells would have to be "
                         "held in memory. Delete the stray cells or save the table alone as csv"
                     )
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, expat.ExpatError, OSError):
         return  # calamine reports a broken workbook in its own words
+
+
+_CELL_REFERENCE = re.compile(r"\s*([A-Za-z]{1,3})\s*([0-9]{0,7})\s*")
+
+
+def _used_range(stream) -> tuple[list[int], list[int]]:
+    """([first row, last row], [first column, last column]) of the cells of one sheet's XML, as a spreadsheet
+    program places them: a cell without a reference follows the one before it, a row without a number the row before."""
+    rows, columns = [10**9, -1], [10**9, -1]
+    at = {"row": 0, "column": 0}
+
+    def start(name: str, attributes: dict) -> None:
+        tag = name.rsplit(" ", 1)[-1]  # the local name, whatever prefix or namespace it is written with
+        if tag == "row":
+            number = str(attributes.get("r", "")).strip()
+            at["row"], at["column"] = (int(number) if number.isdigit() else at["row"] + 1), 0
+        elif tag == "c":
+            reference = _CELL_REFERENCE.fullmatch(str(attributes.get("r", "")))
+            if reference:
+                at["column"] = _column_number(reference.group(1).upper().encode())
+                if reference.group(2):
+                    at["row"] = int(reference.group(2))
+            else:
+                at["column"] += 1
+            rows[0], rows[1] = min(rows[0], at["row"]), max(rows[1], at["row"])
+            columns[0], columns[1] = min(columns[0], at["column"]), max(columns[1], at["column"])
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    while block := stream.read(8 << 20):
+        parser.Parse(block, False)
+    parser.Parse(b"", True)
+    return rows, columns
 
 
 def _column_number(letters: bytes) -> int:

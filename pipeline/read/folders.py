@@ -44,10 +44,18 @@ def outside_raw_dir(path: Path, raw_dir: Path) -> str | None:
 
 
 def file_hash(path: Path, raw_dir: Path) -> str:
-    """The content hash of a raw file; a link leading outside the raw folder is named by its target, never read."""
+    """The content hash of a raw file; a link leading outside the raw folder is named by its target, never read.
+
+    A file this user cannot read (dropped by root with mode 0600) gets a stand-in from what its directory entry says,
+    so that it is one failed file when it is read, never an error that stops every folder's sensor and build."""
     if outside_raw_dir(path, raw_dir):
         return "link:" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()
-    return sha256_of(path)
+    try:
+        return sha256_of(path)
+    except OSError as error:
+        stat = path.stat()
+        seen = f"{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_mode}\0{stat.st_uid}\0{error.errno}"
+        return "unreadable:" + hashlib.sha256(seen.encode()).hexdigest()
 
 
 def folder_state(raw_dir: Path, source: str) -> str:

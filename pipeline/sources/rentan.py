@@ -139,7 +139,24 @@ class RosterRows(Contract):
 
 STAGED_COLUMNS = [c.name for c in contract_columns(RosterRows)] + PROVENANCE_COLUMNS
 # The first broken field of a row decides its quarantine entry, in this order.
+# Longer than any real occupation, place, funder or programme name: such a cell is a paste or a hostile file, and its
+# row is quarantined before it reaches staging (one 19.5 MB "occupation" in every row once took dbt out of memory).
+MAX_TEXT_CHARS = 200
+TEXT_FIELDS = (
+    "region_code",
+    "region_name",
+    "province",
+    "funding",
+    "start",
+    "end",
+    "occupation",
+    "kecamatan",
+    "desa",
+    "program",
+)
+
 PROBLEMS = [
+    ("length", "text_length"),
     ("nik", "nik_valid"),
     ("region", "region_match"),
     ("funding", "funding_source"),
@@ -157,13 +174,31 @@ def stage(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tupl
     region_field = "region_name" if "region_name" in present else "region_code"
     headers = {f: chunk.headers.get(f, f) for f in (*FIELDS, region_field)}
     # A roster without one of the fields reads it as empty.
-    columns = ", ".join(f'"{f}"' if f in present else f'NULL::VARCHAR AS "{f}"' for f in FIELDS)
+    # A roster without one of the fields reads it as empty; a NIK typed into any other field is masked before any check
+    # reads it, so it reaches neither staging nor quarantine nor a reason.
+    columns = ", ".join(
+        (f'"{f}"' if f == "nik" else f'{nik.nik_shaped_masked_sql(chr(34) + f + chr(34))} AS "{f}"')
+        if f in present
+        else f'NULL::VARCHAR AS "{f}"'
+        for f in FIELDS
+    )
     con.register("roster_cells", chunk.cells)
     try:
         con.execute(f"CREATE OR REPLACE TEMP VIEW roster AS SELECT {columns}, nik_number, row_number FROM roster_cells")
         _lookups(con, rules)
         first_problem = "CASE " + " ".join(f"WHEN {p}_problem IS NOT NULL THEN '{p}'" for p, _ in PROBLEMS) + " END"
+        too_long = [f for f in TEXT_FIELDS if f in present]
+        long_field = (
+            "CASE " + " ".join(f"WHEN length(v.\"{f}\") > {MAX_TEXT_CHARS} THEN '{f}'" for f in too_long) + " END"
+            if too_long
+            else "NULL"
+        )
         shown = {
+            "length": "left(CASE long_field "
+            + " ".join(f"WHEN '{f}' THEN \"{f}\"" for f in too_long)
+            + " END, 40) || '…'"
+            if too_long
+            else "NULL",
             "nik": nik.NIK_MASK_SQL,
             "region": f'"{region_field}"',
             "funding": "funding_text",
@@ -172,6 +207,7 @@ def stage(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tupl
             "order": '"end"',
         }
         column = {
+            "length": None,
             "nik": "nik",
             "region": region_field,
             "funding": "funding",
@@ -189,7 +225,10 @@ def stage(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tupl
                        f.funding_text, f.funding_source, f.funder, f.problem AS funding_problem,
                        s.period AS start_period, s.problem AS start_problem, e.period AS end_period, e.problem AS end_problem,
                        CASE WHEN e.period < s.period THEN 'the last covered month is before the first' END AS order_problem,
-                       o.occupation AS occupation_title
+                       o.occupation AS occupation_title,
+                       {long_field} AS long_field,
+                       CASE WHEN {long_field} IS NOT NULL THEN 'a cell is longer than any real value (more than {MAX_TEXT_CHARS} '
+                            || 'characters): was something pasted into the wrong column?' END AS length_problem
                 FROM ({nik.nik_checked_sql("roster")}) v
                 LEFT JOIN region_lookup r ON r.code = coalesce(v.region_code, '') AND r.name = coalesce(v.region_name, '')
                                          AND r.province = coalesce(v.province, '')
@@ -203,7 +242,7 @@ def stage(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tupl
                    occupation_title AS occupation, funding_source, funder, program, start_period, end_period,
                    $file_path AS file_path, $sheet AS sheet, row_number, $sha256 AS file_sha256,
                    'rentan' AS source, problem,
-                   {cases({p: "'" + headers[column[p]].replace("'", "''") + "'" for p, _ in PROBLEMS})} AS column_name,
+                   {cases({p: _column_name_sql(headers, column[p], too_long) for p, _ in PROBLEMS})} AS column_name,
                    {cases({p: f"'{check}'" for p, check in PROBLEMS})} AS check_name,
                    CAST({cases(shown)} AS VARCHAR) AS value,
                    {cases({p: f"{p}_problem" for p, _ in PROBLEMS})} AS reason
@@ -226,6 +265,16 @@ def stage(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tupl
         with contextlib.suppress(duckdb.TransactionException):
             con.unregister("roster_cells")
     return staged, quarantined
+
+
+def _column_name_sql(headers: dict[str, str], field: str | None, too_long: list[str]) -> str:
+    """The header text of the column a problem is in, as SQL: fixed for most problems, the long cell's for length."""
+    if field is not None:
+        return "'" + headers[field].replace("'", "''") + "'"
+    if not too_long:
+        return "NULL"
+    texts = {f: "'" + headers.get(f, f).replace("'", "''") + "'" for f in too_long}
+    return "CASE long_field " + " ".join(f"WHEN '{f}' THEN {texts[f]}" for f in too_long) + " END"
 
 
 def _lookups(con: duckdb.DuckDBPyConnection, rules: RosterRules) -> None:

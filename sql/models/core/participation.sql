@@ -1,10 +1,13 @@
 -- core.participation: one figure per period x region x segment (incl. ALL), kab/kota as reported,
 -- provinces as reported or rolled up from their kab/kota, and the national rollup of provinces.
 WITH latest AS (
-    -- When two files report the same month, region and segment, the file whose path sorts last (a revision) wins.
-    SELECT period, region_code, segment, active_participants, new_participants, inactive_participants
-    FROM {{ source('staging', 'participation') }}
-    QUALIFY row_number() OVER (PARTITION BY period, region_code, segment ORDER BY file_path DESC, row_number DESC) = 1
+    -- When two files report the same month, region and segment, the one modified later wins (a browser's
+    -- "2021-03 (1).csv" is the re-sent one, though it sorts first); dq.conflicting_figures lists where they differ.
+    SELECT p.period, p.region_code, p.segment, p.active_participants, p.new_participants, p.inactive_participants
+    FROM {{ source('staging', 'participation') }} p
+    LEFT JOIN {{ source('staging', 'participation_files') }} f USING (file_path)
+    QUALIFY row_number() OVER (PARTITION BY p.period, p.region_code, p.segment
+                               ORDER BY f.modified_at DESC NULLS LAST, p.file_path DESC, p.row_number DESC) = 1
 ),
 reported AS (
     -- ALL is the sum of the segments reported for that region and month: offices often list only PU and BPU,

@@ -1,8 +1,11 @@
 -- core.workforce: BPS employed persons per region and year at kab/kota, province and national level.
 WITH latest AS (
-    SELECT year, region_code, employed, formal, informal
-    FROM {{ source('staging', 'workforce') }}
-    QUALIFY row_number() OVER (PARTITION BY year, region_code ORDER BY file_path DESC, row_number DESC) = 1
+    -- Of two files with the same year and region, the one modified later wins (dq.conflicting_figures).
+    SELECT w.year, w.region_code, w.employed, w.formal, w.informal
+    FROM {{ source('staging', 'workforce') }} w
+    LEFT JOIN {{ source('staging', 'workforce_files') }} f USING (file_path)
+    QUALIFY row_number() OVER (PARTITION BY w.year, w.region_code
+                               ORDER BY f.modified_at DESC NULLS LAST, w.file_path DESC, w.row_number DESC) = 1
 ),
 kabkota AS (
     SELECT l.*, r.province_code
