@@ -1,7 +1,8 @@
 #!/bin/sh
 # The office install of docs/deployment.md as one script: run it as root on Debian, from the checkout
 # (git clone ... /opt/jamsostek-coverage && /opt/jamsostek-coverage/deploy/install.sh). Running it again changes nothing
-# that exists: the environment file, its secrets and the database are made once.
+# that exists: the environment file, its secrets and the database are made once; the database role's password is set
+# from the environment file in place each time (so that a put-back file after a restore works).
 #
 # tests/test_deployment.py runs this very script (with other folders, a throwaway PostgreSQL cluster and no systemd)
 # and then the services' own ExecStart lines, as the service user.
@@ -17,6 +18,43 @@ PG_PORT=${PG_PORT:-5432}
 PG_SOCKET=${PG_SOCKET:-}                     # the server's socket folder for the postgres user (empty: Debian's default)
 PG_DB=${PG_DB:-jamsostek_dagster}
 UNITS=${UNITS:-/etc/systemd/system}          # where the systemd units go; empty: do not install them
+
+echo "== prerequisites"
+missing=""
+for command in git make runuser psql; do
+    command -v "$command" >/dev/null 2>&1 || missing="$missing $command"
+done
+"$PYTHON" -c 'import venv, ensurepip' 2>/dev/null || missing="$missing python3-venv"
+if [ -n "$missing" ]; then
+    echo "missing:$missing; install them first: apt-get install -y git make python3 python3-venv postgresql" >&2
+    exit 1
+fi
+pg_answers() {
+    runuser -u postgres -- psql --quiet -Atc 'SELECT 1' ${PG_SOCKET:+-h "$PG_SOCKET"} -p "$PG_PORT" -d postgres >/dev/null 2>&1
+}
+if ! pg_answers; then
+    # Debian may install the cluster and leave it stopped (a policy-rc.d that forbids starting services, a container).
+    # Start it only where that is unambiguous: Debian's own cluster on this port, not a socket folder given by hand.
+    cluster=""
+    if [ -z "$PG_SOCKET" ] && command -v pg_lsclusters >/dev/null 2>&1; then
+        cluster=$(pg_lsclusters --no-header 2>/dev/null | awk -v port="$PG_PORT" '$3 == port {print $1 " " $2; exit}')
+    fi
+    if [ -n "$cluster" ]; then
+        echo "PostgreSQL cluster $cluster is not running: starting it (pg_ctlcluster $cluster start)"
+        # shellcheck disable=SC2086
+        pg_ctlcluster $cluster start
+    fi
+    if ! pg_answers; then
+        echo "PostgreSQL does not answer on port $PG_PORT${PG_SOCKET:+ (socket folder $PG_SOCKET)}. Check it with" >&2
+        echo "  pg_lsclusters" >&2
+        echo "and start the cluster on that port with: pg_ctlcluster <version> main start" >&2
+        exit 1
+    fi
+fi
+if [ -n "$UNITS" ] && [ ! -d /run/systemd/system ]; then
+    echo "note: systemd is not running here; the units are installed but the services must be started another way" >&2
+    echo "      (docs/deployment.md, Without systemd)" >&2
+fi
 
 echo "== service user $SERVICE_USER"
 id -u "$SERVICE_USER" >/dev/null 2>&1 || useradd --system --home-dir "$STATE" --no-create-home --shell /usr/sbin/nologin "$SERVICE_USER"
@@ -58,7 +96,8 @@ chown "$SERVICE_USER:$SERVICE_USER" "$ETC/jamsostek.env"
 chmod 0600 "$ETC/jamsostek.env"
 
 echo "== PostgreSQL role $SERVICE_USER and database $PG_DB"
-# The password is read from the environment file inside this process and reaches psql on its standard input.
+# The role's password is set from the environment file in place on every run (after a restore, the put-back file's):
+# pg_restore does not carry role passwords. It is read inside this process and reaches psql on its standard input.
 password=$(sed -n 's/^DAGSTER_PG_PASSWORD=//p' "$ETC/jamsostek.env")
 runuser -u postgres -- psql --quiet -v ON_ERROR_STOP=1 ${PG_SOCKET:+-h "$PG_SOCKET"} -p "$PG_PORT" -d postgres <<SQL
 SELECT format('CREATE ROLE %I LOGIN', '$SERVICE_USER') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$SERVICE_USER') \gexec

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import grp
 import logging
 import os
+import pwd
 import sys
 from contextlib import contextmanager
 
@@ -21,7 +23,7 @@ import duckdb
 
 from pipeline.cli.ui import prepare_dagster_home
 from pipeline.parse.text import printable
-from pipeline.settings import UMASK, warehouse_dir
+from pipeline.settings import UMASK, raw_dir, warehouse_dir
 from pipeline.warehouse.connection import WarehouseLocked, analyst_path
 
 
@@ -108,7 +110,8 @@ def materialise(stale_only: bool = True) -> bool:
         rows = evaluation.metadata.get("dagster_dbt/failed_row_count") or evaluation.metadata.get("failing_rows")
         count = f": {rows.value} rows" if rows is not None and isinstance(rows.value, int) else ""
         print(
-            f"check failed ({evaluation.severity.value}) {key.asset_key.to_user_string()} {key.name}{count} (details in the Dagster UI)"
+            f"check failed ({evaluation.severity.value}) {key.asset_key.to_user_string()} {key.name}{count} "
+            "(its rows: `make ui`, asset checks, or the check's SQL in sql/tests/)"
         )
     return result.success
 
@@ -123,7 +126,16 @@ def open_working_database(warehouse) -> bool:
 
 
 def summary(path) -> str:
-    con = duckdb.connect(str(path), read_only=True)
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except (duckdb.Error, OSError) as error:
+        # A restored file put back by root (0640 root:root) is one the service user cannot open: said, not a traceback.
+        stat = path.stat()
+        return (
+            f"Analyst warehouse: {path} cannot be opened by user '{_user_name(os.geteuid())}' ({_first_line(error)}); "
+            f"it is owned by {_user_name(stat.st_uid)}:{_group_name(stat.st_gid)} with mode {stat.st_mode & 0o777:04o}. "
+            "Give it to the service user and its group, mode 0640 (docs/deployment.md, Restore)."
+        )
     try:
         folder = path.parent
         lines = [f"Analyst warehouse: {path}"]
@@ -136,6 +148,12 @@ def summary(path) -> str:
                 f"{label + ':':<18} {output}" if output.exists() else f"{label + ':':<18} (not written in this run)"
             )
         lines += ["", "Files:"]
+        if not con.execute("SELECT count(*) FROM dq.file_ledger").fetchone()[0]:
+            lines.append(
+                f"  none yet: the raw folders under {raw_dir()} are empty. Put each file in the folder of its kind "
+                "(participation/, workforce/, targets/, potential/, statements/, rentan/; README, Raw files); the next "
+                "run builds them."
+            )
         for source, status, files, rejected, skipped in con.execute(
             "SELECT source, status, count(*), sum(rows_rejected), sum(rows_skipped) FROM dq.file_ledger GROUP BY ALL ORDER BY source, status"
         ).fetchall():
@@ -160,6 +178,8 @@ def summary(path) -> str:
         if rejected:
             lines.append(f"  {rejected} rejected rows: SELECT * FROM dq.rejected_rows;")
         lines += ["", "Targets:"]
+        if not con.execute("SELECT count(*) FROM marts.target_progress").fetchone()[0]:
+            lines.append(f"  none yet: put the target registry in {raw_dir() / 'targets'}/ (README, Adding a target).")
         for row in con.execute(
             "SELECT target_id, region_name, segment, metric, target_value, strftime(deadline, '%Y-%m'), "
             "current_value, strftime(as_of, '%Y-%m'), status FROM marts.target_progress ORDER BY target_id"
@@ -183,6 +203,24 @@ def summary(path) -> str:
         return "\n".join(printable(line) for line in lines)
     finally:
         con.close()
+
+
+def _user_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def _group_name(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [""])[0][:300]
 
 
 def main(argv: list[str]) -> int:
