@@ -25,6 +25,7 @@ PARTICIPATION_AND_DOWNSTREAM = {
     "staging/participation",
     "core/participation",
     "dq/file_ledger",
+    "dq/conflicting_figures",
     "dq/rejected_rows",
     "dq/stated_totals",
     "marts/coverage",

@@ -174,6 +174,14 @@ def summary(path) -> str:
             "SELECT file_path, notes FROM dq.file_ledger WHERE notes IS NOT NULL ORDER BY 1"
         ).fetchall():
             lines.append(f"  NOTE {file_path}: {notes}")
+        # Two files that report the same figure differently: which one is published, said where a person reads it.
+        for published, other, figures in con.execute(
+            "SELECT published_file, other_file, count(*) FROM dq.conflicting_figures GROUP BY ALL ORDER BY 1, 2"
+        ).fetchall():
+            lines.append(
+                f"  CONFLICT {other}: {figures} figure{'s' if figures > 1 else ''} differ from {published}, which is "
+                "published (modified later); SELECT * FROM dq.conflicting_figures;"
+            )
         rejected = con.execute("SELECT count(*) FROM dq.rejected_rows").fetchone()[0]
         if rejected:
             lines.append(f"  {rejected} rejected rows: SELECT * FROM dq.rejected_rows;")
