@@ -390,3 +390,17 @@ def test_display_labels_are_not_the_synonyms_files_are_read_with(monkeypatch):
         assert "labels.py" not in {p.name for p in python_closure(reader)}, reader
     monkeypatch.setitem(labels.SEGMENT_LABELS, "PMI", "Pekerja migran (PMI)")
     assert parse_segment("Pekerja Migran Indonesia") == "PMI" and parse_segment("PMI") == "PMI"
+
+
+def test_every_workbook_column_has_an_indonesian_note(demo):
+    """The note on each heading is for a reader of the workbook: Indonesian, and one for every column."""
+    from pipeline.outputs.notes import note
+
+    con, _ = demo
+    missing = {
+        (sheet.table, name)
+        for sheet in WORKBOOK_SHEETS
+        for name, *_ in con.execute(f"DESCRIBE {sheet.query}").fetchall()
+        if not note(sheet.table, name)
+    }
+    assert not missing

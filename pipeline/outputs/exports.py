@@ -27,6 +27,7 @@ from rustpy_xlsxwriter import Format, write_worksheets
 
 from pipeline.outputs import formats
 from pipeline.outputs import labels as display
+from pipeline.outputs import notes as column_notes
 from pipeline.outputs.filenames import output_file
 from pipeline.outputs.labels import CODE_LABELS
 from pipeline.sources.rentan import FUNDING_SOURCES
@@ -363,7 +364,7 @@ EXCEL_MAX_ROWS = 1_048_576  # rows on one Excel sheet, header included
 
 def export_excel(con: duckdb.DuckDBPyConnection, target: Path, sheets_wanted: list[Sheet] = WORKBOOK_SHEETS) -> Path:
     """One sheet per entry of `sheets_wanted`: headers from the column names, number formats by type, Indonesian
-    labels beside codes, each column's description as its header's note.
+    labels beside codes, each column's Indonesian note (pipeline/outputs/notes.py) on its header.
 
     Written by rust_xlsxwriter (rustpy-xlsxwriter), rows streamed from DuckDB in batches so that memory stays flat;
     a sheet longer than Excel allows goes on as 'name (2)'.
@@ -377,15 +378,8 @@ def export_excel(con: duckdb.DuckDBPyConnection, target: Path, sheets_wanted: li
     sheets, column_formats, column_widths, notes = [], {}, {}, {}
     for sheet in sheets_wanted:
         table, query = sheet.table, sheet.query
-        comments = dict(
-            con.execute(
-                "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name || '.' || table_name = ?", [table]
-            ).fetchall()
-        )
-        columns = [
-            (name, data_type, comments.get(name)) for name, data_type, *_ in con.execute(f"DESCRIBE {query}").fetchall()
-        ]
-        names = [name for name, _, _ in columns]
+        columns = [(name, data_type) for name, data_type, *_ in con.execute(f"DESCRIBE {query}").fetchall()]
+        names = [name for name, _ in columns]
         layout = []  # (heading, column index, how the cell is written: None as it is, a label mapping, or a formatter)
         for index, name in enumerate(names):
             if name in METRIC_UNIT_COLUMNS and "metric" in names:
@@ -397,7 +391,7 @@ def export_excel(con: duckdb.DuckDBPyConnection, target: Path, sheets_wanted: li
                 layout.append((_heading(table, f"{name}_label"), index, labels[name]))
             if name == "metric" and {"segment", "funding_source", "region_name"} <= set(names):
                 layout.append((_heading(table, "measure"), index, _measure(names)))
-        kinds = {_heading(table, name): _kind(name, data_type) for name, data_type, _ in columns} | {
+        kinds = {_heading(table, name): _kind(name, data_type) for name, data_type in columns} | {
             h: "text" for h, _, m in layout if m
         }
         [(rows,)] = con.execute(f"SELECT count(*) FROM ({query})").fetchall()
@@ -412,8 +406,11 @@ def export_excel(con: duckdb.DuckDBPyConnection, target: Path, sheets_wanted: li
             sheets.append((name, records))
             column_formats[name] = {h: Format().set_num_format(formats[k]) for h, k in kinds.items() if k in formats}
             column_widths[name] = {h: 22 if k == "text" else 14 for h, k in kinds.items()}
+            # The notes people read are Indonesian (pipeline/outputs/notes.py), not the warehouse's English descriptions.
             notes[name] = {
-                _heading(table, c): {"text": text, "author": "jamsostek-coverage"} for c, _, text in columns if text
+                _heading(table, c): {"text": text, "author": "jamsostek-coverage"}
+                for c, _ in columns
+                if (text := column_notes.note(table, c))
             }
     write_worksheets(
         sheets,
