@@ -404,3 +404,16 @@ def test_every_workbook_column_has_an_indonesian_note(demo):
         if not note(sheet.table, name)
     }
     assert not missing
+
+
+def test_the_report_says_what_each_target_counts_and_offers_only_offline_chart_actions(demo_warehouse):
+    folder, _ = demo_warehouse
+    page = (folder / "report" / "laporan_cakupan.html").read_text(encoding="utf-8")
+    # A funder's target counts the workers its rosters insure, and says who pays: not all BPU participants.
+    assert "Pekerja rentan yang iurannya dibayar DBHCHT di Kota Pasuruan" in page
+    # Every rupiah figure of an open target has its basis beside it; a wage earners' target is left uncosted, saying why.
+    assert page.count("Dasar perhitungan iuran") >= 3 and "bukan belanja daerah" in page
+    # The chart menu offers saving the picture (works offline), in Indonesian; never the online editor.
+    assert '"editor": false' in page and '"PNG_ACTION": "Simpan sebagai PNG"' in page
+    # Two coverages, two names: of BPS employed persons, and UCJ coverage of potential workers.
+    assert "Cakupan thd penduduk bekerja BPS" in page and "Cakupan UCJ (thd pekerja potensial)" in page
