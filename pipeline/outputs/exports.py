@@ -30,7 +30,7 @@ from pipeline.outputs import labels as display
 from pipeline.outputs import notes as column_notes
 from pipeline.outputs.filenames import output_file
 from pipeline.outputs.labels import CODE_LABELS
-from pipeline.sources.rentan import FUNDING_SOURCES
+from pipeline.parse.funding import FUNDING_SOURCES
 
 # The analyst-facing marts: one Parquet file each, whole.
 EXPORTED_TABLES = [

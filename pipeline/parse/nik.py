@@ -132,7 +132,8 @@ def worker_key_parameters(key: str) -> dict[str, bytes]:
 
 
 def hmac_pads(key: str) -> tuple[bytes, bytes]:
-    """The inner and outer padded keys of HMAC-SHA256, so that SQL can compute what `pseudonymise` does."""
+    """The inner and outer padded keys of HMAC-SHA256, so that SQL computes HMAC-SHA256(key, NIK) (the pandas
+    reference, tests/nik_reference.pseudonymise, computes the same with hmac)."""
     raw = key.encode()
     if len(raw) > 64:
         raw = hashlib.sha256(raw).digest()

@@ -21,14 +21,13 @@ from pipeline.ingest.chunked import ChunkedSource
 from pipeline.ingest.columns import PROVENANCE_COLUMNS, REJECTION_COLUMNS, contract_columns
 from pipeline.ingest.engine import ReadContext
 from pipeline.parse import nik
+from pipeline.parse.funding import FUNDING_SOURCES, parse_funding
 from pipeline.parse.periods import parse_period
 from pipeline.parse.regions import RegionMatcher, load_regions
 from pipeline.read.chunks import Chunk
 from pipeline.read.files import FileUnreadable
 from pipeline.settings import REFERENCE_DIR
 from pipeline.sources.fields import REGION_CODE, Contract
-
-FUNDING_SOURCES = ("APBD", "DBHCHT", "CSR")
 
 
 class RosterRules:
@@ -289,7 +288,7 @@ def _lookups(con: duckdb.DuckDBPyConnection, rules: RosterRules) -> None:
     answer = {
         "region_lookup": lambda key: (*key, *rules.region(*key)),
         "period_lookup": lambda key: (key[0], *rules.period(key[0])),
-        "funding_lookup": lambda key: (key[0], *_funding(key[0])),
+        "funding_lookup": lambda key: (key[0], *parse_funding(key[0])),
         "occupation_lookup": lambda key: (key[0], str(key[0]).strip().title() or "Tidak disebutkan"),
     }
     for lookup, query in distinct.items():
@@ -300,17 +299,6 @@ def _lookups(con: duckdb.DuckDBPyConnection, rules: RosterRules) -> None:
             con.register("new_answers", answers)
             con.execute(f"INSERT INTO {lookup} BY NAME SELECT * FROM new_answers")
             con.unregister("new_answers")
-
-
-FUNDING_PROBLEM = "Sumber Dana must start with APBD, DBHCHT or CSR (e.g. 'DBHCHT Kota Pasuruan')"
-
-
-def _funding(cell: object) -> tuple[str, str, str | None, str | None]:
-    """'DBHCHT Kota Pasuruan' -> (text, 'DBHCHT', 'Kota Pasuruan', problem or None)."""
-    text = str(cell).strip()
-    words = text.split(maxsplit=1)
-    source = words[0].upper() if words else ""
-    return text, source, words[1] if len(words) > 1 else None, None if source in FUNDING_SOURCES else FUNDING_PROBLEM
 
 
 @functools.cache

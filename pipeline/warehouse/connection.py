@@ -196,7 +196,7 @@ def sql_path(relative: str) -> Path:
 
 
 def run_sql_file(con: duckdb.DuckDBPyConnection, relative: str, **names: str) -> None:
-    """Run one SQL file; `names` fill {placeholders} in the shared per-source templates (sql/staging/source_*.sql)."""
+    """Run one SQL file of sql/ (the reference tables of sql/ref/); `names` fill its {placeholders}."""
     text = sql_path(relative).read_text(encoding="utf-8")
     for name, value in names.items():
         text = text.replace("{" + name + "}", value)
