@@ -394,7 +394,6 @@ def test_the_office_deployment_works_as_written(office):
             ).fetchone() == (1,)
 
     wait_for(published, 600, lambda: f"the next new file to be published after the restore: {runs(url)[:3]}")
-    assert runs(url)[0]["status"] in ("SUCCESS", "STARTED"), runs(url)[:3]
 
 
 # The release offices run before this one: the upgrade test installs it, builds, and upgrades to the checked-out code

@@ -106,11 +106,6 @@ READ_UNDER_LIMIT = textwrap.dedent("""
     import sys
     from pathlib import Path
     from pipeline.ingest.engine import ingest_file
-from pipeline.read.chunks import read_chunks
-from pipeline.read.headers import HeaderSynonyms
-from pipeline.settings import HEADER_SYNONYMS, REFERENCE_DIR
-from pipeline.sources.rentan import RosterRules, kabkota_codes, stage
-from pipeline.warehouse.staging import prepare_staging
     from pipeline.parse.regions import RegionMatcher
     from pipeline.read.headers import HeaderSynonyms
     from pipeline.settings import HEADER_SYNONYMS, REFERENCE_DIR

@@ -174,10 +174,18 @@ def summary(path) -> str:
             "SELECT file_path, notes FROM dq.file_ledger WHERE notes IS NOT NULL ORDER BY 1"
         ).fetchall():
             lines.append(f"  NOTE {file_path}: {notes}")
-        # Two files that report the same figure differently: which one is published, said where a person reads it.
-        for published, other, figures in con.execute(
-            "SELECT published_file, other_file, count(*) FROM dq.conflicting_figures GROUP BY ALL ORDER BY 1, 2"
-        ).fetchall():
+        # Two files that report the same figure differently: which one is published, said where a person reads it. (An
+        # analyst file published by an earlier release, still in place after a failed run, has no such table.)
+        conflicts = (
+            con.execute(
+                "SELECT published_file, other_file, count(*) FROM dq.conflicting_figures GROUP BY ALL ORDER BY 1, 2"
+            ).fetchall()
+            if con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'dq' AND table_name = 'conflicting_figures'"
+            ).fetchone()[0]
+            else []
+        )
+        for published, other, figures in conflicts:
             lines.append(
                 f"  CONFLICT {other}: {figures} figure{'s' if figures > 1 else ''} differ from {published}, which is "
                 "published (modified later); SELECT * FROM dq.conflicting_figures;"

@@ -10,6 +10,7 @@ working database), so that dbt's partial parsing holds from one invocation to th
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import subprocess
 import sys
@@ -52,18 +53,22 @@ def dbt_executable() -> str:
     return str(Path(sys.executable).with_name("dbt"))
 
 
-def _newest_source() -> float:
-    newest = 0.0
+def _project_fingerprint() -> str:
+    """The dbt project as it is now: every project file's path and content, and where the project lives. Content, not
+    modification times: a checkout of another release, a restore that keeps times, or a state folder made by another
+    checkout all change what the manifest must say without making any file newer than it."""
+    digest = hashlib.sha256(str(SQL_DIR.resolve()).encode())
     for name in PROJECT_FILES:
         path = SQL_DIR / name
-        files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
-        newest = max([newest, *(f.stat().st_mtime for f in files)])
-    return newest
+        for file in sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]:
+            digest.update(f"\0{file.relative_to(SQL_DIR)}\0".encode() + file.read_bytes())
+    return digest.hexdigest()
 
 
 def _current() -> bool:
     manifest = manifest_path()
-    return manifest.exists() and manifest.stat().st_mtime >= _newest_source()
+    recorded = manifest.with_name("project.sha256")
+    return manifest.exists() and recorded.exists() and recorded.read_text() == _project_fingerprint()
 
 
 def ensure_manifest() -> Path:
@@ -77,6 +82,7 @@ def ensure_manifest() -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if _current():
             return manifest  # another process parsed it while this one waited
+        fingerprint = _project_fingerprint()  # taken before the parse: a file changed during it parses again next time
         parsed = subprocess.run(
             [
                 dbt_executable(),
@@ -97,6 +103,7 @@ def ensure_manifest() -> Path:
             raise RuntimeError(
                 f"dbt parse of {SQL_DIR} failed (exit {parsed.returncode}):\n{dbt_error_text(parsed.stdout + parsed.stderr)}"
             )
+        manifest.with_name("project.sha256").write_text(fingerprint)
     return manifest
 
 

@@ -93,6 +93,20 @@ def loaded_rows(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, int]:
     return dict(con.execute(f"SELECT file_path, coalesce(rows_loaded, 0) FROM staging.{source}_files").fetchall())
 
 
+def schema_changed(con: duckdb.DuckDBPyConnection, source: Source) -> bool:
+    """Whether a staging table of the source exists with other columns than its declaration now has: new code (an
+    upgrade) that added a ledger or contract column must rebuild the source, even one with no file recorded."""
+    for table in staging_tables(source):
+        schema, name = table.name.split(".")
+        existing = con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
+            [schema, name],
+        ).fetchall()
+        if existing and [c for (c,) in existing] != [c.name for c in table.columns]:
+            return True
+    return False
+
+
 def prepare_staging(con: duckdb.DuckDBPyConnection, source: Source, full_reload: bool) -> None:
     """Create the source's staging tables; a full reload (new ingest code) drops them first."""
     con.execute("CREATE SCHEMA IF NOT EXISTS staging")

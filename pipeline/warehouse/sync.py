@@ -44,6 +44,7 @@ from pipeline.warehouse.staging import (
     prepare_staging,
     record_key_check,
     recorded_key_check,
+    schema_changed,
 )
 
 EXAMPLES = 20  # rejected rows kept for the asset's metadata
@@ -91,7 +92,8 @@ def sync_source(
     """Bring staging.<source> and its companions up to date with the files under raw_dir/<source>/."""
     known = known_files(con, source.name)
     recorded = {path: IngestVersion.parse(v) for path, (_, v, _) in known.items()}
-    full_reload = any(v.reader != version.reader for v in recorded.values())
+    # New reader code, or staging tables of another shape (an upgrade that added a column): read everything again.
+    full_reload = any(v.reader != version.reader for v in recorded.values()) or schema_changed(con, source)
     sensitive = _alias_sensitive(con, source.name)
     # A file read under other aliases is still current when no alias can change it.
     known = {
