@@ -5,6 +5,7 @@ bounded; the last good analyst file is never replaced by a worse one without a l
 """
 
 import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -13,10 +14,13 @@ import textwrap
 import zipfile
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 import xlsxwriter
 
+from pipeline.defs.publish import exports
+from pipeline.defs.resources import WarehouseResource
 from pipeline.ingest.engine import ingest_file
 from pipeline.parse import nik
 from pipeline.parse.text import printable
@@ -435,3 +439,31 @@ def test_a_file_the_service_user_cannot_read_is_one_failed_file(request):
     assert f"FILE {readable.name} loaded None" in lines
     [failed] = [line for line in lines if line.startswith(f"FILE {locked.name} failed")]
     assert str(locked) in failed and "'nobody'" in failed and "Permission denied" in failed
+
+
+def test_outputs_the_build_cannot_replace_are_named_with_owner_mode_and_fix(demo_warehouse, request):
+    """A restore done by hand can leave exports/ to another user: the exports step fails with the folder, the user the
+    build runs as, the owner, the mode and the fix (docs/deployment.md), not a traceback of a PermissionError.
+    The folder is made immutable (chattr +i), the one refusal that holds for root too."""
+    shared = Path(tempfile.mkdtemp(prefix="jamsostek-warehouse-"))
+    warehouse = shared / "warehouse"
+    shutil.copytree(demo_warehouse[0], warehouse, ignore=shutil.ignore_patterns("exports", "report"))
+    (warehouse / "exports").mkdir(mode=0o755)
+    if subprocess.run(["chattr", "+i", str(warehouse / "exports")], capture_output=True).returncode:
+        shutil.rmtree(shared)
+        pytest.skip("chattr +i is not available on this file system")
+
+    def unlock():
+        subprocess.run(["chattr", "-i", str(warehouse / "exports")])
+        shutil.rmtree(shared, ignore_errors=True)
+
+    request.addfinalizer(unlock)
+    result = dg.materialize(
+        [exports], resources={"warehouse": WarehouseResource(warehouse_dir=str(warehouse))}, raise_on_error=False
+    )
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    message = failure.event_specific_data.error.message
+    user = pwd.getpwuid(os.geteuid()).pw_name
+    assert f"exports: {warehouse / 'exports'} cannot be written by user '{user}'" in message
+    assert "owned by root:root with mode 0755" in message and "chown -R jamsostek:jamsostek" in message
+    assert "PermissionError" not in message

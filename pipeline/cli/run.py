@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import argparse
 import fcntl
-import grp
 import logging
 import os
-import pwd
 import sys
 from contextlib import contextmanager
 
@@ -25,6 +23,7 @@ from pipeline.cli.ui import prepare_dagster_home
 from pipeline.parse.text import printable
 from pipeline.settings import UMASK, raw_dir, warehouse_dir
 from pipeline.warehouse.connection import WarehouseLocked, analyst_path
+from pipeline.warehouse.ownership import group_name, user_name
 
 
 class CompactFormatter(logging.Formatter):
@@ -132,8 +131,8 @@ def summary(path) -> str:
         # A restored file put back by root (0640 root:root) is one the service user cannot open: said, not a traceback.
         stat = path.stat()
         return (
-            f"Analyst warehouse: {path} cannot be opened by user '{_user_name(os.geteuid())}' ({_first_line(error)}); "
-            f"it is owned by {_user_name(stat.st_uid)}:{_group_name(stat.st_gid)} with mode {stat.st_mode & 0o777:04o}. "
+            f"Analyst warehouse: {path} cannot be opened by user '{user_name(os.geteuid())}' ({_first_line(error)}); "
+            f"it is owned by {user_name(stat.st_uid)}:{group_name(stat.st_gid)} with mode {stat.st_mode & 0o777:04o}. "
             "Give it to the service user and its group, mode 0640 (docs/deployment.md, Restore)."
         )
     try:
@@ -219,20 +218,6 @@ def summary(path) -> str:
         return "\n".join(printable(line) for line in lines)
     finally:
         con.close()
-
-
-def _user_name(uid: int) -> str:
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except KeyError:
-        return str(uid)
-
-
-def _group_name(gid: int) -> str:
-    try:
-        return grp.getgrgid(gid).gr_name
-    except KeyError:
-        return str(gid)
 
 
 def _first_line(error: Exception) -> str:

@@ -19,6 +19,7 @@ from pipeline.defs.resources import WarehouseResource
 from pipeline.outputs.exports import export_all
 from pipeline.warehouse.connection import analyst_path
 from pipeline.warehouse.dbt import ensure_manifest
+from pipeline.warehouse.ownership import not_writable
 from pipeline.warehouse.publish import publish
 
 
@@ -33,7 +34,10 @@ from pipeline.warehouse.publish import publish
     "so analysts' open sessions keep their snapshot and a failed build leaves the last good file in place.",
 )
 def analyst_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    path = publish(warehouse.warehouse_path())
+    try:
+        path = publish(warehouse.warehouse_path())
+    except PermissionError as error:
+        raise dg.Failure(description=not_writable("analyst warehouse", warehouse.warehouse_path(), error)) from None
     context.log.info(f"published {path}")
     return dg.MaterializeResult(
         metadata={
@@ -61,7 +65,10 @@ EXPORTS_CODE_VERSION = code_version(*python_closure("pipeline.outputs.exports"))
 )
 def exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     folder = warehouse.warehouse_path() / "exports"
-    exported = export_all(analyst_path(warehouse.warehouse_path()), folder, EXPORTS_CODE_VERSION)
+    try:
+        exported = export_all(analyst_path(warehouse.warehouse_path()), folder, EXPORTS_CODE_VERSION)
+    except PermissionError as error:
+        raise dg.Failure(description=not_writable("exports", folder, error)) from None
     context.log.info(
         f"exports: {len(exported.written)} files written, {len(exported.unchanged)} unchanged since the last build"
     )
@@ -89,7 +96,11 @@ def coverage_report(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     # altair and vl-convert are imported when the report is written, not whenever the definitions load (1.25 s).
     from pipeline.outputs.report import write_report
 
-    report = write_report(analyst_path(warehouse.warehouse_path()), warehouse.warehouse_path() / "report")
+    folder = warehouse.warehouse_path() / "report"
+    try:
+        report = write_report(analyst_path(warehouse.warehouse_path()), folder)
+    except PermissionError as error:
+        raise dg.Failure(description=not_writable("report", folder, error)) from None
     for failure in report.failures:
         context.log.warning(f"report: {failure}")
     context.log.info(f"report: {len(report.charts)} charts in {report.page}")
@@ -140,8 +151,11 @@ def data_catalog(
         finally:
             shutil.rmtree(build, ignore_errors=True)
     partial = target.with_name(f".{target.name}.tmp")
-    shutil.copyfile(cached, partial)
-    os.replace(partial, target)
+    try:
+        shutil.copyfile(cached, partial)
+        os.replace(partial, target)
+    except PermissionError as error:
+        raise dg.Failure(description=not_writable("data catalog", target, error)) from None
     return dg.MaterializeResult(
         metadata={
             "catalog": dg.MetadataValue.path(str(target)),

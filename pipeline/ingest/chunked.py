@@ -61,5 +61,9 @@ class ChunkedSource(Source):
                 rows = scratch.sql(f"SELECT * FROM staging.{self.name}").to_arrow_table()
                 rejections = scratch.sql(f"SELECT * FROM staging.{self.name}_quarantine").to_arrow_table()
                 scratch.execute(f"DELETE FROM staging.{self.name}; DELETE FROM staging.{self.name}_quarantine")
-                assert (len(rows), len(rejections)) == (staged.rows, staged.rejections)
+                if (len(rows), len(rejections)) != (staged.rows, staged.rejections):  # kept under python -O too
+                    raise RuntimeError(
+                        f"{path}: the scratch staging holds {len(rows)} rows and {len(rejections)} rejections, "
+                        f"the reader said {staged.rows} and {staged.rejections}"
+                    )
                 yield Batch(rows, rejections, EMPTY_TOTALS)

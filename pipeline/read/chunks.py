@@ -25,6 +25,7 @@ import pyarrow.ipc
 
 from pipeline.parse.nik import LARGEST_EXACT_FLOAT
 from pipeline.read.files import (
+    HEAD_ROWS,
     MAX_LINE_BYTES,
     FileUnreadable,
     Sheet,
@@ -334,7 +335,7 @@ def _xlsx_chunks_here(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms,
         head = []
         for row in rows:
             head.append(row)
-            if len(head) == 40:
+            if len(head) == HEAD_ROWS:
                 break
         header = synonyms.locate(table.source, Sheet(name, head), table.required)
         if header is None:
@@ -363,4 +364,6 @@ def _xlsx_chunks_here(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms,
     if not found:
         if not visible:
             raise FileUnreadable(f"{path.name}: the workbook has no visible sheet (hidden sheets are not read)")
-        _locate(path, Sheet(visible[0], workbook.get_sheet_by_name(visible[0]).to_python()[:40]), table, synonyms)
+        _locate(
+            path, Sheet(visible[0], workbook.get_sheet_by_name(visible[0]).to_python()[:HEAD_ROWS]), table, synonyms
+        )

@@ -28,6 +28,7 @@ from pipeline.parse.numbers import Percent
 
 READABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt"}
 HEADER_SEARCH_ROWS = 30  # title and period rows sit above the header; the header is never lower than this
+HEAD_ROWS = HEADER_SEARCH_ROWS + 10  # the rows read to find a header: its window and a few rows below it
 
 # Limits that keep a hostile or broken file from exhausting memory; a file beyond them is refused with a message.
 MAX_TABLE_CSV_BYTES = (
@@ -536,7 +537,7 @@ def csv_dialect(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
     return candidate, delimiter
 
 
-def read_csv_head(path: Path, max_rows: int = HEADER_SEARCH_ROWS + 10, encoding: str | None = None) -> Sheet:
+def read_csv_head(path: Path, max_rows: int = HEAD_ROWS, encoding: str | None = None) -> Sheet:
     """The first rows of a csv, for locating its header without reading a large file whole."""
     return Sheet("", _read_csv(path, max_rows, encoding))
 
