@@ -1,6 +1,7 @@
 """Asset metadata from the warehouse itself: row count, column descriptions (COMMENT ON) and a preview."""
 
 import ast
+import functools
 import hashlib
 from pathlib import Path
 
@@ -47,12 +48,21 @@ def python_closure(*modules: str) -> list[Path]:
         if not path.exists():
             continue  # `from pipeline import x` where x is a name, not a module
         seen[module] = path
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                pending += [a.name for a in node.names if a.name.startswith("pipeline.")]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "pipeline":
-                pending += [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+        pending += _pipeline_imports(path)
     return sorted(seen.values())
+
+
+@functools.cache
+def _pipeline_imports(path: Path) -> tuple[str, ...]:
+    """The pipeline modules (and possible submodules) one file imports: parsed once per process, not once for each of
+    the assets whose closure reaches it (#37: 1.7 s of every start)."""
+    imports: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            imports += [a.name for a in node.names if a.name.startswith("pipeline.")]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "pipeline":
+            imports += [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+    return tuple(imports)
 
 
 def code_version(*paths: Path | str, text: str = "") -> str:
