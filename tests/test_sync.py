@@ -224,3 +224,16 @@ def test_a_good_version_after_a_kept_one_is_published_and_a_removed_file_leaves(
     resent.unlink()  # removing one file of two is a person's act: its rows leave at once
     sync(con, raw, matcher, synonyms)
     assert f"participation/{MONTHS[1]}" not in staged(con)
+
+
+def test_a_staging_table_of_an_earlier_shape_reads_every_file_again(participation, matcher, synonyms):
+    """An upgrade that adds a ledger column (an earlier release's files table had no `modified_at`): the same files and
+    the same reader version still rebuild the source, and its tables take the declared columns."""
+    raw, con = participation
+    sync(con, raw, matcher, synonyms)
+    con.execute("ALTER TABLE staging.participation_files DROP COLUMN modified_at")
+    again = sync(con, raw, matcher, synonyms)
+    assert read_files(again) == [f"participation/{m}" for m in MONTHS]
+    columns = [c for (c,) in con.execute("SELECT column_name FROM (DESCRIBE staging.participation_files)").fetchall()]
+    assert "modified_at" in columns
+    assert con.execute("SELECT count(DISTINCT file_path) FROM staging.participation").fetchone()[0] == len(MONTHS)
