@@ -4,6 +4,7 @@ import hashlib
 import json
 import os
 import shutil
+from contextlib import contextmanager
 
 import dagster as dg
 import duckdb
@@ -23,6 +24,15 @@ from pipeline.warehouse.ownership import not_writable
 from pipeline.warehouse.publish import publish
 
 
+@contextmanager
+def said_when_not_writable(what: str, path):
+    """A PermissionError while writing `what` fails the step with its folder, user, owner, mode and fix, not a traceback."""
+    try:
+        yield
+    except PermissionError as error:
+        raise dg.Failure(description=not_writable(what, path, error)) from None
+
+
 @dg.asset(
     key=["analyst_warehouse"],
     group_name="publish",
@@ -34,10 +44,8 @@ from pipeline.warehouse.publish import publish
     "so analysts' open sessions keep their snapshot and a failed build leaves the last good file in place.",
 )
 def analyst_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    try:
+    with said_when_not_writable("analyst warehouse", warehouse.warehouse_path()):
         path = publish(warehouse.warehouse_path())
-    except PermissionError as error:
-        raise dg.Failure(description=not_writable("analyst warehouse", warehouse.warehouse_path(), error)) from None
     context.log.info(f"published {path}")
     return dg.MaterializeResult(
         metadata={
@@ -65,10 +73,8 @@ EXPORTS_CODE_VERSION = code_version(*python_closure("pipeline.outputs.exports"))
 )
 def exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     folder = warehouse.warehouse_path() / "exports"
-    try:
+    with said_when_not_writable("exports", folder):
         exported = export_all(analyst_path(warehouse.warehouse_path()), folder, EXPORTS_CODE_VERSION)
-    except PermissionError as error:
-        raise dg.Failure(description=not_writable("exports", folder, error)) from None
     context.log.info(
         f"exports: {len(exported.written)} files written, {len(exported.unchanged)} unchanged since the last build"
     )
@@ -97,10 +103,8 @@ def coverage_report(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     from pipeline.outputs.report import write_report
 
     folder = warehouse.warehouse_path() / "report"
-    try:
+    with said_when_not_writable("report", folder):
         report = write_report(analyst_path(warehouse.warehouse_path()), folder)
-    except PermissionError as error:
-        raise dg.Failure(description=not_writable("report", folder, error)) from None
     for failure in report.failures:
         context.log.warning(f"report: {failure}")
     context.log.info(f"report: {len(report.charts)} charts in {report.page}")
@@ -151,11 +155,9 @@ def data_catalog(
         finally:
             shutil.rmtree(build, ignore_errors=True)
     partial = target.with_name(f".{target.name}.tmp")
-    try:
+    with said_when_not_writable("data catalog", target):
         shutil.copyfile(cached, partial)
         os.replace(partial, target)
-    except PermissionError as error:
-        raise dg.Failure(description=not_writable("data catalog", target, error)) from None
     return dg.MaterializeResult(
         metadata={
             "catalog": dg.MetadataValue.path(str(target)),
