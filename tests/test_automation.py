@@ -172,6 +172,9 @@ def test_sensor_requests_what_is_missing_or_stale_once_and_again_after_a_failure
 
     assert materialise(instance, warehouse).success
     assert settle(instance, warehouse, cursor)[0] == []  # built: quiet
+    # A daemon started after a build (`make run`, then the service) has an empty cursor: it compares the folders with
+    # what was built, and asks for nothing.
+    assert settle(instance, warehouse, None, ticks=3)[0] == []
 
     shutil.copy(DEMO_RAW / "participation" / "2021-11_kepesertaan_jatim.csv", raw / "participation")
     result, cursor = evaluate_sensor(instance, warehouse, cursor)
@@ -179,6 +182,10 @@ def test_sensor_requests_what_is_missing_or_stale_once_and_again_after_a_failure
     result, cursor = evaluate_sensor(instance, warehouse, cursor)
     [request] = result.run_requests
     assert keys(request) == PARTICIPATION_AND_DOWNSTREAM and request.tags["source"] == "participation"
+    # The same from an empty cursor (the daemon restarted since): only the new file's work.
+    _, fresh_cursor = evaluate_sensor(instance, warehouse, None)
+    fresh, _ = evaluate_sensor(instance, warehouse, fresh_cursor)
+    assert [keys(r) for r in fresh.run_requests] == [PARTICIPATION_AND_DOWNSTREAM]
     assert materialise(instance, warehouse, request.asset_selection).success
 
     # Touching a file changes its time but not its content: no new work.
@@ -192,52 +199,18 @@ def test_sensor_requests_what_is_missing_or_stale_once_and_again_after_a_failure
     assert [keys(r) for r in requests] == [PARTICIPATION_AND_DOWNSTREAM]
 
 
-def test_a_daemon_started_after_a_build_requests_nothing(project):
-    """`make run`, then the daemon starts with an empty cursor: the sensor compares the folders with what was built."""
-    raw, warehouse, instance = project
-    assert materialise(instance, warehouse).success
-    assert settle(instance, warehouse, None, ticks=3)[0] == []
-    shutil.copy(DEMO_RAW / "participation" / "2021-11_kepesertaan_jatim.csv", raw / "participation")
-    result, cursor = evaluate_sensor(instance, warehouse, None)
-    result, cursor = evaluate_sensor(instance, warehouse, cursor)
-    [request] = result.run_requests
-    assert request.tags["source"] == "participation" and keys(request) == PARTICIPATION_AND_DOWNSTREAM
-
-
 def damage(path):
     with open(path, "r+b") as f:
         f.write(b"\0" * 4096)
 
 
-def test_after_a_damaged_working_database_the_sensor_and_the_schedule_rebuild_everything(project):
-    """Every other fault (deleted, set aside, restored) changes the same identity: tests/test_connection.py."""
+def test_after_each_fault_the_sensor_and_the_schedule_ask_for_what_it_needs(project):
+    """One built project through three faults in turn. Every other fault to the working database (deleted, set aside,
+    restored) changes the same identity as a damaged one: tests/test_connection.py."""
     raw, warehouse, instance = project
     assert materialise(instance, warehouse).success
-    damage(working_path(warehouse.warehouse_path()))
-    shutil.copy(DEMO_RAW / "participation" / "2021-11_kepesertaan_jatim.csv", raw / "participation")
-    requests, _ = settle(instance, warehouse, None)
-    assert [keys(r) for r in requests] == [MATERIALISABLE]
-    assert keys(evaluate_schedule(instance, warehouse)) == MATERIALISABLE
-    assert materialise(instance, warehouse, requests[0].asset_selection).success
-    assert settle(instance, warehouse, None, ticks=3)[0] == []  # healed: quiet again
-    with duckdb.connect(str(analyst_path(warehouse.warehouse_path())), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM dq.file_ledger WHERE file_path LIKE '%2021-11%'").fetchone() == (1,)
 
-
-def test_a_partial_run_that_finds_its_working_database_gone_stops_and_the_next_run_builds_everything(project):
-    raw, warehouse, instance = project
-    assert materialise(instance, warehouse).success
-    working_path(warehouse.warehouse_path()).unlink()
-    partial = materialise(instance, warehouse, [dg.AssetKey(["staging", "participation"])])
-    assert not partial.success
-    [failure] = [e for e in partial.all_events if e.event_type_value == "STEP_FAILURE"] or [None]
-    assert failure is None or "created anew" in str(failure.event_specific_data.error)
-    assert set(k.to_user_string() for k in stale_now(instance, warehouse)) == MATERIALISABLE
-
-
-def test_a_deleted_or_replaced_analyst_file_is_published_again(project):
-    raw, warehouse, instance = project
-    assert materialise(instance, warehouse).success
+    # The analyst file deleted, then copied back from a backup: only the publishing steps.
     analyst = analyst_path(warehouse.warehouse_path())
     analyst.unlink()
     assert set(k.to_user_string() for k in stale_now(instance, warehouse)) == {
@@ -251,3 +224,22 @@ def test_a_deleted_or_replaced_analyst_file_is_published_again(project):
     shutil.copy(analyst, analyst.with_name("backup"))
     os.replace(analyst.with_name("backup"), analyst)  # copied back from a backup: maybe older than the build
     assert dg.AssetKey(["analyst_warehouse"]) in stale_now(instance, warehouse)
+
+    # A damaged working database: everything, from the sensor and the schedule alike, then quiet again.
+    damage(working_path(warehouse.warehouse_path()))
+    shutil.copy(DEMO_RAW / "participation" / "2021-11_kepesertaan_jatim.csv", raw / "participation")
+    requests, _ = settle(instance, warehouse, None)
+    assert [keys(r) for r in requests] == [MATERIALISABLE]
+    assert keys(evaluate_schedule(instance, warehouse)) == MATERIALISABLE
+    assert materialise(instance, warehouse, requests[0].asset_selection).success
+    assert settle(instance, warehouse, None, ticks=3)[0] == []  # healed: quiet again
+    with duckdb.connect(str(analyst), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM dq.file_ledger WHERE file_path LIKE '%2021-11%'").fetchone() == (1,)
+
+    # The working database gone under a partial run: the run stops, and the next one builds everything.
+    working_path(warehouse.warehouse_path()).unlink()
+    partial = materialise(instance, warehouse, [dg.AssetKey(["staging", "participation"])])
+    assert not partial.success
+    [failure] = [e for e in partial.all_events if e.event_type_value == "STEP_FAILURE"] or [None]
+    assert failure is None or "created anew" in str(failure.event_specific_data.error)
+    assert set(k.to_user_string() for k in stale_now(instance, warehouse)) == MATERIALISABLE

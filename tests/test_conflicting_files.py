@@ -5,8 +5,8 @@ import datetime as dt
 
 import duckdb
 
+from pipeline.ingest.declared_tables import prepare_staging
 from pipeline.sources import SOURCES
-from pipeline.warehouse.staging import prepare_staging
 from tests.sql_models import build_models, model_path
 
 ORIGINAL, RESENT = "participation/2021-03_kepesertaan_jatim.csv", "participation/2021-03_kepesertaan_jatim (1).csv"

@@ -114,6 +114,31 @@ def run_processes() -> list[str]:
     return [line.strip() for line in listed.splitlines() if "spawn_main" in line or "execute_run" in line]
 
 
+SENSOR_TICKS = """query ($after: Float) { repositoriesOrError { ... on RepositoryConnection { nodes { sensors {
+  name sensorState { status ticks(afterTimestamp: $after, statuses: [SKIPPED, SUCCESS, FAILURE]) { status runIds } }
+} } } } }"""
+
+
+def wait_for_ticks(url: str, since: float, count: int) -> dict[str, list[dict]]:
+    """Every running sensor of the daemon has finished `count` evaluations since `since`: what a quiet daemon is
+    waited on (its own record of its ticks), never a fixed sleep. Returns the ticks by sensor."""
+
+    def ticks() -> dict[str, list[dict]]:
+        nodes = graphql(url, SENSOR_TICKS, {"after": since})["repositoriesOrError"]["nodes"]
+        return {
+            sensor["name"]: sensor["sensorState"]["ticks"]
+            for node in nodes
+            for sensor in node["sensors"]
+            if sensor["sensorState"]["status"] == "RUNNING"
+        }
+
+    return wait_for(
+        lambda: (found := ticks()) and all(len(t) >= count for t in found.values()) and found,
+        300,
+        lambda: f"{count} evaluations of each sensor: {ticks()}",
+    )
+
+
 @pytest.fixture(scope="module")
 def office():
     checkout = Path(tempfile.mkdtemp(prefix="jamsostek-coverage-", dir="/opt"))
@@ -197,6 +222,7 @@ def test_the_office_deployment_works_as_written(office):
 
     # The services, from the units' own lines.
     port = 3000  # the units' ExecStart binds 127.0.0.1:3000
+    services_started = time.time()
     for name in ("jamsostek-webserver", "jamsostek-daemon"):
         office["processes"].append(start_service(office["units"] / f"{name}.service", state / f"{name}.log"))
     url = f"http://127.0.0.1:{port}"
@@ -210,9 +236,10 @@ def test_the_office_deployment_works_as_written(office):
     )
     before = len(runs(url))
 
-    # After a full build, the daemon's sensor and automation launch nothing (two minutes, four sensor ticks).
-    time.sleep(120)
-    assert len(runs(url)) == before, runs(url)
+    # After a full build, the daemon's sensor and automation launch nothing: three evaluations of each running sensor
+    # since the daemon started (the file sensor's first only notes the folders; the second compares them with the build).
+    ticks = wait_for_ticks(url, since=services_started, count=3)
+    assert len(runs(url)) == before and not [t for ts in ticks.values() for t in ts if t["runIds"]], (runs(url), ticks)
 
     # One new raw file (a workbook: read in the reader process, from a run the daemon launched): exactly one run, and it succeeds.
     new_file = state / "raw" / "participation" / "2022-01_kepesertaan_jatim.xlsx"
@@ -225,7 +252,7 @@ def test_the_office_deployment_works_as_written(office):
     # A run's processes exit when it ends: its run worker and the workbook reader it started (once, each finished
     # run left about 460 MB behind under the daemon's code servers).
     wait_for(lambda: not run_processes(), 60, lambda: f"the finished run's processes to exit: {run_processes()}")
-    time.sleep(70)  # two more sensor ticks: nothing else is launched
+    wait_for_ticks(url, since=time.time(), count=2)  # two more evaluations of each sensor: nothing else is launched
     assert len(runs(url)) == before + 1 and runs(url)[0]["status"] == "SUCCESS", runs(url)
     assert not run_processes()
     with duckdb.connect(str(warehouse / "jamsostek.duckdb"), read_only=True) as con:

@@ -21,6 +21,7 @@ import xlsxwriter
 
 from pipeline.defs.publish import exports
 from pipeline.defs.resources import WarehouseResource
+from pipeline.ingest.declared_tables import prepare_staging
 from pipeline.ingest.engine import ingest_file
 from pipeline.parse import nik
 from pipeline.parse.text import printable
@@ -30,7 +31,6 @@ from pipeline.settings import HEADER_SYNONYMS, PROJECT_ROOT, REFERENCE_DIR
 from pipeline.sources import SOURCES
 from pipeline.sources.rentan import RosterRules, kabkota_codes, stage
 from pipeline.warehouse.connection import analyst_path
-from pipeline.warehouse.staging import prepare_staging
 from tests.conftest import build, small_raw
 
 ROSTER_HEADER = "NIK;Nama;Pekerjaan;Kabupaten/Kota;Sumber Dana;Program;Mulai;Selesai\n"

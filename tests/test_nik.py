@@ -4,6 +4,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from pipeline.ingest.declared_tables import prepare_staging
 from pipeline.parse import nik
 from pipeline.read.chunks import read_chunks
 from pipeline.read.files import sha256_of
@@ -11,7 +12,6 @@ from pipeline.read.headers import HeaderSynonyms
 from pipeline.settings import HEADER_SYNONYMS, PROJECT_ROOT, REFERENCE_DIR
 from pipeline.sources.rentan import SOURCE as ROSTERS
 from pipeline.sources.rentan import RosterRules, kabkota_codes, stage
-from pipeline.warehouse.staging import prepare_staging
 from tests import nik_reference
 
 KAB = {"3575", "3574", "1674", "9101"}

@@ -8,8 +8,8 @@ seed, so every expected figure can be worked out here.
 import duckdb
 import pytest
 
+from pipeline.ingest.declared_tables import prepare_staging
 from pipeline.sources import SOURCES
-from pipeline.warehouse.staging import prepare_staging
 from tests.sql_models import build_models, load_seeds
 
 BALI, BATU, JATIM, SUMSEL = "51", "35.79", "35", "16"

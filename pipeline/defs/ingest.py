@@ -19,7 +19,7 @@ from pipeline.parse.regions import RegionMatcher
 from pipeline.read.folders import version_of
 from pipeline.read.headers import HeaderSynonyms
 from pipeline.settings import HEADER_SYNONYMS, REFERENCE_DIR
-from pipeline.sources import SOURCES
+from pipeline.sources import SOURCE_MODULES, SOURCES
 from pipeline.warehouse.sync import EXAMPLES, IngestVersion, SyncRefused, sync_source
 
 
@@ -34,7 +34,7 @@ def ingest_version(source: Source) -> IngestVersion:
         synonyms = tomllib.load(f)
     section = repr(sorted({name: synonyms.get(name) for name in ("ignored", source.name)}.items()))
     reader = code_version(
-        *python_closure(f"pipeline.sources.{source.name}"),
+        *python_closure(SOURCE_MODULES[source.name]),
         REFERENCE_DIR / "regions.csv",
         REFERENCE_DIR / "former_kabkota_codes.csv",
         text=section,

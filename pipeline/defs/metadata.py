@@ -45,6 +45,8 @@ def python_closure(*modules: str) -> list[Path]:
             path = path.with_suffix("") / "__init__.py"
             if module in modules:  # a package asked for stands for all its modules (pipeline.warehouse: publish.py)
                 pending += [f"{module}.{p.stem}" for p in path.parent.glob("*.py") if p.stem != "__init__"]
+        if not path.exists() and module in modules:
+            raise ValueError(f"{module}: no such pipeline module, so no code version could be read from it")
         if not path.exists():
             continue  # `from pipeline import x` where x is a name, not a module
         seen[module] = path

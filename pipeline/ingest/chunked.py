@@ -14,9 +14,9 @@ from typing import Callable, Iterator
 
 import duckdb
 import pandas as pd
-import pandera.pandas as pa
 
 from pipeline.ingest.columns import TOTAL_COLUMNS
+from pipeline.ingest.declared_tables import prepare_staging
 from pipeline.ingest.engine import Batch, FileResult, ReadContext, Source, Staged
 from pipeline.read.chunks import Chunk, ChunkedTable, read_chunks
 
@@ -25,10 +25,6 @@ EMPTY_TOTALS = pd.DataFrame(columns=TOTAL_COLUMNS)
 
 @dataclass
 class ChunkedSource(Source):
-    name: str
-    required: list[list[str]]
-    description: str
-    schema: type[pa.DataFrameModel]
     # What every chunk of one file is checked against, made once per file (context.con is the connection to stage in).
     prepare: Callable[[ReadContext], object]
     # (chunk, prepared, file_path, sha256) -> (rows staged, rows quarantined): checks the chunk and inserts its rows
@@ -36,7 +32,6 @@ class ChunkedSource(Source):
     stage: Callable[[Chunk, object, str, str], tuple[int, int]]
     never_read: frozenset[str] = frozenset()  # fields dropped as soon as the header is read (a roster's names)
     numbers: frozenset[str] = frozenset()  # fields whose number cells are kept as numbers too (a NIK)
-    holds_nik: bool = False
 
     @property
     def table(self) -> ChunkedTable:
@@ -53,8 +48,6 @@ class ChunkedSource(Source):
             yield Staged(staged, quarantined)
 
     def _read_into_scratch(self, path: Path, context: ReadContext, result: FileResult) -> Iterator[Batch]:
-        from pipeline.warehouse.staging import prepare_staging  # the warehouse side imports this module
-
         with duckdb.connect() as scratch:
             prepare_staging(scratch, self, full_reload=False)
             for staged in self.read(path, dataclasses.replace(context, con=scratch), result):

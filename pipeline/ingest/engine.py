@@ -117,6 +117,7 @@ def as_pandas(frame) -> pd.DataFrame:
     return frame if isinstance(frame, pd.DataFrame) else frame.to_pandas()
 
 
+@dataclass
 class Source:
     """One raw folder: its name (folder, staging table, synonyms section), required header fields, and how to read it.
 
@@ -131,7 +132,8 @@ class Source:
     # or the declaration of the columns the roster checks make (chunked mode). The staging DDL, the dbt sources and
     # the dictionary are made from it (pipeline/ingest/columns.py).
     schema: type[pa.DataFrameModel]
-    holds_nik: bool = False  # its rows carry NIKs, so reading it needs JAMSOSTEK_PII_KEY
+    # Its rows carry NIKs, so reading it needs JAMSOSTEK_PII_KEY (keyword-only: a subclass's own fields follow these four).
+    holds_nik: bool = field(default=False, kw_only=True)
 
     def read(self, path: Path, context: ReadContext, result: FileResult) -> Iterator[Batch]:
         raise NotImplementedError

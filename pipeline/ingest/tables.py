@@ -17,9 +17,8 @@ from typing import Callable, Iterator
 
 import pandas as pd
 import pandera.errors
-import pandera.pandas as pa
 
-from pipeline.ingest.columns import PROVENANCE_COLUMNS, TOTAL_COLUMNS
+from pipeline.ingest.columns import PROVENANCE_COLUMNS, TOTAL_COLUMNS, total_dimensions
 from pipeline.ingest.engine import Batch, FileResult, ReadContext, Source, rejection_frame
 from pipeline.parse.numbers import parse_number
 from pipeline.parse.periods import parse_period, parse_year
@@ -51,10 +50,6 @@ class RowContext:
 
 @dataclass
 class TableSource(Source):
-    name: str
-    required: list[list[str]]
-    description: str
-    schema: type[pa.DataFrameModel]  # the pandera contract every row must pass
     convert: Callable[[dict[str, object], RowContext], dict[str, object]]  # raw cells -> typed fields, or RowRejected
     needs_period: bool = False  # the file must say which month it reports
     wide: WideColumn | None = None  # headers that name a segment or a year instead of a field
@@ -173,6 +168,7 @@ def _stated_totals(
     """A totals row becomes cross-check figures: what the file says the sum is, per period/segment or year."""
     if spec.total_value is None:
         return []
+    dimensions = total_dimensions(spec.schema)
     totals = []
     for record, _ in records:
         try:
@@ -194,13 +190,13 @@ def _stated_totals(
                 "row_number": provenance["row_number"],
                 "label": kind["label"],
                 "scope": kind["scope"],
-                "period": pd.Timestamp(period) if period and spec.needs_period else pd.NaT,
-                "year": year,
-                "segment": segment if spec.needs_period else None,
+                "period": pd.Timestamp(period) if period and "period" in dimensions else pd.NaT,
+                "year": year if "year" in dimensions else None,
+                "segment": segment if "segment" in dimensions else None,
                 "stated_value": value,
             }
         )
-    if "row_total" in header.fields and spec.needs_period and totals:
+    if "row_total" in header.fields and "segment" in dimensions and totals:
         try:
             grand = parse_number(row[next(c.index for c in header.columns if c.field == "row_total")], whole=True)
         except ValueError:

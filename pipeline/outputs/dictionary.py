@@ -11,10 +11,10 @@ import sys
 import duckdb
 
 from pipeline.ingest.chunked import ChunkedSource
+from pipeline.ingest.declared_tables import staging_tables
 from pipeline.settings import PROJECT_ROOT, warehouse_dir
 from pipeline.sources import SOURCES
 from pipeline.warehouse.connection import analyst_path
-from pipeline.warehouse.staging import staging_tables
 
 ANALYST_SCHEMAS = ("marts", "ref", "dq")
 DOCUMENT = PROJECT_ROOT / "docs" / "warehouse.md"

@@ -54,7 +54,7 @@ TIME_FORMAT_LOCALE = {
     "days": ["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"],
     "shortDays": ["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"],
     "months": list(MONTH_NAMES),
-    "shortMonths": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
+    "shortMonths": [name[:3] for name in MONTH_NAMES],  # Jan ... Mei ... Agu ... Des
 }
 log = logging.getLogger(__name__)
 
@@ -542,9 +542,6 @@ for (const [id, spec] of Object.entries(charts)) {{
     partial = target.with_name(f".{target.name}.tmp")
     partial.write_text(page, encoding="utf-8")
     os.replace(partial, target)
-    for stale in folder.glob("*.png"):  # charts of reports before the page drew them itself
-        stale.unlink()
-    (folder / ".charts.json").unlink(missing_ok=True)
     return Report(target, charts + provinces, failures)
 
 

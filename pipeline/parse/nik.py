@@ -133,7 +133,7 @@ def worker_key_parameters(key: str) -> dict[str, bytes]:
 
 def hmac_pads(key: str) -> tuple[bytes, bytes]:
     """The inner and outer padded keys of HMAC-SHA256, so that SQL computes HMAC-SHA256(key, NIK) (the pandas
-    reference, tests/nik_reference.pseudonymise, computes the same with hmac)."""
+    reference in tests/nik_reference.py computes the same with Python's hmac)."""
     raw = key.encode()
     if len(raw) > 64:
         raw = hashlib.sha256(raw).digest()

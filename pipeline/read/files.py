@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import concurrent.futures
+import contextlib
 import csv
 import hashlib
 import io
@@ -15,6 +16,7 @@ import multiprocessing
 import os
 import re
 import resource
+import signal
 import xml.etree.ElementTree as ElementTree
 import xml.parsers.expat as expat
 import zipfile
@@ -105,6 +107,7 @@ def reader_memory_bytes() -> int:
 
 READ_TIMEOUT_SECONDS = 600  # a national workbook reads in seconds; one still expanding after ten minutes is refused
 _pools: dict[int, concurrent.futures.ProcessPoolExecutor] = {}
+_worker_pids: dict[int, int] = {}  # each pool's one reader process, asked once: a hung reader is killed by its pid
 
 
 def _limit_memory(limit: int) -> None:
@@ -118,14 +121,16 @@ def _reader_pool(limit: int) -> concurrent.futures.ProcessPoolExecutor:
         _pools[limit] = concurrent.futures.ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_limit_memory, initargs=(limit,)
         )
+        _worker_pids[limit] = _pools[limit].submit(os.getpid).result()
     return _pools[limit]
 
 
 def _discard_pool(limit: int) -> None:
-    pool = _pools.pop(limit, None)
+    pool, pid = _pools.pop(limit, None), _worker_pids.pop(limit, None)
     if pool is not None:
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.kill()
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -133,6 +138,7 @@ def close_readers() -> None:
     """End the reader processes (at the end of each run): a run's process, and the reader it started, exit with it."""
     for limit in list(_pools):
         pool = _pools.pop(limit)
+        _worker_pids.pop(limit, None)
         pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -12,6 +12,7 @@ import pandera.pandas as pa
 
 from pipeline.ingest.tables import RowContext, RowRejected
 from pipeline.parse.numbers import parse_number
+from pipeline.parse.periods import parse_period
 from pipeline.parse.text import cell_text
 from pipeline.read.headers import ANY_REGION_FIELD
 
@@ -47,6 +48,14 @@ def parsed(record: dict, name: str, parser: Callable[[object], object], check: s
         return parser(record.get(name))
     except ValueError as error:
         raise RowRejected(name, record.get(name), check, str(error)) from None
+
+
+def period(record: dict, context: RowContext) -> pd.Timestamp:
+    """The month a row reports: its own period cell (with a year column where the month is a name), or the file's
+    month from a title cell or the file name (a source that must say its month declares `needs_period`)."""
+    if "period" in record:
+        return pd.Timestamp(parsed(record, "period", lambda v: parse_period(v, record.get("year")), "period_format"))
+    return pd.Timestamp(context.period)
 
 
 def required(record: dict, name: str, value: object, what: str) -> object:

@@ -9,7 +9,6 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from pipeline.ingest.tables import RowContext, TableSource
-from pipeline.parse.periods import parse_period
 from pipeline.parse.segments import SEGMENTS, SegmentError, parse_segment
 from pipeline.read.headers import REGION_FIELDS
 from pipeline.sources.fields import (
@@ -20,6 +19,7 @@ from pipeline.sources.fields import (
     not_in_future,
     parsed,
     people,
+    period,
     region,
     required,
 )
@@ -54,13 +54,9 @@ class ParticipationRows(Contract):
 
 
 def convert_participation(record: dict, context: RowContext) -> dict:
-    if "period" in record:
-        period = parsed(record, "period", lambda v: parse_period(v, record.get("year")), "period_format")
-    else:
-        period = context.period
     active = required(record, "active_participants", count(record, "active_participants"), "active participants")
     return {
-        "period": pd.Timestamp(period),
+        "period": period(record, context),
         "region_code": region(record, context, "kabkota"),
         "segment": parsed(record, "segment", parse_segment, "segment_value"),
         "active_participants": int(active),

@@ -1,4 +1,5 @@
-"""The dbt side of the source registry, generated: sql/models/staging/_sources.yml and sql/macros/raw_sources.sql.
+"""The dbt side of the source registry, generated: sql/models/staging/_sources.yml, sql/macros/raw_sources.sql and
+the doc blocks of the columns every source shares (sql/models/staging/_shared_columns.md).
 
 Both are made from the sources' declarations (pipeline/sources, pipeline/ingest/columns.py) and written again
 whenever they differ, before dbt parses the project (pipeline/warehouse/dbt.py); tests/test_dbt_project.py fails if
@@ -12,12 +13,17 @@ from pathlib import Path
 
 import yaml
 
+from pipeline.ingest.columns import LEDGER, REJECTION, TOTAL, total_dimensions
+from pipeline.ingest.declared_tables import staging_tables
 from pipeline.settings import SQL_DIR
 from pipeline.sources import SOURCES
-from pipeline.warehouse.staging import staging_tables
 
 SOURCES_YML = SQL_DIR / "models" / "staging" / "_sources.yml"
 RAW_SOURCES_MACRO = SQL_DIR / "macros" / "raw_sources.sql"
+SHARED_COLUMN_DOCS = SQL_DIR / "models" / "staging" / "_shared_columns.md"
+# The columns every source's ledger, quarantine and totals share, as dbt doc blocks named <prefix>_<column>: the dq
+# models that union them (sql/models/dq/_dq.yml) describe those columns with '{{ doc("ledger_status") }}'.
+SHARED_COLUMNS = {"ledger": LEDGER, "rejection": REJECTION, "total": TOTAL}
 GENERATED = "Generated from the source registry by pipeline/warehouse/dbt_sources.py: do not edit."
 
 COMPANIONS = {
@@ -71,17 +77,42 @@ def sources_yml() -> str:
     return f"# {GENERATED}\n{body}"
 
 
+def totals_sources() -> list[dict]:
+    """Every source that declares what its totals rows state: its name, that field, and the dimensions its totals are
+    compared for (dq.stated_totals)."""
+    return [
+        {"name": name, "value": source.total_value, "dimensions": total_dimensions(source.schema)}
+        for name, source in SOURCES.items()
+        if getattr(source, "total_value", None) is not None
+    ]
+
+
 def raw_sources_macro() -> str:
     names = ", ".join(f"'{name}'" for name in SOURCES)
     return (
         f"{{# {GENERATED} #}}\n"
         "{# The raw sources of the registry: dq.file_ledger and dq.rejected_rows union their staging tables. #}\n"
         f"{{% macro raw_sources() %}}{{{{ return([{names}]) }}}}{{% endmacro %}}\n"
+        "{# The sources whose totals rows dq.stated_totals compares with their loaded rows. #}\n"
+        f"{{% macro totals_sources() %}}{{{{ return({totals_sources()!r}) }}}}{{% endmacro %}}\n"
     )
 
 
+def shared_column_docs() -> str:
+    blocks = [
+        f"{{% docs {prefix}_{column.name} %}}{column.description}{{% enddocs %}}"
+        for prefix, columns in SHARED_COLUMNS.items()
+        for column in columns
+    ]
+    return f"<!-- {GENERATED} (pipeline/ingest/columns.py) -->\n" + "\n".join(blocks) + "\n"
+
+
 def generated_files() -> dict[Path, str]:
-    return {SOURCES_YML: sources_yml(), RAW_SOURCES_MACRO: raw_sources_macro()}
+    return {
+        SOURCES_YML: sources_yml(),
+        RAW_SOURCES_MACRO: raw_sources_macro(),
+        SHARED_COLUMN_DOCS: shared_column_docs(),
+    }
 
 
 def outdated() -> list[Path]:

@@ -5,69 +5,12 @@ Their DDL and COMMENT ON are made from the source's declaration (pipeline/ingest
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import duckdb
 import pandas as pd
 
-from pipeline.ingest.columns import LEDGER, PROVENANCE, REJECTION, TOTAL, Column, contract_columns, contract_description
+from pipeline.ingest.declared_tables import STAGING_SUFFIXES, key_table, staging_tables
 from pipeline.ingest.engine import Source
 from pipeline.warehouse.connection import insert_frame
-
-STAGING_SUFFIXES = ("", "_files", "_quarantine", "_totals")
-
-
-@dataclass(frozen=True)
-class Table:
-    """A staging table as declared: its DDL and COMMENT ON are made from this, never written by hand."""
-
-    name: str  # schema.table
-    description: str
-    columns: tuple[Column, ...]
-
-    def create_sql(self) -> str:
-        quoted = lambda text: "'" + text.replace("'", "''") + "'"  # noqa: E731
-        statements = [
-            f"CREATE TABLE IF NOT EXISTS {self.name} ({', '.join(f'{c.name} {c.sql_type}' for c in self.columns)})",
-            f"COMMENT ON TABLE {self.name} IS {quoted(self.description)}",
-            *(f"COMMENT ON COLUMN {self.name}.{c.name} IS {quoted(c.description)}" for c in self.columns),
-        ]
-        return ";\n".join(statements) + ";"
-
-
-def staging_tables(source: Source) -> list[Table]:
-    """A source's four staging tables: its rows (from its contract), ledger, quarantine and totals."""
-    name = source.name
-    return [
-        Table(f"staging.{name}", contract_description(source.schema), (*contract_columns(source.schema), *PROVENANCE)),
-        Table(
-            f"staging.{name}_files",
-            f"One row per {name} file seen by the last ingest; dq.file_ledger unions these for every source.",
-            tuple(LEDGER),
-        ),
-        Table(
-            f"staging.{name}_quarantine",
-            f"Rejected {name} rows; dq.rejected_rows unions these for every source.",
-            tuple(REJECTION),
-        ),
-        Table(
-            f"staging.{name}_totals",
-            f"Totals rows of {name} files, kept as cross-checks; dq.stated_totals compares them with the loaded rows.",
-            tuple(TOTAL),
-        ),
-    ]
-
-
-# Which JAMSOSTEK_PII_KEY made the worker_keys of a source holding NIKs (rentan): a run with another key stops.
-KEY_TABLE = Table(
-    "staging.rentan_key",
-    "Which JAMSOSTEK_PII_KEY made the worker_keys in staging.rentan, as a fingerprint (a keyed hash of a constant, which "
-    "reveals nothing of the key): a run with another key stops instead of mixing pseudonyms.",
-    (
-        Column("key_check", "VARCHAR", "HMAC-SHA256 of a fixed text under the key, first 16 hex digits"),
-        Column("recorded_at", "TIMESTAMP", "When the rosters were last read under this key (UTC)"),
-    ),
-)
 
 
 def known_files(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, tuple[str, str, str]]:
@@ -105,17 +48,6 @@ def schema_changed(con: duckdb.DuckDBPyConnection, source: Source) -> bool:
         if existing and [c for (c,) in existing] != [c.name for c in table.columns]:
             return True
     return False
-
-
-def prepare_staging(con: duckdb.DuckDBPyConnection, source: Source, full_reload: bool) -> None:
-    """Create the source's staging tables; a full reload (new ingest code) drops them first."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS staging")
-    tables = staging_tables(source) + ([KEY_TABLE] if source.holds_nik else [])
-    if full_reload:
-        for table in tables[:4]:
-            con.execute(f"DROP TABLE IF EXISTS {table.name}")
-    for table in tables:
-        con.execute(table.create_sql())
 
 
 class StagingTables:
@@ -195,15 +127,18 @@ class StagingTables:
 # --- the key the rosters' worker_keys were made with, as a fingerprint (never the key) ---------------------------
 
 
-def recorded_key_check(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The fingerprint of the key the staged worker_keys were made with, if any rows were staged under one."""
+def recorded_key_check(con: duckdb.DuckDBPyConnection, source: Source) -> str | None:
+    """The fingerprint of the key the source's staged worker_keys were made with, if any rows were staged under one."""
+    schema, name = key_table(source).name.split(".")
     exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'staging' AND table_name = 'rentan_key'"
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ? AND table_name = ?",
+        [schema, name],
     ).fetchone()[0]
-    row = con.execute("SELECT key_check FROM staging.rentan_key").fetchone() if exists else None
+    row = con.execute(f"SELECT key_check FROM {schema}.{name}").fetchone() if exists else None
     return row[0] if row else None
 
 
-def record_key_check(con: duckdb.DuckDBPyConnection, key_check: str, recorded_at) -> None:
-    con.execute("DELETE FROM staging.rentan_key")
-    con.execute("INSERT INTO staging.rentan_key VALUES (?, ?)", [key_check, recorded_at])
+def record_key_check(con: duckdb.DuckDBPyConnection, source: Source, key_check: str, recorded_at) -> None:
+    table = key_table(source).name
+    con.execute(f"DELETE FROM {table}")
+    con.execute(f"INSERT INTO {table} VALUES (?, ?)", [key_check, recorded_at])

@@ -22,6 +22,7 @@ from typing import Mapping
 
 import duckdb
 
+from pipeline.ingest.declared_tables import prepare_staging
 from pipeline.ingest.engine import (
     ALLOW_SHRINK_VARIABLE,
     Batch,
@@ -41,7 +42,6 @@ from pipeline.warehouse.staging import (
     StagingTables,
     known_files,
     loaded_rows,
-    prepare_staging,
     record_key_check,
     recorded_key_check,
     schema_changed,
@@ -112,7 +112,7 @@ def sync_source(
         raise SyncRefused(shrink)
     key, rekey = None, False
     if source.holds_nik and plan.hashes:
-        key, rekey = _pii_key(environ, plan.hashes, recorded_key_check(con), log)
+        key, rekey = _pii_key(environ, plan.hashes, recorded_key_check(con, source), log)
         if rekey:
             full_reload, plan = True, plan_files(raw_dir, source.name, {}, str(version))
     if plan.unchanged or plan.deleted:
@@ -179,7 +179,7 @@ def sync_source(
     con.begin()
     staging.mark_unchanged(plan.unchanged, str(version))
     if key:
-        record_key_check(con, nik.key_check(key), loaded_at)
+        record_key_check(con, source, nik.key_check(key), loaded_at)
     con.commit()
     return outcome
 

@@ -1,33 +1,20 @@
--- dq.stated_totals: every totals row of a file next to the sum of the rows loaded from the same table.
-WITH totals AS (
-    SELECT * FROM {{ source('staging', 'participation_totals') }}
-    UNION ALL BY NAME SELECT * FROM {{ source('staging', 'workforce_totals') }}
-),
-participation_sums AS (
-    SELECT p.file_path, p.sheet, p.period, p.segment, r.region_level, sum(p.active_participants) AS loaded
-    FROM {{ source('staging', 'participation') }} p JOIN {{ source('ref', 'regions') }} r USING (region_code)
-    WHERE r.region_level IN ('regency', 'city')
-    GROUP BY ALL
-),
-workforce_sums AS (
-    SELECT w.file_path, w.sheet, w.year, r.region_level, sum(w.employed) AS loaded
-    FROM {{ source('staging', 'workforce') }} w JOIN {{ source('ref', 'regions') }} r USING (region_code)
-    WHERE r.region_level IN ('regency', 'city')
-    GROUP BY ALL
-),
-compared AS (
-    SELECT t.*,
-        CASE t.source
-            WHEN 'participation' THEN (
-                SELECT sum(s.loaded) FROM participation_sums s
-                WHERE s.file_path = t.file_path AND s.sheet = t.sheet AND s.period = t.period
-                  AND (t.segment = 'ALL' OR s.segment = t.segment) AND (t.scope = 'all' OR s.region_level = t.scope))
-            WHEN 'workforce' THEN (
-                SELECT sum(s.loaded) FROM workforce_sums s
-                WHERE s.file_path = t.file_path AND s.sheet = t.sheet AND s.year = t.year
-                  AND (t.scope = 'all' OR s.region_level = t.scope))
-        END AS loaded_sum
-    FROM totals t
+-- dq.stated_totals: every totals row of a file next to the sum of the rows loaded from the same file and sheet, for
+-- the same dimensions (period, year, segment: those the source's rows have) and the same kab/kota scope. One block per
+-- source that declares what its totals state (totals_sources(), generated from the source registry).
+WITH compared AS (
+    {%- for s in totals_sources() %}
+    {% if not loop.first %}UNION ALL BY NAME {% endif -%}
+    SELECT t.*, (
+        SELECT sum(x.{{ s.value }})
+        FROM {{ source('staging', s.name) }} x JOIN {{ source('ref', 'regions') }} r USING (region_code)
+        WHERE r.region_level IN ('regency', 'city') AND (t.scope = 'all' OR r.region_level = t.scope)
+          AND x.file_path = t.file_path AND x.sheet = t.sheet
+          {%- if 'period' in s.dimensions %} AND x.period = t.period{% endif %}
+          {%- if 'year' in s.dimensions %} AND x.year = t.year{% endif %}
+          {%- if 'segment' in s.dimensions %} AND (t.segment = 'ALL' OR x.segment = t.segment){% endif %}
+    ) AS loaded_sum
+    FROM {{ source('staging', s.name ~ '_totals') }} t
+    {%- endfor %}
 )
 SELECT source, file_path, sheet, row_number, label, scope, period, year, segment, stated_value,
        loaded_sum::DOUBLE AS loaded_sum,
