@@ -55,8 +55,9 @@ def test_report_shows_every_target_in_indonesian(demo_warehouse, demo):
     targets = [t for (t,) in con.execute("SELECT target_id FROM marts.target_progress").fetchall()]
     assert all(f"<h3>{t}</h3>" in page for t in targets)
     assert "Tercapai" in page and "Tidak tercapai" in page and "Perbandingan kabupaten/kota" in page
-    # One figure per target and one per province, drawn in the browser; no PNG and nothing loaded from the network.
-    assert len(re.findall(r'<figure id="chart-', page)) == len(targets) + 1
+    # One figure per target, one per province and two maps (Indonesia, Jawa Timur), drawn in the browser; no PNG and
+    # nothing loaded from the network.
+    assert len(re.findall(r'<figure id="chart-', page)) == len(targets) + 1 + 2
     assert "data:image/png" not in page and not list((folder / "report").glob("*.png"))
     assert not re.search(r"<script[^>]+src=|https://cdn", page)
 
@@ -349,7 +350,7 @@ def test_a_chart_that_fails_is_reported_and_the_rest_is_written(demo_warehouse, 
 def test_the_report_draws_every_chart_offline_in_a_browser(demo_warehouse, tmp_path):
     """Opened from file:// in Debian's chromium with every request off the page refused: each figure gets its
     drawing, none says it failed, and a tooltip-able mark carries id-ID numbers."""
-    from tests.test_ui import CHROMIUM, CHROMIUM_ARGS
+    from tests.test_ui import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make test installs it in CI)")
@@ -370,11 +371,19 @@ def test_the_report_draws_every_chart_offline_in_a_browser(demo_warehouse, tmp_p
             ),
         )
         page.goto(written.page.as_uri())
+        figures = len(written.charts) + len(written.maps)
         page.wait_for_function(
-            f"document.querySelectorAll('figure svg, figure canvas').length >= {len(written.charts)}", timeout=30_000
+            f"document.querySelectorAll('figure svg, figure canvas').length >= {figures}", timeout=30_000
         )
         assert not [t for t in page.locator("figure").all_inner_texts() if "tidak dapat digambar" in t]
         axis_labels = page.locator("figure svg text").all_text_contents()
+        # Each map draws a shape per region it has (the page filled in the shapes): Jawa Timur's 37 kab/kota.
+        jatim = page.locator(f"#{report.Chart('', 'map:35', {}, '').element_id} svg path")
+        assert jatim.count() >= 37
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.locator(f"#{report.Chart('', 'map:35', {}, '').element_id}").screenshot(
+            path=ARTIFACTS / "peta_jawa_timur.png"
+        )
         browser.close()
     assert not outside
     assert any("." in label and label.replace(".", "").isdigit() for label in axis_labels)  # 25.000: dot thousands

@@ -91,29 +91,35 @@ def exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
     key=["coverage_report"],
     group_name="publish",
     automation_condition=FOLLOW_INPUTS,
-    code_version=code_version(*python_closure("pipeline.outputs.report")),
+    code_version=code_version(*python_closure("pipeline.outputs.report"), "data/reference/boundaries"),
     kinds={"html", "vega"},
     deps=[analyst_warehouse],
     description="Coverage against every target (the series it is measured on, projection and range, deadline, status), "
-    "the published statements checked, and kab/kota side by side per province: one HTML page in <warehouse>/report/ whose "
-    "charts the browser draws from the marts' rows (Vega-Lite, offline), in Indonesian.",
+    "the published statements checked, coverage maps (national, and each province's kab/kota) and kab/kota side by side "
+    "per province: one HTML page in <warehouse>/report/ whose charts the browser draws from the marts' rows (Vega-Lite, "
+    "offline), in Indonesian; the maps also as PNG files in <warehouse>/exports/peta/ for slides.",
 )
 def coverage_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     # altair and vl-convert are imported when the report is written, not whenever the definitions load (1.25 s).
+    from pipeline.outputs.maps import write_map_images
     from pipeline.outputs.report import write_report
 
     folder = warehouse.warehouse_path() / "report"
     with said_when_not_writable("report", folder):
         report = write_report(analyst_path(warehouse.warehouse_path()), folder)
+    map_folder = warehouse.warehouse_path() / "exports" / "peta"
+    with said_when_not_writable("exports", map_folder):
+        images = write_map_images(report.maps, map_folder)
     for failure in report.failures:
         context.log.warning(f"report: {failure}")
-    context.log.info(f"report: {len(report.charts)} charts in {report.page}")
+    context.log.info(f"report: {len(report.charts)} charts and {len(report.maps)} maps in {report.page}")
     return dg.MaterializeResult(
         metadata={
             "report": dg.MetadataValue.path(str(report.page)),
             "charts": dg.MetadataValue.md("\n".join(f"- {c.title}" for c in report.charts) or "none"),
             "failures": dg.MetadataValue.md("\n".join(f"- {f}" for f in report.failures) or "none"),
             "chart_count": len(report.charts),
+            "maps": dg.MetadataValue.md("\n".join(f"- {p.name}" for p in images) or "none"),
         }
     )
 

@@ -3,6 +3,21 @@ workbook, so that the same figure reads the same in both."""
 
 from __future__ import annotations
 
+from pipeline.parse.periods import MONTH_NAMES
+
+# d3's locale for id-ID, given to vega-embed and vl-convert: 1.234.567 and 49,90; month names in Indonesian.
+FORMAT_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
+TIME_FORMAT_LOCALE = {
+    "dateTime": "%A, %e %B %Y %X",
+    "date": "%d/%m/%Y",
+    "time": "%H.%M.%S",
+    "periods": ["AM", "PM"],
+    "days": ["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"],
+    "shortDays": ["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"],
+    "months": list(MONTH_NAMES),
+    "shortMonths": [name[:3] for name in MONTH_NAMES],  # Jan ... Mei ... Agu ... Des
+}
+
 
 def known(value) -> bool:
     return value is not None and value == value

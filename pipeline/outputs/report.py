@@ -25,11 +25,14 @@ import pandas as pd
 import vl_convert
 
 from pipeline.outputs import labels
+from pipeline.outputs.formats import FORMAT_LOCALE, TIME_FORMAT_LOCALE
 from pipeline.outputs.formats import known as _known
 from pipeline.outputs.formats import number as _number
 from pipeline.outputs.formats import percent as _percent
 from pipeline.outputs.formats import rupiah as _rupiah
 from pipeline.outputs.labels import SEGMENT_LABELS, STATUS_LABELS
+from pipeline.outputs.maps import ATTRIBUTION, SHAPES, CoverageMap, coverage_maps, without_shape
+from pipeline.outputs.maps import shapes as coverage_shapes
 from pipeline.parse.periods import MONTH_NAMES
 from pipeline.settings import dagster_home
 
@@ -44,18 +47,6 @@ STATUS_COLOURS = {
 }
 SEGMENT_NAMES = SEGMENT_LABELS
 DENOMINATOR_NAMES = {"bps_employed": "penduduk bekerja (BPS)", "potential": "pekerja potensial", "other": "lainnya"}
-# d3's locale for id-ID, given to vega-embed: 1.234.567 and 49,90; month names in Indonesian.
-FORMAT_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
-TIME_FORMAT_LOCALE = {
-    "dateTime": "%A, %e %B %Y %X",
-    "date": "%d/%m/%Y",
-    "time": "%H.%M.%S",
-    "periods": ["AM", "PM"],
-    "days": ["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"],
-    "shortDays": ["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"],
-    "months": list(MONTH_NAMES),
-    "shortMonths": [name[:3] for name in MONTH_NAMES],  # Jan ... Mei ... Agu ... Des
-}
 log = logging.getLogger(__name__)
 
 
@@ -80,6 +71,7 @@ class Report:
     page: Path
     charts: list[Chart]
     failures: list[str] = field(default_factory=list)  # one line per chart or section that could not be made
+    maps: list[CoverageMap] = field(default_factory=list)  # the coverage maps the page draws (pipeline/outputs/maps.py)
 
 
 def chart_rows(spec: object, name: str) -> list[dict] | None:
@@ -498,12 +490,15 @@ def write_report(analyst_file: Path, folder: Path) -> Report:
             charts += [chart] if chart else []
             sections += [section] if section else []
         provinces = _attempt(failures, "province charts", lambda: province_charts(con)) or []
+        maps = _attempt(failures, "coverage maps", lambda: coverage_maps(con)) or []
         statements = _attempt(failures, "statements section", lambda: statements_section(con)) or ""
         denominators = _attempt(failures, "denominators section", lambda: denominators_section(con)) or ""
         kept = _attempt(failures, "kept files section", lambda: kept_files_section(con)) or ""
     finally:
         con.close()
     comparison = "".join(_figure(chart) for chart in provinces)
+    map_charts = [Chart(m.title, m.key, m.spec, m.query, m.parameters) for m in maps]
+    mapped = maps_section(map_charts) if maps else ""
     # The chart menu offers only what works offline (saving the picture), in Indonesian: no editor, no source.
     embed = {
         "actions": {"export": True, "source": False, "compiled": False, "editor": False},
@@ -511,9 +506,11 @@ def write_report(analyst_file: Path, folder: Path) -> Report:
         "formatLocale": FORMAT_LOCALE,
         "timeFormatLocale": TIME_FORMAT_LOCALE,
     }
-    specs = json.dumps({c.element_id: c.spec for c in charts + provinces}, ensure_ascii=False)
+    specs = json.dumps({c.element_id: c.spec for c in charts + provinces + map_charts}, ensure_ascii=False)
     # The chart specs hold raw text (region names, sources): "</" is escaped so no text can close the script tag.
     specs = specs.replace("</", "<\\/")
+    # The maps' shapes, once for every map (about 1.5 MB): each map's spec names them and the page fills them in.
+    shapes = json.dumps(coverage_shapes(), separators=(",", ":")).replace("</", "<\\/") if maps else "null"
     page = f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><title>Laporan cakupan Jamsostek</title>
 <style>{STYLE}</style>
@@ -529,11 +526,14 @@ dan penyebut potensi, dalam ketelitian angka yang disebut.</p>{statements}
 <h2>Penyebut berdampingan</h2>
 <p>Cakupan terhadap penduduk bekerja BPS, dan cakupan UCJ: terhadap pekerja potensial, penyebut yang dipakai
 BPJS Ketenagakerjaan dan banyak pernyataan resmi.</p>{denominators}
+<h2>Peta cakupan</h2>{mapped}
 <h2>Perbandingan kabupaten/kota</h2>{comparison}
 <script>
 const charts = {specs};
+const shapes = {shapes};
 const options = {json.dumps(embed, ensure_ascii=False)};
 for (const [id, spec] of Object.entries(charts)) {{
+  if (spec.data && spec.data.name === "{SHAPES}") spec.data.values = shapes;
   vegaEmbed("#" + id, spec, options).catch(error => {{ document.getElementById(id).textContent = "Grafik tidak dapat digambar: " + error; }});
 }}
 </script>
@@ -542,7 +542,26 @@ for (const [id, spec] of Object.entries(charts)) {{
     partial = target.with_name(f".{target.name}.tmp")
     partial.write_text(page, encoding="utf-8")
     os.replace(partial, target)
-    return Report(target, charts + provinces, failures)
+    return Report(target, charts + provinces, failures, maps)
+
+
+def maps_section(maps: list[Chart]) -> str:
+    """The national map and each province's, the regions a map cannot draw, and where the shapes come from."""
+    missing = without_shape()
+    parts = [
+        "<p>Warna menurut ukuran yang dipilih di bawah tiap peta; wilayah abu-abu tidak punya angka untuk ukuran itu "
+        "(arahkan penunjuk ke wilayah untuk angka persis dan alasannya). Gambar PNG tiap peta ada di folder "
+        "<code>exports/peta/</code>.</p>"
+    ]
+    for chart in maps:
+        parts.append(_figure(chart))
+        code = chart.key.removeprefix("map:")
+        absent = missing if code == "ID" else missing[missing["region_code"].str.startswith(code + ".")]
+        if len(absent):
+            names = ", ".join(f"{html.escape(r.region_name)} ({html.escape(r.reason)})" for r in absent.itertuples())
+            parts.append(f"<p>Tidak tergambar di peta ini: {names}.</p>")
+    parts.append(f"<p><small>{html.escape(ATTRIBUTION)}</small></p>")
+    return "".join(parts)
 
 
 @functools.cache
