@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
-from pipeline.parse import nik
+from pipeline.ingest import pii_key
 from pipeline.settings import REFERENCE_DIR
 
 SQL = """
@@ -102,7 +102,7 @@ def main(raw: Path) -> None:
         "workforce", pd.DataFrame(workforce, columns=["year", "region_code", "employed", "formal", "informal"])
     )
     con.register("roster", pd.DataFrame(roster, columns=["nik", "region", "funding", "start", "finish"]))
-    ipad, opad = nik.hmac_pads("bench")
+    ipad, opad = pii_key.hmac_pads("bench")
     with tempfile.TemporaryDirectory() as out:
         con.execute(SQL.format(reference=REFERENCE_DIR, ipad=ipad.hex(), opad=opad.hex(), out=out))
     print(

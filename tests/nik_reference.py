@@ -11,7 +11,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from pipeline.parse.nik import LARGEST_EXACT_FLOAT, SEPARATORS, SPACE, _is_birth_date
+from pipeline.parse.nik import SEPARATORS, SPACE, _is_birth_date
+from pipeline.parse.text import LARGEST_EXACT_FLOAT
 
 
 def recover(values: pd.Series) -> tuple[pd.Series, pd.Series]:

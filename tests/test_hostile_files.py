@@ -21,9 +21,9 @@ import xlsxwriter
 
 from pipeline.defs.publish import exports
 from pipeline.defs.resources import WarehouseResource
+from pipeline.ingest import pii_key
 from pipeline.ingest.declared_tables import prepare_staging
 from pipeline.ingest.engine import ingest_file
-from pipeline.parse import nik
 from pipeline.parse.text import printable
 from pipeline.read.chunks import read_chunks
 from pipeline.read.headers import HeaderSynonyms
@@ -277,8 +277,8 @@ def test_a_count_target_larger_than_any_workforce_is_quarantined(tmp_path, match
 def test_a_roster_without_a_key_fails_unless_it_is_a_shipped_demo_roster(tmp_path, matcher, synonyms):
     path = in_folder(tmp_path, "rentan", "2024_real.csv")
     path.write_text(ROSTER_HEADER + ROSTER_ROW, encoding="utf-8")
-    assert nik.key_for({}, "0" * 64) is None
-    result = ingest(path, "rentan", matcher, synonyms, key=nik.key_for({}, "0" * 64))
+    assert pii_key.key_for({}, "0" * 64) is None
+    result = ingest(path, "rentan", matcher, synonyms, key=pii_key.key_for({}, "0" * 64))
     assert (
         result.status == "failed"
         and "JAMSOSTEK_PII_KEY is not set" in result.error

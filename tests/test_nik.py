@@ -4,6 +4,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from pipeline.ingest import pii_key
 from pipeline.ingest.declared_tables import prepare_staging
 from pipeline.parse import nik
 from pipeline.read.chunks import read_chunks
@@ -82,13 +83,13 @@ def test_the_demo_key_is_for_the_shipped_demo_rosters_only():
         for p in (PROJECT_ROOT / "data" / "raw" / "rentan").iterdir()
         if p.is_file() and p.name != "README.md"
     }
-    assert demo == nik.DEMO_ROSTERS  # regenerating the demo rosters means updating nik.DEMO_ROSTERS
+    assert demo == pii_key.DEMO_ROSTERS  # regenerating the demo rosters means updating pii_key.DEMO_ROSTERS
     [one] = sorted(demo)[:1]
-    assert nik.key_for({}, one) == nik.DEMO_KEY
-    assert nik.key_for({}, "0" * 64) is None
+    assert pii_key.key_for({}, one) == pii_key.DEMO_KEY
+    assert pii_key.key_for({}, "0" * 64) is None
     assert (
-        nik.key_for({"JAMSOSTEK_PII_KEY": "s3cret"}, one)
-        == nik.key_for({"JAMSOSTEK_PII_KEY": "s3cret"}, "0" * 64)
+        pii_key.key_for({"JAMSOSTEK_PII_KEY": "s3cret"}, one)
+        == pii_key.key_for({"JAMSOSTEK_PII_KEY": "s3cret"}, "0" * 64)
         == "s3cret"
     )
 
@@ -113,7 +114,7 @@ def test_roster_chunk_drops_names_and_keeps_only_pseudonyms(tmp_path, matcher):
         con.sql(f"SELECT * FROM {t} ORDER BY row_number").df() for t in ("staging.rentan", "staging.rentan_quarantine")
     )
     # The key's padded forms are bound as parameters: no query text the roster ran carries them.
-    pads = [pad.hex() for pad in nik.worker_key_parameters("test-key").values()]
+    pads = [pad.hex() for pad in pii_key.worker_key_parameters("test-key").values()]
     assert queries.texts and not any(pad in text for text in queries.texts for pad in pads)
     assert (
         staged["worker_key"].tolist()

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 import pyarrow
 
+from pipeline.ingest import pii_key
 from pipeline.parse import nik
 from pipeline.read.chunks import cell_texts, read_chunks
 from pipeline.sources.rentan import SOURCE as ROSTERS
@@ -39,11 +40,11 @@ def sql_form(values: pd.Series) -> list[tuple]:
     con.register("roster", cells)
     rows = con.execute(
         f"""
-        SELECT nik_problem, CASE WHEN nik_problem IS NULL THEN {nik.WORKER_KEY_SQL} END,
+        SELECT nik_problem, CASE WHEN nik_problem IS NULL THEN {pii_key.WORKER_KEY_SQL} END,
                CASE WHEN nik_problem IS NOT NULL THEN {nik.NIK_MASK_SQL} END
         FROM ({nik.nik_checked_sql("roster")}) ORDER BY position
     """,
-        nik.worker_key_parameters(KEY),
+        pii_key.worker_key_parameters(KEY),
     ).fetchall()
     return [tuple(r) for r in rows]
 

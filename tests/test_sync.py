@@ -5,7 +5,7 @@ import shutil
 import duckdb
 import pytest
 
-from pipeline.parse import nik
+from pipeline.ingest import pii_key
 from pipeline.sources import SOURCES
 from pipeline.warehouse.sync import IngestVersion, SyncRefused, sync_source
 from tests.conftest import DEMO_RAW
@@ -110,12 +110,12 @@ def test_another_pii_key_stops_the_sync_unless_a_rekey_is_asked_for(tmp_path, ma
     assert first.ledger and all(row["status"] != "failed" for row in first.ledger)
     keys = {k for (k,) in con.execute("SELECT DISTINCT worker_key FROM staging.rentan LIMIT 5").fetchall()}
 
-    office = {nik.PII_KEY_VARIABLE: "an-office-key-of-32-characters-or-more"}
-    with pytest.raises(SyncRefused, match=nik.REKEY_VARIABLE):
+    office = {pii_key.PII_KEY_VARIABLE: "an-office-key-of-32-characters-or-more"}
+    with pytest.raises(SyncRefused, match=pii_key.REKEY_VARIABLE):
         sync(con, raw, matcher, synonyms, source="rentan", environ=office)
     assert {k for (k,) in con.execute("SELECT DISTINCT worker_key FROM staging.rentan LIMIT 5").fetchall()} == keys
 
-    rekeyed = sync(con, raw, matcher, synonyms, source="rentan", environ={**office, nik.REKEY_VARIABLE: "1"})
+    rekeyed = sync(con, raw, matcher, synonyms, source="rentan", environ={**office, pii_key.REKEY_VARIABLE: "1"})
     assert read_files(rekeyed) == read_files(first)  # every roster read again under the new key
     assert not keys & {k for (k,) in con.execute("SELECT DISTINCT worker_key FROM staging.rentan").fetchall()}
     assert sync(con, raw, matcher, synonyms, source="rentan", environ=office).ledger == []
@@ -127,7 +127,7 @@ def test_the_key_is_compared_even_when_new_code_reads_every_roster_again(tmp_pat
     shutil.copytree(DEMO_RAW / "rentan", raw / "rentan")
     con = duckdb.connect()
     sync(con, raw, matcher, synonyms, source="rentan")
-    office = {nik.PII_KEY_VARIABLE: "an-office-key-of-32-characters-or-more"}
+    office = {pii_key.PII_KEY_VARIABLE: "an-office-key-of-32-characters-or-more"}
     with pytest.raises(SyncRefused, match="not the key this warehouse's worker_keys were made with"):
         sync(
             con, raw, matcher, synonyms, source="rentan", version=IngestVersion("reader-2", "aliases-2"), environ=office

@@ -97,14 +97,22 @@ def map_spec(rows: list[dict], feature: str, title: str, province_code: str | No
     """A choropleth of `rows` (marts.coverage_map) over the `feature` object's shapes; the shapes themselves are left
     out (data `batas` has no values): CoverageMap.image_spec() puts them in for vl-convert, the page once for all."""
     pick = " : ".join(f"ukuran == '{column}' ? datum.{column}" for column, _, _ in MEASURES[:-1])
+    # The tooltip shows text made here, so that a missing figure reads "-" (not "null"), in id-ID numbers.
+    shown = [
+        *((column, label, fmt) for column, label, fmt in MEASURES),
+        ("active_participants", "Peserta aktif", ",.0f"),
+        ("workforce", "Penduduk bekerja (BPS)", ",.0f"),
+    ]
+    as_text = [
+        {"calculate": f"isValid(datum.{column}) ? format(datum.{column}, '{fmt}') : '-'", "as": f"{column}_text"}
+        for column, _, fmt in shown
+    ] + [{"calculate": f"datum.{column} || '-'", "as": f"{column}_text"} for column in ("target_id", "keterangan")]
     tooltip = [
         {"field": "properties.name", "type": "nominal", "title": "Wilayah"},
         {"field": "map_month", "type": "nominal", "title": "Bulan"},
-        *({"field": column, "type": "quantitative", "title": label, "format": fmt} for column, label, fmt in MEASURES),
-        {"field": "active_participants", "type": "quantitative", "title": "Peserta aktif", "format": ",.0f"},
-        {"field": "workforce", "type": "quantitative", "title": "Penduduk bekerja (BPS)", "format": ",.0f"},
-        {"field": "target_id", "type": "nominal", "title": "Target terbuka terdekat"},
-        {"field": "keterangan", "type": "nominal", "title": "Keterangan"},
+        *({"field": f"{column}_text", "type": "nominal", "title": label} for column, label, _ in shown),
+        {"field": "target_id_text", "type": "nominal", "title": "Target terbuka terdekat"},
+        {"field": "keterangan_text", "type": "nominal", "title": "Keterangan"},
     ]
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
@@ -136,6 +144,7 @@ def map_spec(rows: list[dict], feature: str, title: str, province_code: str | No
                 "calculate": f"isValid(datum.nilai) ? null : (datum.no_data_reason || {_missing_measure()})",
                 "as": "keterangan",
             },
+            *as_text,
         ],
         # "show": a region without a figure stays on the map (grey, by the colour's condition) instead of vanishing.
         "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6, "invalid": "show"},

@@ -31,7 +31,7 @@ from pipeline.outputs.formats import number as _number
 from pipeline.outputs.formats import percent as _percent
 from pipeline.outputs.formats import rupiah as _rupiah
 from pipeline.outputs.labels import SEGMENT_LABELS, STATUS_LABELS
-from pipeline.outputs.maps import ATTRIBUTION, SHAPES, CoverageMap, coverage_maps, without_shape
+from pipeline.outputs.maps import ATTRIBUTION, SHAPES, CoverageMap, coverage_maps
 from pipeline.outputs.maps import shapes as coverage_shapes
 from pipeline.parse.periods import MONTH_NAMES
 from pipeline.settings import dagster_home
@@ -498,7 +498,7 @@ def write_report(analyst_file: Path, folder: Path) -> Report:
         con.close()
     comparison = "".join(_figure(chart) for chart in provinces)
     map_charts = [Chart(m.title, m.key, m.spec, m.query, m.parameters) for m in maps]
-    mapped = maps_section(map_charts) if maps else ""
+    mapped = maps_section(maps) if maps else ""
     # The chart menu offers only what works offline (saving the picture), in Indonesian: no editor, no source.
     embed = {
         "actions": {"export": True, "source": False, "compiled": False, "editor": False},
@@ -545,19 +545,16 @@ for (const [id, spec] of Object.entries(charts)) {{
     return Report(target, charts + provinces, failures, maps)
 
 
-def maps_section(maps: list[Chart]) -> str:
+def maps_section(maps: list[CoverageMap]) -> str:
     """The national map and each province's, the regions a map cannot draw, and where the shapes come from."""
-    missing = without_shape()
     parts = [
         "<p>Warna menurut ukuran yang dipilih di bawah tiap peta; wilayah abu-abu tidak punya angka untuk ukuran itu "
         "(arahkan penunjuk ke wilayah untuk angka persis dan alasannya). Gambar PNG tiap peta ada di folder "
         "<code>exports/peta/</code>.</p>"
     ]
-    for chart in maps:
-        parts.append(_figure(chart))
-        code = chart.key.removeprefix("map:")
-        absent = missing if code == "ID" else missing[missing["region_code"].str.startswith(code + ".")]
-        if len(absent):
+    for coverage_map in maps:
+        parts.append(_figure(Chart(coverage_map.title, coverage_map.key, coverage_map.spec, coverage_map.query)))
+        if len(absent := coverage_map.absent):
             names = ", ".join(f"{html.escape(r.region_name)} ({html.escape(r.reason)})" for r in absent.itertuples())
             parts.append(f"<p>Tidak tergambar di peta ini: {names}.</p>")
     parts.append(f"<p><small>{html.escape(ATTRIBUTION)}</small></p>")

@@ -13,9 +13,23 @@ def header_key(text: object) -> str:
     return re.sub(r"[^0-9a-z]", "", str(text).lower())
 
 
+LARGEST_EXACT_FLOAT = 2**53  # a number cell above this cannot hold all of a 16-digit number (a NIK) exactly
+
+
+def written(value: object) -> str | None:
+    """The one rule for a cell as text: what a person reads in the spreadsheet. Excel stores every number as a float,
+    so 3579.0 reads '3579'; an empty cell is None. Headers, roster cells and every source's text fields use it."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < LARGEST_EXACT_FLOAT:
+        return str(int(value))
+    return str(value)
+
+
 def cell_text(value: object) -> str | None:
-    """A cell's text, stripped; an empty cell or a lone '-' (offices write it for "no figure") is None."""
-    text = None if value is None else str(value).strip()
+    """A cell's text (`written`), stripped; an empty cell or a lone '-' (offices write it for "no figure") is None."""
+    text = written(value)
+    text = None if text is None else text.strip()
     return None if text in (None, "", "-") else text
 
 

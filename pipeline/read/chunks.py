@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.ipc
 
-from pipeline.parse.nik import LARGEST_EXACT_FLOAT
+from pipeline.parse.text import written
 from pipeline.read.files import (
     HEAD_ROWS,
     MAX_LINE_BYTES,
@@ -31,7 +31,6 @@ from pipeline.read.files import (
     Sheet,
     check_line_lengths,
     check_readable,
-    csv_dialect,
     file_encoding,
     is_blank,
     open_workbook,
@@ -39,6 +38,7 @@ from pipeline.read.files import (
     read_in_worker,
     special_cells,
     visible_sheets,
+    with_special_values,
 )
 from pipeline.read.headers import Header, HeaderSynonyms, missing_header, unused_columns_note
 
@@ -113,13 +113,9 @@ MAX_CELL_CHARS = 10_000
 
 
 def _text(value: object) -> str | None:
-    if value is None or value == "":
-        return None
     if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
         return value[: MAX_CELL_CHARS + 1]
-    if isinstance(value, float) and value.is_integer() and abs(value) < LARGEST_EXACT_FLOAT:
-        return str(int(value))
-    return str(value)
+    return written(value)
 
 
 def _chunk(
@@ -141,8 +137,7 @@ def _csv_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes
     header = _locate(path, head, table, synonyms)
     notes += unused_columns_note("", header, table.source)
     positions, texts = _fields(header, table)
-    with open(path, "rb") as f:
-        encoding, delimiter = csv_dialect(f.read(256 * 1024), encoding)
+    delimiter = head.delimiter
     # Rows as wide as most rows below the header: a row of another width is re-read with the csv module (`_OddRows`).
     widths = [len(row) for row in head.rows[header.row_index + 1 :]] or [len(head.rows[header.row_index])]
     width = max(set(widths), key=widths.count)
@@ -274,21 +269,6 @@ def _csv_error(path: Path, error: pyarrow.ArrowInvalid) -> FileUnreadable:
     )
 
 
-def _rows_with_errors(sheet, errors: dict[tuple[int, int], str]) -> Iterator[list]:
-    """The sheet's rows, each error cell's text ('#REF!') put back where calamine left an empty string."""
-    first_row, first_column = sheet.start or (0, 0)
-    by_row: dict[int, dict[int, str]] = {}
-    for (row, column), text in errors.items():
-        by_row.setdefault(row - first_row, {})[column - first_column] = text
-    for index, row in enumerate(sheet.iter_rows()):
-        if index in by_row:
-            row = list(row)
-            for column, text in by_row[index].items():
-                if 0 <= column < len(row):
-                    row[column] = text
-        yield row
-
-
 def _xlsx_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes: list[str]) -> Iterator[Chunk]:
     """A roster workbook read in the memory-limited reader process (pipeline/read/files.read_in_worker), never in the
     build process: calamine may allocate without bound for a hostile file (a far cell, one huge string shared by every
@@ -331,7 +311,7 @@ def _xlsx_chunks_here(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms,
     notes += [f"hidden sheet '{name}' not read" for name in hidden]
     for name in visible:
         sheet = workbook.get_sheet_by_name(name)
-        rows = _rows_with_errors(sheet, errors.get(name, {}))
+        rows = with_special_values(sheet.iter_rows(), sheet.start, errors.get(name, {}))
         head = []
         for row in rows:
             head.append(row)

@@ -22,6 +22,7 @@ import xml.parsers.expat as expat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Iterable, Iterator
 
 import numpy as np
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
@@ -51,6 +52,7 @@ class FileUnreadable(Exception):
 class Sheet:
     name: str  # the sheet name, or "" for a csv
     rows: list[list[object]]
+    delimiter: str | None = None  # a csv's separator, judged once when its first rows are read
 
 
 def sha256_of(path: Path) -> str:
@@ -78,7 +80,7 @@ def read_workbook(path: Path) -> Workbook:
                 f"{MAX_TABLE_CSV_BYTES / 1024**2:,.0f} MB); is it the right file?"
             )
         check_line_lengths(path)
-        return Workbook([Sheet("", _read_csv(path))], [])
+        return Workbook([_read_csv(path)], [])
     return read_in_worker(_read_workbook_here, path)  # the reader process checks the zip and the used range first
 
 
@@ -91,7 +93,7 @@ def _read_workbook_here(path: Path) -> Workbook:
         sheets = []
         for name in visible:
             sheet = workbook.get_sheet_by_name(name)
-            sheets.append(Sheet(name, with_special_values(sheet.to_python(), sheet.start, special.get(name, {}))))
+            sheets.append(Sheet(name, list(with_special_values(sheet.to_python(), sheet.start, special.get(name, {})))))
     except Exception as error:  # calamine raises several error types for corrupt workbooks
         raise FileUnreadable(f"{path.name}: not a readable spreadsheet ({error})") from None
     return Workbook(sheets, hidden)
@@ -409,19 +411,25 @@ def _cell_index(reference: str) -> tuple[int, int]:
 
 
 def with_special_values(
-    rows: list[list[object]], start: tuple[int, int] | None, cells: dict[tuple[int, int], object]
-) -> list[list[object]]:
-    """Put each error cell's text ('#REF!') back where calamine left an empty string, and read each percentage cell
-    as the percentage it shows (Percent(25.46) for 0.2546)."""
+    rows: Iterable[list[object]], start: tuple[int, int] | None, cells: dict[tuple[int, int], object]
+) -> Iterator[list[object]]:
+    """The rows, each error cell's text ('#REF!') put back where calamine left an empty string, and each percentage
+    cell read as the percentage it shows (Percent(25.46) for 0.2546). A stream: a roster's rows are never held whole."""
     first_row, first_column = start or (0, 0)
+    by_row: dict[int, dict[int, object]] = {}
     for (row, column), special in cells.items():
-        r, c = row - first_row, column - first_column
-        if 0 <= r < len(rows) and 0 <= c < len(rows[r]):
-            if isinstance(special, str):
-                rows[r][c] = special
-            elif isinstance(rows[r][c], (int, float)) and not isinstance(rows[r][c], bool):
-                rows[r][c] = Percent(rows[r][c] * 100, special)
-    return rows
+        by_row.setdefault(row - first_row, {})[column - first_column] = special
+    for index, row in enumerate(rows):
+        if index in by_row:
+            row = list(row)
+            for column, special in by_row[index].items():
+                if not 0 <= column < len(row):
+                    continue
+                if isinstance(special, str):
+                    row[column] = special
+                elif isinstance(row[column], (int, float)) and not isinstance(row[column], bool):
+                    row[column] = Percent(row[column] * 100, special)
+        yield row
 
 
 def check_line_lengths(path: Path, limit: int = MAX_LINE_BYTES) -> None:
@@ -466,7 +474,7 @@ def _long_line(path: Path, line: int, length: int, limit: int, open_quote: bool 
     )
 
 
-def _read_csv(path: Path, max_rows: int | None = None, encoding: str | None = None) -> list[list[object]]:
+def _read_csv(path: Path, max_rows: int | None = None, encoding: str | None = None) -> Sheet:
     """The rows of a csv (the first `max_rows`); the encoding is the whole file's, judged on the bytes when they are
     the whole file, else read through once (file_encoding) unless the caller has it already."""
     raw = path.read_bytes() if max_rows is None else _head_bytes(path, max_rows)
@@ -478,7 +486,7 @@ def _read_csv(path: Path, max_rows: int | None = None, encoding: str | None = No
         raise FileUnreadable(f"{path.name}: binary content in a .csv file (is it a renamed spreadsheet?)")
     rows = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        return [list(row) for _, row in zip(range(max_rows or 10**12), rows)]
+        return Sheet("", [list(row) for _, row in zip(range(max_rows or 10**12), rows)], delimiter)
     except csv.Error as error:
         raise FileUnreadable(f"{path.name}: line {rows.line_num:,} cannot be read as csv ({error})") from None
 
@@ -544,8 +552,8 @@ def csv_dialect(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
 
 
 def read_csv_head(path: Path, max_rows: int = HEAD_ROWS, encoding: str | None = None) -> Sheet:
-    """The first rows of a csv, for locating its header without reading a large file whole."""
-    return Sheet("", _read_csv(path, max_rows, encoding))
+    """The first rows of a csv, for locating its header without reading a large file whole, and its separator."""
+    return _read_csv(path, max_rows, encoding)
 
 
 def is_blank(row: list[object]) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pipeline.parse.text import header_key
+from pipeline.parse.text import header_key, written
 from pipeline.read.files import HEADER_SEARCH_ROWS, FileUnreadable, Sheet, is_blank
 
 # The fields that name a region in a regional table (one of them is required), and with them "region": the one
@@ -168,9 +168,7 @@ def _join_header_rows(row: list[object], below: list[object]) -> list[tuple[str,
 
 
 def _cell_text(cell: object) -> str:
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
+    return (written(cell) or "").strip()
 
 
 def _filled(cell: object) -> bool:

@@ -32,6 +32,19 @@ class Contract(pa.DataFrameModel):
         coerce = True
 
 
+def unique_key(*columns: str):
+    """A contract's key, declared once in its class body (`first_of_each_key = unique_key("region_code", "year")`): a
+    row that repeats the key of an earlier row of the same file is rejected as duplicate_key, the first one kept; a row
+    whose key is incomplete is left to the field checks."""
+
+    def first_of_each_key(cls, frame: pd.DataFrame) -> pd.Series:
+        keyed = frame[list(columns)].notna().all(axis=1)
+        return ~keyed | ~frame.duplicated(subset=list(columns), keep="first")
+
+    error = f"repeats the key {', '.join(columns)} of an earlier row in this file; the first one is kept"
+    return pa.dataframe_check(name="duplicate_key", error=error)(first_of_each_key)
+
+
 def people(description: str, *, nullable: bool = False, at_least_one: bool = False) -> object:
     """A contract field that counts people: never negative (or zero, with `at_least_one`), never above MAX_PEOPLE."""
     lowest = {"gt": 0} if at_least_one else {"ge": 0}

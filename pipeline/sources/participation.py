@@ -22,6 +22,7 @@ from pipeline.sources.fields import (
     period,
     region,
     required,
+    unique_key,
 )
 
 
@@ -45,12 +46,7 @@ class ParticipationRows(Contract):
     def periodnot_in_future(cls, period: Series[pd.Timestamp]) -> Series[bool]:
         return not_in_future(period)
 
-    @pa.dataframe_check(
-        name="duplicate_key",
-        error="repeats the key period, region_code, segment of an earlier row in this file; the first one is kept",
-    )
-    def first_of_each_key(cls, frame: pd.DataFrame) -> Series[bool]:
-        return ~frame.duplicated(subset=["period", "region_code", "segment"], keep="first")
+    first_of_each_key = unique_key("period", "region_code", "segment")
 
 
 def convert_participation(record: dict, context: RowContext) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
@@ -10,7 +9,7 @@ from pipeline.ingest.tables import RowContext, TableSource
 from pipeline.parse.periods import parse_year
 from pipeline.parse.segments import SEGMENTS, parse_segment
 from pipeline.read.headers import REGION_FIELDS
-from pipeline.sources.fields import REGION_CODE, Contract, count, parsed, people, region, required
+from pipeline.sources.fields import REGION_CODE, Contract, count, parsed, people, region, required, unique_key
 
 
 class PotentialRows(Contract):
@@ -26,12 +25,7 @@ class PotentialRows(Contract):
     potential_workers: Series[int] = people("Potential (eligible) workers as stated by the source", at_least_one=True)
     source: Series[str] = pa.Field(str_length={"min_value": 1}, description="Who published the figure, where and when")
 
-    @pa.dataframe_check(
-        name="duplicate_key",
-        error="repeats the key region_code, year, segment of an earlier row in this file; the first one is kept",
-    )
-    def first_of_each_key(cls, frame: pd.DataFrame) -> Series[bool]:
-        return ~frame.duplicated(subset=["region_code", "year", "segment"], keep="first")
+    first_of_each_key = unique_key("region_code", "year", "segment")
 
 
 def convert_potential(record: dict, context: RowContext) -> dict:

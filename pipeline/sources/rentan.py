@@ -17,6 +17,7 @@ import pandera.pandas as pa
 import pyarrow
 from pandera.typing import Series
 
+from pipeline.ingest import pii_key
 from pipeline.ingest.chunked import ChunkedSource
 from pipeline.ingest.columns import PROVENANCE_COLUMNS, REJECTION_COLUMNS, contract_columns
 from pipeline.ingest.engine import ReadContext
@@ -34,7 +35,7 @@ class RosterRules:
     """Everything the chunks of one roster file are checked against, in the connection they are staged in.
 
     The parsers (region matcher, period parser, funding, occupation) run once per distinct value of the file and
-    their answers become lookup tables; the NIK checks and the HMAC run in SQL (pipeline/parse/nik.py).
+    their answers become lookup tables; the NIK checks (pipeline/parse/nik.py) and the HMAC (pipeline/ingest/pii_key.py) run in SQL.
     """
 
     def __init__(
@@ -46,7 +47,7 @@ class RosterRules:
         today=None,
     ):
         self.con, self.matcher, self.today = con, matcher, today
-        self.key_parameters = nik.worker_key_parameters(key)  # bound to the query, never part of its text
+        self.key_parameters = pii_key.worker_key_parameters(key)  # bound to the query, never part of its text
         self.parsed: dict[str, set] = {lookup: set() for lookup in LOOKUPS}  # values already in each lookup table
         con.execute(
             "CREATE OR REPLACE TEMP TABLE kabkota_codes AS SELECT unnest(?::VARCHAR[]) AS code", [sorted(kabkota_codes)]
@@ -236,7 +237,7 @@ def stage(chunk: Chunk, rules: RosterRules, file_path: str, sha256: str) -> tupl
                 LEFT JOIN period_lookup e ON e.cell IS NOT DISTINCT FROM v."end"
                 LEFT JOIN occupation_lookup o ON o.cell = coalesce(v.occupation, '')
             )
-            SELECT CASE WHEN problem IS NULL THEN {nik.WORKER_KEY_SQL} END AS worker_key, matched_region AS region_code,
+            SELECT CASE WHEN problem IS NULL THEN {pii_key.WORKER_KEY_SQL} END AS worker_key, matched_region AS region_code,
                    substr(digits, 1, 2) || '.' || substr(digits, 3, 2) AS nik_region_code, kecamatan, desa,
                    occupation_title AS occupation, funding_source, funder, program, start_period, end_period,
                    $file_path AS file_path, $sheet AS sheet, row_number, $sha256 AS file_sha256,
@@ -313,7 +314,7 @@ def kabkota_codes(reference_dir: Path) -> frozenset[str]:
 
 def roster_rules(context: ReadContext) -> RosterRules:
     if not context.pii_key:
-        raise FileUnreadable(nik.MISSING_KEY_MESSAGE)
+        raise FileUnreadable(pii_key.MISSING_KEY_MESSAGE)
     return RosterRules(context.con, context.matcher, kabkota_codes(REFERENCE_DIR), context.pii_key)
 
 

@@ -29,6 +29,7 @@ from pipeline.sources.fields import (
     region,
     required,
     text,
+    unique_key,
 )
 
 # Figures a statement may give beside its total, in people: the four segments, and Formal (PU + Jakon) / Informal (BPU).
@@ -121,11 +122,7 @@ class StatementRows(Contract):
     def periodnot_in_future(cls, period: Series[pd.Timestamp]) -> Series[bool]:
         return not_in_future(period)
 
-    @pa.dataframe_check(
-        name="duplicate_key", error="repeats the statement_id of an earlier row in this file; the first one is kept"
-    )
-    def first_of_each_key(cls, frame: pd.DataFrame) -> Series[bool]:
-        return frame["statement_id"].isna() | ~frame.duplicated(subset=["statement_id"], keep="first")
+    first_of_each_key = unique_key("statement_id")
 
 
 class OptionalCells:

@@ -20,6 +20,7 @@ from pipeline.sources.fields import (
     region,
     required,
     text,
+    unique_key,
 )
 
 # A target_id names the target's chart file and appears in reports: letters, digits, '.', '_' and '-' only.
@@ -69,11 +70,7 @@ class TargetRows(Contract):
     def baseline_before_deadline(cls, frame: pd.DataFrame) -> Series[bool]:
         return frame["baseline_period"].isna() | (frame["baseline_period"] <= frame["deadline"])
 
-    @pa.dataframe_check(
-        name="duplicate_key", error="repeats the key target_id of an earlier row in this file; the first one is kept"
-    )
-    def first_of_each_key(cls, frame: pd.DataFrame) -> Series[bool]:
-        return ~frame.duplicated(subset=["target_id"], keep="first")
+    first_of_each_key = unique_key("target_id")
 
 
 def convert_target(record: dict, context: RowContext) -> dict:

@@ -12,7 +12,7 @@ from pandera.typing import Series
 from pipeline.ingest.tables import RowContext, TableSource
 from pipeline.parse.periods import parse_year
 from pipeline.read.headers import REGION_FIELDS
-from pipeline.sources.fields import REGION_CODE, Contract, count, parsed, people, region, required
+from pipeline.sources.fields import REGION_CODE, Contract, count, parsed, people, region, required, unique_key
 
 
 class WorkforceRows(Contract):
@@ -47,12 +47,7 @@ class WorkforceRows(Contract):
             total.isna() | ((total - frame["employed"]).abs() <= (frame["employed"] * 0.005).clip(lower=10))
         ).astype(bool)
 
-    @pa.dataframe_check(
-        name="duplicate_key",
-        error="repeats the key region_code, year of an earlier row in this file; the first one is kept",
-    )
-    def first_of_each_key(cls, frame: pd.DataFrame) -> Series[bool]:
-        return ~frame.duplicated(subset=["region_code", "year"], keep="first")
+    first_of_each_key = unique_key("region_code", "year")
 
 
 def convert_workforce(record: dict, context: RowContext) -> dict:

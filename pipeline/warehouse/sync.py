@@ -22,6 +22,7 @@ from typing import Mapping
 
 import duckdb
 
+from pipeline.ingest import pii_key
 from pipeline.ingest.declared_tables import prepare_staging
 from pipeline.ingest.engine import (
     ALLOW_SHRINK_VARIABLE,
@@ -34,7 +35,6 @@ from pipeline.ingest.engine import (
     plan_files,
     shrink_refusal,
 )
-from pipeline.parse import nik
 from pipeline.parse.regions import RegionMatcher
 from pipeline.read.folders import FolderUnreadable
 from pipeline.read.headers import HeaderSynonyms
@@ -155,7 +155,7 @@ def sync_source(
         relative = path.relative_to(raw_dir).as_posix()
         con.begin()
         staging.forget([relative])
-        file_key = nik.key_for(environ, plan.hashes[relative]) if source.holds_nik else None
+        file_key = pii_key.key_for(environ, plan.hashes[relative]) if source.holds_nik else None
         result = ingest_file(path, raw_dir, source, synonyms, matcher, pii_key=file_key, sink=store, con=con)
         if result.status == "failed":
             # What a file that broke part-way had stored (a roster commits every COMMIT_ROWS) leaves with it.
@@ -179,7 +179,7 @@ def sync_source(
     con.begin()
     staging.mark_unchanged(plan.unchanged, str(version))
     if key:
-        record_key_check(con, source, nik.key_check(key), loaded_at)
+        record_key_check(con, source, pii_key.key_check(key), loaded_at)
     con.commit()
     return outcome
 
@@ -233,18 +233,18 @@ def _pii_key(environ: Mapping[str, str], hashes: dict[str, str], recorded: str |
 
     Checked on every run that has rosters, whatever else changed: a new alias or new code never re-keys silently.
     Without JAMSOSTEK_PII_KEY only the shipped demo rosters have a key (the demo key); every other roster fails."""
-    keys = {nik.key_for(environ, sha) for sha in hashes.values()} - {None}
+    keys = {pii_key.key_for(environ, sha) for sha in hashes.values()} - {None}
     if not keys:
         return None, False
     [key] = keys  # the environment's key for every file, or the demo key for demo files only
     try:
-        rekey = nik.ensure_same_key(recorded, key, environ.get(nik.REKEY_VARIABLE) == "1")
-    except nik.KeyChanged as error:
+        rekey = pii_key.ensure_same_key(recorded, key, environ.get(pii_key.REKEY_VARIABLE) == "1")
+    except pii_key.KeyChanged as error:
         raise SyncRefused(str(error)) from None
-    if key == nik.DEMO_KEY:
+    if key == pii_key.DEMO_KEY:
         log.warning(
-            f"{nik.PII_KEY_VARIABLE} is not set: using the documented demo key for the synthetic demo rosters only"
+            f"{pii_key.PII_KEY_VARIABLE} is not set: using the documented demo key for the synthetic demo rosters only"
         )
     if rekey:
-        log.warning(f"{nik.REKEY_VARIABLE}=1 and a new key: every roster is read again under it")
+        log.warning(f"{pii_key.REKEY_VARIABLE}=1 and a new key: every roster is read again under it")
     return key, rekey
