@@ -18,8 +18,8 @@ import pytest
 
 from pipeline.ingest.engine import ingest_file
 from pipeline.read.chunks import read_chunks
-from pipeline.read.files import FileUnreadable
 from pipeline.read.folders import file_hash
+from pipeline.read.sheet import FileUnreadable
 from pipeline.settings import PROJECT_ROOT
 from pipeline.sources import SOURCES
 from tests.conftest import DEMO_RAW, build, small_raw
@@ -60,7 +60,7 @@ from pathlib import Path
 from pipeline.ingest.engine import ingest_file
 from pipeline.parse.regions import RegionMatcher
 from pipeline.read.chunks import read_chunks
-from pipeline.read.files import FileUnreadable
+from pipeline.read.sheet import FileUnreadable
 from pipeline.read.headers import HeaderSynonyms
 from pipeline.sources import SOURCES
 PARTICIPATION, ROSTERS = SOURCES["participation"], SOURCES["rentan"]

@@ -5,7 +5,8 @@ import xlsxwriter
 
 from pipeline.parse.numbers import Percent
 from pipeline.parse.text import header_key
-from pipeline.read.files import FileUnreadable, Sheet, read_workbook
+from pipeline.read.files import read_workbook
+from pipeline.read.sheet import FileUnreadable, Sheet
 
 REQUIRED = [["region_code", "region_name", "province"], ["segment"], ["active_participants"]]
 
@@ -88,7 +89,7 @@ def test_unreadable_files_say_why(tmp_path: Path, name, content, words):
 
 
 def test_line_lengths_are_checked_across_blocks(tmp_path):
-    from pipeline.read.files import check_line_lengths
+    from pipeline.read.csv_files import check_line_lengths
 
     path = tmp_path / "x.csv"
     path.write_bytes(

@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb
 
 from pipeline import settings
-from pipeline.read.files import close_readers
+from pipeline.read.reader_process import close_readers
 from pipeline.warehouse.connection import WarehouseLocked, build_lock, connect, opened, working_identity
 
 

@@ -22,9 +22,9 @@ import pyarrow
 from pipeline.ingest.columns import REJECTION_COLUMNS
 from pipeline.parse.nik import mask_nik_shaped
 from pipeline.parse.regions import RegionMatcher
-from pipeline.read.files import FileUnreadable
 from pipeline.read.folders import file_hash, outside_raw_dir, raw_files, relative_path
 from pipeline.read.headers import HeaderSynonyms
+from pipeline.read.sheet import FileUnreadable
 
 
 @dataclass

@@ -25,9 +25,10 @@ from pipeline.parse.periods import parse_period, parse_year
 from pipeline.parse.regions import RegionMatcher
 from pipeline.parse.segments import SegmentError, parse_segment
 from pipeline.parse.text import cell_text
-from pipeline.read.files import FileUnreadable, Sheet, is_blank, read_workbook
+from pipeline.read.files import read_workbook
 from pipeline.read.headers import Header, HeaderSynonyms, WideColumn, missing_header, unused_columns_note
 from pipeline.read.layouts import body_of, classify_rows, expand_rows, period_from_title
+from pipeline.read.sheet import FileUnreadable, Sheet, is_blank
 
 
 class RowRejected(Exception):

@@ -24,23 +24,12 @@ import pyarrow.csv as pacsv
 import pyarrow.ipc
 
 from pipeline.parse.text import written
-from pipeline.read.files import (
-    HEAD_ROWS,
-    MAX_LINE_BYTES,
-    FileUnreadable,
-    Sheet,
-    check_line_lengths,
-    check_readable,
-    file_encoding,
-    is_blank,
-    open_workbook,
-    read_csv_head,
-    read_in_worker,
-    special_cells,
-    visible_sheets,
-    with_special_values,
-)
+from pipeline.read.csv_files import MAX_LINE_BYTES, check_line_lengths, file_encoding, read_csv_head
+from pipeline.read.files import check_readable
 from pipeline.read.headers import Header, HeaderSynonyms, missing_header, unused_columns_note
+from pipeline.read.reader_process import read_in_worker
+from pipeline.read.sheet import HEAD_ROWS, FileUnreadable, Sheet, is_blank
+from pipeline.read.xlsx import open_workbook, special_cells, visible_sheets, with_special_values
 
 CHUNK_ROWS = 500_000  # csv rows per chunk, as Arrow text columns (about 40 MB at national scale)
 XLSX_CHUNK_ROWS = 100_000  # xlsx rows are Python lists until a chunk is made: far larger per row
@@ -270,7 +259,7 @@ def _csv_error(path: Path, error: pyarrow.ArrowInvalid) -> FileUnreadable:
 
 
 def _xlsx_chunks(path: Path, table: ChunkedTable, synonyms: HeaderSynonyms, notes: list[str]) -> Iterator[Chunk]:
-    """A roster workbook read in the memory-limited reader process (pipeline/read/files.read_in_worker), never in the
+    """A roster workbook read in the memory-limited reader process (pipeline/read/reader_process.read_in_worker), never in the
     build process: calamine may allocate without bound for a hostile file (a far cell, one huge string shared by every
     cell), and a refused allocation there aborts the process. The reader writes each chunk to an Arrow file in a
     temporary folder; they are handed on here one at a time, and the folder goes when the file has been read."""

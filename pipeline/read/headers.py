@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.parse.text import header_key, written
-from pipeline.read.files import HEADER_SEARCH_ROWS, FileUnreadable, Sheet, is_blank
+from pipeline.read.sheet import HEADER_SEARCH_ROWS, FileUnreadable, Sheet, is_blank
 
 # The fields that name a region in a regional table (one of them is required), and with them "region": the one
 # column of targets and statements that holds either a code or a name.

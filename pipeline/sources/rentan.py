@@ -26,7 +26,7 @@ from pipeline.parse.funding import FUNDING_SOURCES, parse_funding
 from pipeline.parse.periods import parse_period
 from pipeline.parse.regions import RegionMatcher, load_regions
 from pipeline.read.chunks import Chunk
-from pipeline.read.files import FileUnreadable
+from pipeline.read.sheet import FileUnreadable
 from pipeline.settings import REFERENCE_DIR
 from pipeline.sources.fields import REGION_CODE, Contract
 
