@@ -29,6 +29,7 @@ PARTICIPATION_AND_DOWNSTREAM = {
     "dq/rejected_rows",
     "dq/stated_totals",
     "marts/coverage",
+    "marts/coverage_map",
     "marts/coverage_potential",
     "marts/participation_trend",
     "marts/target_series",
@@ -105,6 +106,7 @@ def test_nightly_schedule_builds_what_is_missing_then_only_what_is_stale(project
     stale = stale_now(instance, warehouse)
     assert {k.to_user_string() for k in stale} == {
         "marts/coverage",
+        "marts/coverage_map",
         "marts/target_series",
         "marts/projection_backtest",
         "marts/target_progress",

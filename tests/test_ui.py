@@ -211,7 +211,10 @@ def test_asset_graph_checks_automation_and_materialize_unsynced_in_a_browser(ui)
         assert run["status"] == "SUCCESS"
         assert {"/".join(k["path"]) for k in run["assetSelection"]} == {"marts/target_progress"}
         wait_for(
-            lambda: seen.append(stale_assets(url)) or seen[-1] == {"marts/target_plan", "analyst_warehouse"},
+            lambda: (
+                seen.append(stale_assets(url))
+                or seen[-1] == {"marts/target_plan", "marts/coverage_map", "analyst_warehouse"}
+            ),
             90,
             lambda: f"the next level stale (last: {seen[-1:]})",
         )
@@ -225,8 +228,9 @@ def test_asset_graph_checks_automation_and_materialize_unsynced_in_a_browser(ui)
         click_observe_all(page)
         assert wait_for_new_run(url, known)["status"] == "SUCCESS"
         seen = []
-        # (target_plan and analyst_warehouse are still stale from the SQL edit above; the other raw folders did not change.)
-        expected = {"staging/participation", "marts/target_plan", "analyst_warehouse"}
+        # (target_plan, coverage_map and analyst_warehouse are still stale from the SQL edit above; the other raw folders
+        # did not change.)
+        expected = {"staging/participation", "marts/target_plan", "marts/coverage_map", "analyst_warehouse"}
         wait_for(
             lambda: seen.append(stale_assets(url)) or seen[-1] == expected,
             90,
