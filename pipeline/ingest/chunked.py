@@ -14,8 +14,10 @@ from typing import Callable, Iterator
 
 import duckdb
 import pandas as pd
+import pyarrow
+import pyarrow.compute
 
-from pipeline.ingest.columns import TOTAL_COLUMNS
+from pipeline.ingest.columns import TOTAL_COLUMNS, contract_violations_sql
 from pipeline.ingest.declared_tables import prepare_staging
 from pipeline.ingest.engine import Batch, FileResult, ReadContext, Source, Staged
 from pipeline.read.chunks import Chunk, ChunkedTable, read_chunks
@@ -44,8 +46,23 @@ class ChunkedSource(Source):
         prepared = self.prepare(context)
         for chunk in read_chunks(path, self.table, context.synonyms, result.notes):
             staged, quarantined = self.stage(chunk, prepared, result.file_path, result.sha256)
+            self._check_contract(context.con, path, result.file_path, chunk)
             result.rows_read += len(chunk.cells)
             yield Staged(staged, quarantined)
+
+    def _check_contract(self, con, path: Path, file_path: str, chunk: Chunk) -> None:
+        """The contract's declared checks, in SQL, over the rows this chunk staged: the SQL checks that staged them must
+        have let nothing through that the contract refuses; if they did, the file fails rather than publish it."""
+        violations = contract_violations_sql(self.schema)
+        rows = chunk.cells.column("row_number")
+        counts = con.execute(
+            f"SELECT {', '.join(f'count_if({condition})' for _, condition in violations)} FROM staging.{self.name} "
+            "WHERE file_path = ? AND row_number BETWEEN ? AND ?",
+            [file_path, pyarrow.compute.min(rows).as_py(), pyarrow.compute.max(rows).as_py()],
+        ).fetchall()[0]  # fetched to the end: a half-read result would hold the connection
+        broken = [f"{what}: {count:,} rows" for (what, _), count in zip(violations, counts) if count]
+        if broken:
+            raise RuntimeError(f"{path}: staged rows break the {self.name} contract ({'; '.join(broken)})")
 
     def _read_into_scratch(self, path: Path, context: ReadContext, result: FileResult) -> Iterator[Batch]:
         with duckdb.connect() as scratch:

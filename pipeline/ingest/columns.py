@@ -49,6 +49,27 @@ def contract_columns(contract: type[pa.DataFrameModel]) -> list[Column]:
     return columns
 
 
+def contract_violations_sql(contract: type[pa.DataFrameModel]) -> list[tuple[str, str]]:
+    """A contract's column checks as SQL, for rows staged in SQL rather than validated by pandera (the rosters): one
+    (what, condition true for a row that breaks it) per check. A check with no SQL form here raises: every declared
+    check runs somewhere."""
+    translated = {
+        "str_matches": lambda column, s: f"NOT regexp_full_match({column}, '{s['pattern'].strip('^$')}')",
+        "isin": lambda column, s: f"{column} NOT IN ({', '.join(repr(str(v)) for v in s['allowed_values'])})",
+        "greater_than_or_equal_to": lambda column, s: f"{column} < {s['min_value']!r}",
+        "less_than_or_equal_to": lambda column, s: f"{column} > {s['max_value']!r}",
+    }
+    violations = []
+    for name, column in contract.to_schema().columns.items():
+        if not column.nullable:
+            violations.append((f"{name} not null", f"{name} IS NULL"))
+        for check in column.checks:
+            if check.name not in translated:
+                raise ValueError(f"{contract.__name__}.{name}: no SQL form for the check {check.name}")
+            violations.append((f"{name} {check.name}", translated[check.name](name, check.statistics)))
+    return violations
+
+
 def contract_description(contract: type[pa.DataFrameModel]) -> str:
     """The contract's docstring, on one line: the staged table's description."""
     return " ".join((inspect.getdoc(contract) or "").split())
