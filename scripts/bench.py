@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from pipeline.parse.regions import RegionMatcher
 from pipeline.read.headers import HeaderSynonyms
 from pipeline.settings import HEADER_SYNONYMS, PROJECT_ROOT, REFERENCE_DIR
 from pipeline.sources import SOURCES
+from pipeline.warehouse.connection import connect
 
 WORK = PROJECT_ROOT / "data" / "warehouse" / "bench"
 PYTHON = sys.executable
@@ -98,6 +100,19 @@ def step_seconds(name: str) -> dict[str, float]:
     return dict(sorted(seconds.items(), key=lambda item: -item[1]))
 
 
+def report_measures(name: str, steps: dict[str, float]) -> dict:
+    """The report at this scale: the page's size, its maps (PNG files in exports/peta/) and the step's seconds."""
+    warehouse = WORK / f"warehouse_{name}"
+    page = warehouse / "report" / "laporan_cakupan.html"
+    maps = sorted((warehouse / "exports" / "peta").glob("peta_*.png"))
+    return {
+        "page_mib": round(page.stat().st_size / 2**20, 2),
+        "map_images": len(maps),
+        "map_images_mib": round(sum(m.stat().st_size for m in maps) / 2**20, 2),
+        "step_seconds": steps.get("coverage_report"),
+    }
+
+
 def bench_env(raw: Path, name: str) -> dict:
     return {
         **os.environ,
@@ -126,20 +141,27 @@ def published_after(name: str, started: float) -> float | None:
     return None
 
 
-def incremental(raw: Path, name: str) -> tuple[float, float | None]:
+def dbt_sql_seconds(output: str) -> float | None:
+    """The seconds dbt says its models and tests ran ("Finished running ... in 0 hours 0 minutes and 7.77 seconds"):
+    the SQL, without dbt's own start, parse and adapter set-up."""
+    found = re.findall(r"Finished running .* in (\d+) hours (\d+) minutes and ([\d.]+) seconds", output)
+    return round(sum(int(h) * 3600 + int(m) * 60 + float(s) for h, m, s in found), 1) if found else None
+
+
+def incremental(raw: Path, name: str) -> tuple[float, float | None, float | None]:
     """Add one new month's file after a full build and run `make run` again (the warehouse of `build(raw, name)`):
-    (seconds until everything is refreshed, seconds until the analyst file is published)."""
+    (seconds until everything is refreshed, seconds until the analyst file is published, dbt's SQL seconds)."""
     newest = sorted((raw / "participation").glob("*.csv"))[-1]
     added = raw / "participation" / "2025-01_kepesertaan_nasional.csv"
     text = newest.read_text(encoding="utf-8")
     added.write_text(text.replace(newest.name[:7], "2025-01"), encoding="utf-8")
     try:
         # What `make run`, `make refresh` and the nightly schedule run: only what is missing or stale.
-        seconds, _, _ = run_measured([PYTHON, "-m", "pipeline.cli.run"], bench_env(raw, name))
+        seconds, _, output = run_measured([PYTHON, "-m", "pipeline.cli.run"], bench_env(raw, name))
         publish = published_after(name, last_started)
     finally:
         added.unlink(missing_ok=True)
-    return seconds, publish
+    return seconds, publish, dbt_sql_seconds(output)
 
 
 def no_change(raw: Path, name: str) -> tuple[float, str]:
@@ -162,6 +184,9 @@ def roster_ingest(raw: Path) -> tuple[float, float]:
     """The roster alone (staging/rentan) into an empty warehouse: its wall time and peak RSS."""
     warehouse = WORK / "warehouse_roster"
     shutil.rmtree(warehouse, ignore_errors=True)
+    # An empty working database first: a run that builds only part of the warehouse refuses to create one.
+    with connect(warehouse):
+        pass
     env = {
         **os.environ,
         "JAMSOSTEK_RAW_DIR": str(raw),
@@ -258,14 +283,17 @@ def main() -> None:
     full_seconds, full_rss = build(raw, "1x")
     print(f"  {full_seconds:.1f} s, peak RSS {full_rss:.0f} MiB", flush=True)
     full_steps = step_seconds("1x")
+    report = report_measures("1x", full_steps)
+    print(f"  report: {report}", flush=True)
     baseline_seconds, baseline_rss, output = run_measured(
         [PYTHON, "scripts/bench_baseline.py", str(raw)], os.environ.copy()
     )
     print(f"bare baseline: {baseline_seconds:.1f} s ({output.strip()})", flush=True)
     no_change_seconds, no_change_said = no_change(raw, "1x")
     print(f"nothing changed: {no_change_seconds:.1f} s ({no_change_said})", flush=True)
-    incremental_seconds, publish_seconds = incremental(raw, "1x")
+    incremental_seconds, publish_seconds, dbt_sql = incremental(raw, "1x")
     incremental_steps = step_seconds("1x")
+    dbt_step = sum(seconds for step, seconds in incremental_steps.items() if step.startswith("warehouse_models"))
     print(f"incremental (one new month): {incremental_seconds:.1f} s, published after {publish_seconds} s", flush=True)
     xlsx = xlsx_ingest(raw)
     print(f"xlsx ingest: {xlsx}", flush=True)
@@ -289,9 +317,12 @@ def main() -> None:
                 "publish_seconds": None if publish_seconds is None else round(publish_seconds, 1),
                 "publish_share": None if publish_seconds is None else round(publish_seconds / full_seconds, 3),
                 "steps_run": len(incremental_steps),
+                # dbt's step against the SQL it ran: the rest is dbt's own start, parse and adapter set-up.
+                "dbt": {"step_seconds": round(dbt_step, 1), "sql_seconds": dbt_sql},
                 "slowest_steps": dict(list(incremental_steps.items())[:6]),
             },
             "xlsx_ingest": xlsx,
+            "report": report,
         }
     )
     results["scales"]["1"] = {"seconds": round(full_seconds, 1), "peak_rss_mib": round(full_rss)}

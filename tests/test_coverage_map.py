@@ -1,5 +1,5 @@
 """The coverage maps: every region has a shape or a listed reason, each map draws marts.coverage_map's rows, those rows
-are the figures of marts.coverage and marts.target_progress, and the maps are drawn offline (report and PNG files)."""
+are the figures of marts.coverage and marts.target_progress, and the maps are drawn offline (report and SVG files)."""
 
 import csv
 import json
@@ -106,9 +106,10 @@ def test_each_map_draws_its_mart_rows_and_they_are_the_coverage_and_target_figur
 def test_the_maps_go_to_exports_as_pictures(demo_warehouse):
     folder, _ = demo_warehouse
     pictures = sorted(p.name for p in (folder / "exports" / "peta").iterdir())
-    assert pictures == ["peta_35_jawa_timur.png", "peta_nasional.png"]
+    assert pictures == ["peta_35_jawa_timur.svg", "peta_nasional.svg"]
     for name in pictures:
-        assert (folder / "exports" / "peta" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        picture = (folder / "exports" / "peta" / name).read_text(encoding="utf-8")
+        assert picture.startswith("<svg") and "Abu-abu: tidak ada angka bulan ini" in picture and "(MIT)" in picture
 
 
 def test_the_maps_are_valid_vega_lite():

@@ -97,7 +97,7 @@ def exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
     description="Coverage against every target (the series it is measured on, projection and range, deadline, status), "
     "the published statements checked, coverage maps (national, and each province's kab/kota) and kab/kota side by side "
     "per province: one HTML page in <warehouse>/report/ whose charts the browser draws from the marts' rows (Vega-Lite, "
-    "offline), in Indonesian; the maps also as PNG files in <warehouse>/exports/peta/ for slides.",
+    "offline), in Indonesian; the maps also as SVG files in <warehouse>/exports/peta/ for slides.",
 )
 def coverage_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     # altair and vl-convert are imported when the report is written, not whenever the definitions load (1.25 s).

@@ -549,7 +549,7 @@ def maps_section(maps: list[CoverageMap]) -> str:
     """The national map and each province's, the regions a map cannot draw, and where the shapes come from."""
     parts = [
         "<p>Warna menurut ukuran yang dipilih di bawah tiap peta; wilayah abu-abu tidak punya angka untuk ukuran itu "
-        "(arahkan penunjuk ke wilayah untuk angka persis dan alasannya). Gambar PNG tiap peta ada di folder "
+        "(arahkan penunjuk ke wilayah untuk angka persis dan alasannya). Gambar SVG tiap peta (untuk slide) ada di folder "
         "<code>exports/peta/</code>.</p>"
     ]
     for coverage_map in maps:
