@@ -104,7 +104,7 @@ def report_measures(name: str, steps: dict[str, float]) -> dict:
     """The report at this scale: the page's size, its maps (PNG files in exports/peta/) and the step's seconds."""
     warehouse = WORK / f"warehouse_{name}"
     page = warehouse / "report" / "laporan_cakupan.html"
-    maps = sorted((warehouse / "exports" / "peta").glob("peta_*.png"))
+    maps = sorted((warehouse / "exports" / "peta").glob("peta_*.svg"))
     return {
         "page_mib": round(page.stat().st_size / 2**20, 2),
         "map_images": len(maps),
