@@ -21,9 +21,10 @@ import duckdb
 
 from pipeline.cli.ui import prepare_dagster_home
 from pipeline.parse.text import printable
+from pipeline.read.files import user_name
 from pipeline.settings import UMASK, raw_dir, warehouse_dir
 from pipeline.warehouse.connection import WarehouseLocked, analyst_path
-from pipeline.warehouse.ownership import group_name, user_name
+from pipeline.warehouse.ownership import group_name
 
 
 class CompactFormatter(logging.Formatter):

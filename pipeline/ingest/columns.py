@@ -2,12 +2,13 @@
 
 A source's own columns come from its pandera contract (a `description` on every field, the table's description in
 the contract's docstring); the provenance, ledger, quarantine and totals columns every source shares are declared
-here. The staging DDL and its COMMENT ON (pipeline/warehouse/staging.py), the dbt sources (sql/models/staging/
+here. The staging DDL and its COMMENT ON (pipeline/ingest/declared_tables.py), the dbt sources (sql/models/staging/
 _sources.yml, generated) and the data dictionary are all made from these declarations.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 from dataclasses import dataclass
 
@@ -49,7 +50,8 @@ def contract_columns(contract: type[pa.DataFrameModel]) -> list[Column]:
     return columns
 
 
-def contract_violations_sql(contract: type[pa.DataFrameModel]) -> list[tuple[str, str]]:
+@functools.cache  # checked for every roster chunk: made once per contract
+def contract_violations_sql(contract: type[pa.DataFrameModel]) -> tuple[tuple[str, str], ...]:
     """A contract's column checks as SQL, for rows staged in SQL rather than validated by pandera (the rosters): one
     (what, condition true for a row that breaks it) per check. A check with no SQL form here raises: every declared
     check runs somewhere."""
@@ -67,7 +69,7 @@ def contract_violations_sql(contract: type[pa.DataFrameModel]) -> list[tuple[str
             if check.name not in translated:
                 raise ValueError(f"{contract.__name__}.{name}: no SQL form for the check {check.name}")
             violations.append((f"{name} {check.name}", translated[check.name](name, check.statistics)))
-    return violations
+    return tuple(violations)
 
 
 def contract_description(contract: type[pa.DataFrameModel]) -> str:

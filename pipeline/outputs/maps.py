@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipeline.outputs.charts import Chart, browser_rows
+from pipeline.outputs.filenames import output_file
 from pipeline.outputs.formats import FORMAT_LOCALE, TIME_FORMAT_LOCALE
 from pipeline.settings import REFERENCE_DIR
 
@@ -111,6 +113,7 @@ def shapes() -> dict:
     return json.loads(BOUNDARIES.read_text(encoding="utf-8"))
 
 
+@functools.cache  # read once per process, not once per map
 def without_shape() -> pd.DataFrame:
     """The regions the maps cannot draw, with the reason."""
     return pd.read_csv(WITHOUT_SHAPE, dtype=str)
@@ -185,33 +188,29 @@ def map_spec(rows: list[dict], feature: str, title: str, province_code: str | No
     }
 
 
-@dataclass(frozen=True)
-class CoverageMap:
-    key: str  # "map:ID" (national) or "map:<province code>"
-    title: str
-    spec: dict
-    query: str  # the mart rows the map claims to show (tests compare them with the spec's data)
-    parameters: list
+@dataclass
+class CoverageMap(Chart):
+    """A map: key "map:ID" (national) or "map:<province code>"."""
+
+    @property
+    def code(self) -> str:
+        return self.key.removeprefix("map:")
 
     @property
     def absent(self) -> pd.DataFrame:
         """The regions of this map that have no shape, with the reason."""
         missing = without_shape()
-        code = self.key.removeprefix("map:")
-        return (
-            missing[missing["region_code"].str.len() == 2]
-            if code == "ID"
-            else missing[missing["region_code"].str.startswith(code + ".")]
-        )
+        if self.code == "ID":
+            return missing[missing["region_code"].str.len() == 2]
+        return missing[missing["region_code"].str.startswith(self.code + ".")]
 
     def image_spec(self) -> dict:
         """What vl-convert draws: the spec with the shapes in it (the page instead sets them once, in the browser), the
         default measure named in the legend, and what a picture pasted into slides must carry under its title."""
-        code = self.key.removeprefix("map:")
         notes = [f"Tidak tergambar: {r.region_name} ({r.reason})" for r in self.absent.itertuples()]
         encoding = self.spec["encoding"] | {"color": self.spec["encoding"]["color"] | {"title": MEASURES[0][1]}}
         return self.spec | {
-            "data": self.spec["data"] | {"values": shapes() if code == "ID" else province_shapes(code)},
+            "data": self.spec["data"] | {"values": shapes() if self.code == "ID" else province_shapes(self.code)},
             "title": {
                 "text": self.title,
                 "subtitle": ["Abu-abu: tidak ada angka bulan ini", *notes, ATTRIBUTION_SHORT],
@@ -219,11 +218,10 @@ class CoverageMap:
             "encoding": encoding,
         }
 
-    @property
-    def file_name(self) -> str:
-        code = self.key.removeprefix("map:")
+    def file_in(self, folder: Path) -> Path:
+        """peta_nasional.svg, peta_35_jawa_timur.svg: named the one way output files are (pipeline/outputs/filenames.py)."""
         place = re.sub(r"[^a-z0-9]+", "_", self.title.split(" · ")[0].lower()).strip("_")
-        return "peta_nasional.svg" if code == "ID" else f"peta_{code}_{place}.svg"
+        return output_file(folder, "nasional" if self.code == "ID" else f"{self.code}_{place}", ".svg", prefix="peta_")
 
 
 def coverage_maps(con: duckdb.DuckDBPyConnection) -> list[CoverageMap]:
@@ -231,11 +229,11 @@ def coverage_maps(con: duckdb.DuckDBPyConnection) -> list[CoverageMap]:
     national = _rows(con, NATIONAL_MAP, [])
     month = next((r["map_month"] for r in national if r["map_month"]), "belum ada data provinsi")
     title = f"Indonesia · {month}"
-    maps = [CoverageMap("map:ID", title, map_spec(national, "provinces", title), NATIONAL_MAP, [])]
+    maps = [CoverageMap(title, "map:ID", map_spec(national, "provinces", title), NATIONAL_MAP, [])]
     for code, name in con.execute(MAPPED_PROVINCES).fetchall():
         rows = _rows(con, PROVINCE_MAP, [code])
         title = f"{name} · {next(r['map_month'] for r in rows if r['map_month'])}"
-        maps.append(CoverageMap(f"map:{code}", title, map_spec(rows, "kabkota", title, code), PROVINCE_MAP, [code]))
+        maps.append(CoverageMap(title, f"map:{code}", map_spec(rows, "kabkota", title, code), PROVINCE_MAP, [code]))
     return maps
 
 
@@ -249,7 +247,7 @@ def write_map_images(maps: list[CoverageMap], folder: Path) -> list[Path]:
     import vl_convert  # only when the maps are drawn
 
     def draw(coverage_map: CoverageMap) -> Path:
-        target = folder / coverage_map.file_name
+        target = coverage_map.file_in(folder)
         picture = vl_convert.vegalite_to_svg(
             coverage_map.image_spec(), format_locale=FORMAT_LOCALE, time_format_locale=TIME_FORMAT_LOCALE
         )
@@ -267,6 +265,4 @@ def write_map_images(maps: list[CoverageMap], folder: Path) -> list[Path]:
 
 
 def _rows(con: duckdb.DuckDBPyConnection, query: str, parameters: list) -> list[dict]:
-    frame = con.execute(query, parameters).fetchdf()
-    frame["target_deadline"] = pd.to_datetime(frame["target_deadline"]).dt.strftime("%Y-%m")
-    return json.loads(frame.to_json(orient="records"))
+    return browser_rows(con.execute(query, parameters).fetchdf())

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import html
 import json
 import logging
@@ -25,6 +24,7 @@ import pandas as pd
 import vl_convert
 
 from pipeline.outputs import labels
+from pipeline.outputs.charts import Chart, browser_rows
 from pipeline.outputs.formats import FORMAT_LOCALE, TIME_FORMAT_LOCALE
 from pipeline.outputs.formats import known as _known
 from pipeline.outputs.formats import number as _number
@@ -48,22 +48,6 @@ STATUS_COLOURS = {
 SEGMENT_NAMES = SEGMENT_LABELS
 DENOMINATOR_NAMES = {"bps_employed": "penduduk bekerja (BPS)", "potential": "pekerja potensial", "other": "lainnya"}
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Chart:
-    """One chart: its Vega-Lite specification and the mart rows it draws, with the query that selects them."""
-
-    title: str
-    key: str  # what it shows: "target:<target_id>" or "province:<code>"
-    spec: dict
-    query: str  # the mart rows the chart claims to show (tests compare them with the spec's data)
-    parameters: list = field(default_factory=list)
-
-    @property
-    def element_id(self) -> str:
-        # From the key, not the title: raw text (a target_id) never becomes an HTML id.
-        return "chart-" + hashlib.sha256(self.key.encode()).hexdigest()[:12]
 
 
 @dataclass
@@ -94,19 +78,7 @@ def _rows(con: duckdb.DuckDBPyConnection, query: str, parameters: list) -> pd.Da
 
 def _named(frame: pd.DataFrame, name: str) -> alt.Data:
     """A dataset with a stable name."""
-    return alt.Data(values=_values(frame), name=name)
-
-
-def _values(frame: pd.DataFrame) -> list[dict]:
-    """A chart's rows as the browser receives them; dates as ISO text, which Vega parses as local dates."""
-    frame = frame.copy()
-    for column in frame.columns:
-        if (
-            pd.api.types.is_datetime64_any_dtype(frame[column])
-            or frame[column].map(lambda v: isinstance(v, dt.date)).any()
-        ):
-            frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d")
-    return json.loads(frame.to_json(orient="records"))
+    return alt.Data(values=browser_rows(frame), name=name)
 
 
 TARGET_SERIES = (
@@ -145,7 +117,7 @@ def target_chart(con: duckdb.DuckDBPyConnection, target: dict) -> Chart:
         "color": STATUS_COLOURS[status],
     }
     for layer in spec["layer"]:
-        layer["data"]["values"] = _values(datasets[layer["data"]["name"]])
+        layer["data"]["values"] = browser_rows(datasets[layer["data"]["name"]])
     return Chart(target["target_id"], f"target:{target['target_id']}", spec, TARGET_SERIES, [target["target_id"]])
 
 
@@ -238,7 +210,7 @@ def province_charts(con: duckdb.DuckDBPyConnection) -> list[Chart]:
     for (code, name), rows in con.execute(ALL_PROVINCES_COVERAGE).fetchdf().groupby(["province_code", "province_name"]):
         month = pd.Timestamp(rows["period"].iloc[0])
         spec = json.loads(_province_shape())  # built once by altair; each province gets its rows, height and title
-        spec["data"]["values"] = _values(rows[columns])
+        spec["data"]["values"] = browser_rows(rows[columns])
         spec |= {"height": 16 * len(rows) + 10, "title": f"{name} · {MONTH_NAMES[month.month - 1]} {month.year}"}
         charts.append(Chart(name, f"province:{code}", spec, PROVINCE_COVERAGE, [code, code]))
     return charts
@@ -497,7 +469,6 @@ def write_report(analyst_file: Path, folder: Path) -> Report:
     finally:
         con.close()
     comparison = "".join(_figure(chart) for chart in provinces)
-    map_charts = [Chart(m.title, m.key, m.spec, m.query, m.parameters) for m in maps]
     mapped = maps_section(maps) if maps else ""
     # The chart menu offers only what works offline (saving the picture), in Indonesian: no editor, no source.
     embed = {
@@ -506,10 +477,10 @@ def write_report(analyst_file: Path, folder: Path) -> Report:
         "formatLocale": FORMAT_LOCALE,
         "timeFormatLocale": TIME_FORMAT_LOCALE,
     }
-    specs = json.dumps({c.element_id: c.spec for c in charts + provinces + map_charts}, ensure_ascii=False)
+    specs = json.dumps({c.element_id: c.spec for c in charts + provinces + maps}, ensure_ascii=False)
     # The chart specs hold raw text (region names, sources): "</" is escaped so no text can close the script tag.
     specs = specs.replace("</", "<\\/")
-    # The maps' shapes, once for every map (about 1.5 MB): each map's spec names them and the page fills them in.
+    # The maps' shapes, once for every map (0.24 MB): each map's spec names them and the page fills them in.
     shapes = json.dumps(coverage_shapes(), separators=(",", ":")).replace("</", "<\\/") if maps else "null"
     page = f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><title>Laporan cakupan Jamsostek</title>
@@ -553,7 +524,7 @@ def maps_section(maps: list[CoverageMap]) -> str:
         "<code>exports/peta/</code>.</p>"
     ]
     for coverage_map in maps:
-        parts.append(_figure(Chart(coverage_map.title, coverage_map.key, coverage_map.spec, coverage_map.query)))
+        parts.append(_figure(coverage_map))
         if len(absent := coverage_map.absent):
             names = ", ".join(f"{html.escape(r.region_name)} ({html.escape(r.reason)})" for r in absent.itertuples())
             parts.append(f"<p>Tidak tergambar di peta ini: {names}.</p>")

@@ -78,15 +78,16 @@ def check_readable(path: Path) -> None:
             pass
     except OSError as error:
         raise FileUnreadable(
-            f"{path}: cannot be opened by user '{_user()}' ({error.strerror}); give the service's group read access "
+            f"{path}: cannot be opened by user '{user_name(os.geteuid())}' ({error.strerror}); give the service's group read access "
             "(see docs/deployment.md, file modes)"
         ) from None
 
 
-def _user() -> str:
+def user_name(uid: int) -> str:
+    """The account name of `uid` (its number when it has none): the one way a message names a user."""
     import pwd
 
     try:
-        return pwd.getpwuid(os.geteuid()).pw_name
+        return pwd.getpwuid(uid).pw_name
     except KeyError:
-        return str(os.geteuid())
+        return str(uid)

@@ -2,7 +2,7 @@
 
 Each such module holds its contract, its conversion and its `SOURCE` (README, "Adding a raw source"). Everything
 else is made from each declaration: the ingest asset, the staging tables with their comments
-(pipeline/warehouse/staging.py), the dbt sources and the macros the dq models union (pipeline/warehouse/dbt_sources.py,
+(pipeline/ingest/declared_tables.py), the dbt sources and the macros the dq models union (pipeline/warehouse/dbt_sources.py,
 generated), and the data dictionary. Sources are ordered by name, so the order never depends on the file system.
 """
 
@@ -14,7 +14,7 @@ from pipeline.ingest.engine import Source
 
 def _discover() -> dict[str, tuple[str, Source]]:
     found: dict[str, tuple[str, Source]] = {}
-    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    for module_info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{module_info.name}")
         source = getattr(module, "SOURCE", None)
         if source is None:

@@ -3,15 +3,9 @@
 
 import grp
 import os
-import pwd
 from pathlib import Path
 
-
-def user_name(uid: int) -> str:
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except KeyError:
-        return str(uid)
+from pipeline.read.files import user_name
 
 
 def group_name(gid: int) -> str:
