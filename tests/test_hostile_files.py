@@ -4,6 +4,7 @@ Each bad file must cost one `failed` file (or one quarantined row) with a reason
 bounded; the last good analyst file is never replaced by a worse one without a loud reason.
 """
 
+import io
 import os
 import pwd
 import shutil
@@ -25,13 +26,14 @@ from pipeline.ingest import pii_key
 from pipeline.ingest.declared_tables import prepare_staging
 from pipeline.ingest.engine import ingest_file
 from pipeline.parse.text import printable
+from pipeline.read import xlsx
 from pipeline.read.chunks import read_chunks
 from pipeline.read.headers import HeaderSynonyms
 from pipeline.settings import HEADER_SYNONYMS, PROJECT_ROOT, REFERENCE_DIR
 from pipeline.sources import SOURCES
 from pipeline.sources.rentan import RosterRules, kabkota_codes, stage
 from pipeline.warehouse.connection import analyst_path
-from tests.conftest import build, small_raw
+from tests.conftest import DEMO_RAW, build, small_raw
 
 ROSTER_HEADER = "NIK;Nama;Pekerjaan;Kabupaten/Kota;Sumber Dana;Program;Mulai;Selesai\n"
 ROSTER_ROW = "3579014203850001;Sri;Petani;Kota Batu;APBD Kota Batu;JKK+JKM;2024-01;2024-06\n"
@@ -104,6 +106,38 @@ def test_a_far_cell_however_the_xml_writes_it_is_one_failed_file(tmp_path, match
     for source in ("participation", "rentan"):
         result = ingest(path, source, matcher, synonyms)
         assert result.status == "failed" and "1,048,576 rows" in result.error, (source, result.error)
+
+
+@pytest.mark.parametrize(
+    "prefix, far",
+    [
+        ("", "<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>"),
+        ("", '<row r = "1048576"><c s="1" r = " xfd1048576 " ><v>1</v></c></row>'),
+        ("x", '<x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>'),
+        ("", '<row r="1048576">' + "<c><v>1</v></c>" * 60 + "</row>"),  # no references: read as XML
+        ("", "<row r='9'><c t=\"x r='A9'\" r='XFD9'><v>1</v></c></row>"),  # an r inside another value
+        ("", '<row r="9"><c xmlns:x="urn:x" x:r="A9" r="XFD9"><v>1</v></c></row>'),  # another namespace's r
+        ("", '<row r="9"><c r="&#88;FD9"><v>1</v></c></row>'),  # an entity in the reference
+        ("", '<!-- <c r="XFD1048576"/> --><row r="9"><c r="B9"><v>1</v></c></row>'),  # a comment
+        ("", '<row r="9"><c r="B9" t="inlineStr"><is><t><![CDATA[<c r="A1"/>]]></t></is></c></row>'),
+        ("", '<row r="9"><c r="B12345678"><v>1</v></c></row>'),  # a row number too long to be one
+    ],
+)
+def test_the_quick_used_range_scan_agrees_with_the_xml_parser_or_defers_to_it(prefix, far):
+    """The regular-expression scan of the used range (`_referenced_range`) gives the XML parser's answer, or none at
+    all (and the parser reads the sheet): never a smaller range that would let a far cell through."""
+    xml = SHEET_XML.format(p=f"{prefix}:" if prefix else "", colon=":" if prefix else "", prefix=prefix, far=far)
+    quick = xlsx._referenced_range(xml.encode())
+    assert quick is None or quick == xlsx._used_range(io.BytesIO(xml.encode()))
+
+
+def test_the_quick_used_range_scan_reads_the_demo_workbooks_as_the_xml_parser_does():
+    for path in sorted(DEMO_RAW.rglob("*.xlsx")):
+        with zipfile.ZipFile(path) as archive:
+            for part in xlsx._sheet_parts(archive).values():
+                quick = xlsx._referenced_range(archive.read(part))
+                with archive.open(part) as stream:
+                    assert quick == xlsx._used_range(stream), (path, part)
 
 
 READ_UNDER_LIMIT = textwrap.dedent("""
