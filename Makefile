@@ -4,7 +4,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 PY := $(CURDIR)/.venv/bin/python
 
-.PHONY: setup browser postgres run refresh rebuild test lint format bench ui sql docs demo-data regions generated soak clean
+.PHONY: setup browser postgres run refresh rebuild test test-fast lint format bench ui sql docs demo-data regions generated soak clean
 
 # uv is installed with pip into .tools/ when it is not on PATH; the environment itself is pinned by uv.lock.
 # Bytecode is compiled at install time: this machine sets PYTHONDONTWRITEBYTECODE, which otherwise makes every
@@ -51,6 +51,10 @@ postgres:
 
 test: setup browser postgres
 	$(PY) -m pytest
+
+# The inner loop: unit tests, the corpus and the tests that read the shared demo build (tiers in tests/conftest.py).
+test-fast: setup
+	$(PY) -m pytest -m "not system and not builds"
 
 # The seeded random sequence of raw-folder and warehouse faults (tests/test_soak.py; about 15 minutes).
 soak: setup

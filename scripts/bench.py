@@ -264,6 +264,8 @@ def scale_measures(raw: Path, name: str, seconds: float, rss: float, steps: dict
     """One scale's build: time, peak RSS, the disk its raw folder and its warehouse take, and its slowest steps."""
     return {
         "roster_rows": None,  # filled by main
+        # Participation grows with the scale up to 300 months (scripts/generate_national_data.py), the roster always.
+        "participation_files": sum(1 for _ in (raw / "participation").iterdir()),
         "seconds": round(seconds, 1),
         "peak_rss_mib": round(rss),
         "raw_mib": round(disk_mib(raw)),

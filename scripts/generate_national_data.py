@@ -4,8 +4,9 @@ workforce, a target per province, and a vulnerable-worker roster.
     uv run python scripts/generate_national_data.py OUTPUT_RAW_DIR [--scale 1] [--roster-rows 5000000]
 
 Scale 1 is 60 monthly files (2020-01 to 2024-12) mixing the layouts the reader accepts (branch csv with BPS codes,
-long Kanwil xlsx, wide xlsx with sections and a Jumlah row) and a roster of 5 million rows; scale 2 and 4 multiply
-the months (going further back) and the roster rows. Figures are synthetic and deterministic.
+long Kanwil xlsx, wide xlsx with sections and a Jumlah row) and a roster of 5 million rows; a larger scale multiplies
+the months (going further back, to 2000-01 at most: 300 months from scale 5) and the roster rows. Figures are
+synthetic and deterministic.
 """
 
 from __future__ import annotations
@@ -25,8 +26,13 @@ from pipeline.settings import REFERENCE_DIR
 SEGMENTS = ("PU", "BPU", "JAKON", "PMI")
 
 
+HISTORY_MONTHS = 300  # 2000-01 to 2024-12: the participation contract refuses periods before 2000
+
+
 def months(scale: int) -> list[dt.date]:
-    count = 60 * scale
+    # Beyond scale 5 the history would reach before 2000, where every row is refused (at 10x, 300 of 600 files were,
+    # and refusing rows took a third of the build): the participation stops growing there and the roster carries on.
+    count = min(60 * scale, HISTORY_MONTHS)
     last = dt.date(2024, 12, 1)
     return [
         dt.date(last.year - (count - 1 - i + 12 - last.month) // 12, (last.month - 1 - (count - 1 - i)) % 12 + 1, 1)

@@ -18,6 +18,32 @@ SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 DEMO_RAW = PROJECT_ROOT / "data" / "raw"
 
 
+# The tiers of `make test` (which runs all of them): `make test-fast` leaves out the two slow ones, for the inner loop.
+# system: an installed office, the UI or the daemon and their servers; builds: whole pipeline runs of a test's own
+# (the shared demo build, one per session, stays in the fast tier).
+SYSTEM_TIER = {"test_deployment", "test_ui", "test_postgres_instance"}
+BUILDS_TIER = {
+    "test_automation",
+    "test_hostile_input",
+    "test_new_source",
+    "test_partial_segments",
+    "test_privacy",
+    "test_publish",
+    "test_runs",
+    "test_soak",
+    "test_sync",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        if module in SYSTEM_TIER:
+            item.add_marker(pytest.mark.system)
+        elif module in BUILDS_TIER:
+            item.add_marker(pytest.mark.builds)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

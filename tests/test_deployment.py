@@ -12,6 +12,9 @@ from the systemd units' own ExecStart, EnvironmentFile and UMask; then what an o
   file put back before install.sh): the services log in, the run history is there, analysts can open the put-back
   analyst file, and the next new file is published.
 
+The three are separate offices (each its own checkout, cluster, folders, service user and UI port), so that they run
+side by side in the suite; what differs between two test "servers" is only their folders, ports and user.
+
 Skipped, with the reason, only without root or Debian's postgresql and python3 (`.ci/run` installs postgresql).
 """
 
@@ -23,6 +26,7 @@ import stat
 import subprocess
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -34,7 +38,7 @@ from tests.test_postgres_instance import BIN, as_postgres, start_cluster, stop_c
 from tests.test_ui import FULL_BUILD, LAUNCH, graphql, runs, wait_for
 
 DEBIAN_PYTHON = Path("/usr/bin/python3")
-SERVICE_USER = "jamsostek_ci"
+SERVICE_USER = "jamsostek_ci"  # each test's office has its own: SERVICE_USER + a suffix
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0
@@ -62,8 +66,9 @@ def environment_file(path: Path) -> dict[str, str]:
     )
 
 
-def start_service(unit_file: Path, log: Path) -> subprocess.Popen:
-    """A unit's ExecStart as systemd would run it: its User and Group, WorkingDirectory, EnvironmentFile and UMask."""
+def start_service(unit_file: Path, log: Path, port: int = 3000) -> subprocess.Popen:
+    """A unit's ExecStart as systemd would run it: its User and Group, WorkingDirectory, EnvironmentFile and UMask
+    (the webserver on `port` instead of the unit's 3000, for offices tested side by side)."""
     service = unit(unit_file)
     user = pwd.getpwnam(service["User"])
     env = {
@@ -73,7 +78,7 @@ def start_service(unit_file: Path, log: Path) -> subprocess.Popen:
         **environment_file(Path(service["EnvironmentFile"])),
     }
     return subprocess.Popen(
-        service["ExecStart"].split(),
+        service["ExecStart"].replace(" -p 3000 ", f" -p {port} ").split(),
         cwd=service["WorkingDirectory"],
         env=env,
         user=user.pw_uid,
@@ -86,13 +91,13 @@ def start_service(unit_file: Path, log: Path) -> subprocess.Popen:
     )
 
 
-def as_service_user(script: str, etc: Path, timeout: int = 900) -> subprocess.CompletedProcess:
+def as_service_user(script: str, etc: Path, user: str, timeout: int = 900) -> subprocess.CompletedProcess:
     """A command as the docs give it: runuser, the environment file loaded inside the shell, nothing secret in argv."""
     return subprocess.run(
         [
             shutil.which("runuser"),
             "-u",
-            SERVICE_USER,
+            user,
             "--",
             "sh",
             "-c",
@@ -105,12 +110,10 @@ def as_service_user(script: str, etc: Path, timeout: int = 900) -> subprocess.Co
     )
 
 
-def run_processes() -> list[str]:
+def run_processes(user: str) -> list[str]:
     """The service user's processes that belong to a run: the run worker (a process the code server spawns) and the
     reader process it spawns; not the code server's own multiprocessing resource tracker, which lives as long as it."""
-    listed = subprocess.run(
-        ["ps", "-u", SERVICE_USER, "-o", "pid=,ppid=,rss=,args="], capture_output=True, text=True
-    ).stdout
+    listed = subprocess.run(["ps", "-u", user, "-o", "pid=,ppid=,rss=,args="], capture_output=True, text=True).stdout
     return [line.strip() for line in listed.splitlines() if "spawn_main" in line or "execute_run" in line]
 
 
@@ -139,8 +142,12 @@ def wait_for_ticks(url: str, since: float, count: int) -> dict[str, list[dict]]:
     )
 
 
-@pytest.fixture(scope="module")
-def office():
+@contextmanager
+def office_installed(suffix: str, release: str | None = None):
+    """A fresh office, installed as root would by deploy/install.sh: the committed project cloned under /opt (reset to
+    `release` when given; skipped if that commit is not in the clone), its own PostgreSQL cluster, state and /etc
+    folders and service user (SERVICE_USER_suffix). Everything it started or made is removed afterwards."""
+    user = f"{SERVICE_USER}_{suffix}"
     checkout = Path(tempfile.mkdtemp(prefix="jamsostek-coverage-", dir="/opt"))
     state = Path(tempfile.mkdtemp(prefix="jamsostek-", dir="/srv"))
     etc = Path(tempfile.mkdtemp(prefix="jamsostek-", dir="/etc"))
@@ -152,6 +159,11 @@ def office():
         subprocess.run(
             ["git", "clone", "--quiet", str(PROJECT_ROOT), str(checkout)], check=True
         )  # the committed project
+        if release is not None:
+            known = subprocess.run(["git", "-C", str(checkout), "cat-file", "-e", f"{release}^{{commit}}"])
+            if known.returncode != 0:
+                pytest.skip(f"the release {release} is not in this clone's history")
+            subprocess.run(["git", "-C", str(checkout), "reset", "--quiet", "--hard", release], check=True)
         os.chmod(checkout, 0o755)
         os.chmod(state, 0o755)
         shutil.rmtree(etc)
@@ -159,7 +171,7 @@ def office():
         env = {
             **os.environ,
             "PATH": "/usr/bin:/bin:/usr/sbin:/sbin",
-            "SERVICE_USER": SERVICE_USER,
+            "SERVICE_USER": user,
             "STATE": str(state),
             "ETC": str(etc),
             "PG_PORT": str(pg_port),
@@ -172,6 +184,7 @@ def office():
         )
         assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-3000:]
         yield {
+            "user": user,
             "checkout": checkout,
             "state": state,
             "etc": etc,
@@ -193,9 +206,36 @@ def office():
                     os.killpg(process.pid, signal.SIGKILL)
         for started in (cluster, *clusters):
             stop_cluster(started)
-        subprocess.run(["userdel", SERVICE_USER], capture_output=True)
+        subprocess.run(["userdel", user], capture_output=True)
         for folder in (checkout, state, etc, units, *folders):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+HEALTH = "{ instance { daemonHealth { allDaemonStatuses { daemonType healthy required } } } }"
+
+
+def wait_until_healthy(url: str, daemon_log: Path) -> None:
+    wait_for(
+        lambda: all(
+            d["healthy"] for d in graphql(url, HEALTH)["instance"]["daemonHealth"]["allDaemonStatuses"] if d["required"]
+        ),
+        180,
+        lambda: "webserver and daemon to be healthy: " + daemon_log.read_text()[-2000:],
+    )
+
+
+def add_raw_file(office: dict, source: str, name: str, state: Path | None = None) -> Path:
+    """A demo file put into the office's raw folder as an office would: owned by the service user."""
+    added = (state or office["state"]) / "raw" / source / name
+    shutil.copy(DEMO_RAW / source / name, added)
+    shutil.chown(added, office["user"], office["user"])
+    return added
+
+
+@pytest.fixture
+def office():
+    with office_installed("day1") as installed:
+        yield installed
 
 
 def test_the_office_deployment_works_as_written(office):
@@ -206,7 +246,7 @@ def test_the_office_deployment_works_as_written(office):
     assert stat.S_IMODE((etc / "jamsostek.env").stat().st_mode) == 0o600 and len(secrets["JAMSOSTEK_PII_KEY"]) > 40
 
     # A first build on the empty raw folder, as the doc gives it.
-    first = as_service_user(f"exec make -C {checkout} --no-print-directory run", etc)
+    first = as_service_user(f"exec make -C {checkout} --no-print-directory run", etc, office["user"])
     assert first.returncode == 0, first.stdout[-4000:] + first.stderr[-3000:]
     assert "Unable to do partial parsing" not in first.stdout and "\x1b[" not in first.stdout
     warehouse = state / "warehouse"
@@ -226,14 +266,7 @@ def test_the_office_deployment_works_as_written(office):
     for name in ("jamsostek-webserver", "jamsostek-daemon"):
         office["processes"].append(start_service(office["units"] / f"{name}.service", state / f"{name}.log"))
     url = f"http://127.0.0.1:{port}"
-    query = "{ instance { daemonHealth { allDaemonStatuses { daemonType healthy required } } } }"
-    wait_for(
-        lambda: all(
-            d["healthy"] for d in graphql(url, query)["instance"]["daemonHealth"]["allDaemonStatuses"] if d["required"]
-        ),
-        180,
-        lambda: "webserver and daemon to be healthy: " + (state / "jamsostek-daemon.log").read_text()[-2000:],
-    )
+    wait_until_healthy(url, state / "jamsostek-daemon.log")
     before = len(runs(url))
 
     # After a full build, the daemon's sensor and automation launch nothing: three evaluations of each running sensor
@@ -244,17 +277,21 @@ def test_the_office_deployment_works_as_written(office):
     # One new raw file (a workbook: read in the reader process, from a run the daemon launched): exactly one run, and it succeeds.
     new_file = state / "raw" / "participation" / "2022-01_kepesertaan_jatim.xlsx"
     shutil.copy(DEMO_RAW / "participation" / new_file.name, new_file)
-    shutil.chown(new_file, SERVICE_USER, SERVICE_USER)
+    shutil.chown(new_file, office["user"], office["user"])
     wait_for(lambda: len(runs(url)) > before, 180, "the sensor to launch a run for the new file")
     wait_for(
         lambda: runs(url)[0]["status"] in ("SUCCESS", "FAILURE"), 300, lambda: f"the run to finish: {runs(url)[0]}"
     )
     # A run's processes exit when it ends: its run worker and the workbook reader it started (once, each finished
     # run left about 460 MB behind under the daemon's code servers).
-    wait_for(lambda: not run_processes(), 60, lambda: f"the finished run's processes to exit: {run_processes()}")
+    wait_for(
+        lambda: not run_processes(office["user"]),
+        60,
+        lambda: f"the finished run's processes to exit: {run_processes(office['user'])}",
+    )
     wait_for_ticks(url, since=time.time(), count=2)  # two more evaluations of each sensor: nothing else is launched
     assert len(runs(url)) == before + 1 and runs(url)[0]["status"] == "SUCCESS", runs(url)
-    assert not run_processes()
+    assert not run_processes(office["user"])
     with duckdb.connect(str(warehouse / "jamsostek.duckdb"), read_only=True) as con:
         assert con.execute(
             "SELECT status, rows_loaded > 0 FROM dq.file_ledger WHERE source = 'participation'"
@@ -264,7 +301,7 @@ def test_the_office_deployment_works_as_written(office):
     # is marked failed (it would otherwise block the one-run queue for ever) and the file is published all the same.
     second = state / "raw" / "participation" / "2022-02_kepesertaan_jatim.xlsx"
     shutil.copy(DEMO_RAW / "participation" / second.name, second)
-    shutil.chown(second, SERVICE_USER, SERVICE_USER)
+    shutil.chown(second, office["user"], office["user"])
     ghost = wait_for(
         lambda: next(
             (
@@ -312,115 +349,129 @@ def test_the_office_deployment_works_as_written(office):
     history = [(r["runId"], r["status"]) for r in runs(url)]
     assert history[0] == (launched["run"]["runId"], "SUCCESS"), runs(url)[:2]
 
-    # Back up as the doc says, then restore onto a new server as the doc says: a fresh cluster and a fresh state
-    # folder; the old environment file put back before install.sh (which sets the role's password from it); Dagster's
-    # database restored; the raw folder and the analyst file put back with the owners and modes the doc gives.
-    backup = Path(tempfile.mkdtemp(prefix="jamsostek-backup-"))
-    os.chown(backup, pwd.getpwnam("postgres").pw_uid, -1)
-    dump = backup / "dagster.dump"
-    as_postgres(
-        "pg_dump",
-        "-h",
-        str(office["cluster"]),
-        "-p",
-        str(office["pg_port"]),
-        "-Fc",
-        "-f",
-        str(dump),
-        "jamsostek_dagster",
-    )
-    subprocess.run(["tar", "-C", str(state), "-czf", str(backup / "raw.tar.gz"), "raw"], check=True)
-    shutil.copy(warehouse / "jamsostek.duckdb", backup / "jamsostek.duckdb")
-    old_env = (etc / "jamsostek.env").read_text()
-    for process in office["processes"]:  # the old server goes away
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=120)
-    office["processes"].clear()
 
-    new_port = free_port()
-    new_cluster = start_cluster(new_port, "--auth-local=trust", "--auth-host=scram-sha-256")
-    office["clusters"].append(new_cluster)
-    new_state = Path(tempfile.mkdtemp(prefix="jamsostek-", dir="/srv"))
-    new_etc = Path(tempfile.mkdtemp(prefix="jamsostek-", dir="/etc"))
-    new_units = Path(tempfile.mkdtemp(prefix="jamsostek-units-"))
-    office["folders"] += [new_state, new_etc, new_units]
-    os.chmod(new_state, 0o755)
-    # The same file with the same secrets; only what differs between these two test "servers" (folders, port) differs.
-    moved = old_env.replace(str(state), str(new_state)).replace(
-        f"DAGSTER_PG_PORT={office['pg_port']}", f"DAGSTER_PG_PORT={new_port}"
-    )
-    (new_etc / "jamsostek.env").write_text(moved)
-    os.chmod(new_etc / "jamsostek.env", 0o600)
-    reinstalled = subprocess.run(
-        [str(checkout / "deploy" / "install.sh")],
-        env={
-            **office["install_env"],
-            "STATE": str(new_state),
-            "ETC": str(new_etc),
-            "PG_PORT": str(new_port),
-            "PG_SOCKET": str(new_cluster),
-            "UNITS": str(new_units),
-        },
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert reinstalled.returncode == 0, reinstalled.stdout[-3000:] + reinstalled.stderr[-3000:]
-    assert environment_file(new_etc / "jamsostek.env")["JAMSOSTEK_PII_KEY"] == secrets["JAMSOSTEK_PII_KEY"]
-    socket = ["-h", str(new_cluster), "-p", str(new_port)]
-    as_postgres("dropdb", *socket, "jamsostek_dagster")
-    as_postgres("pg_restore", *socket, "--create", "-d", "postgres", str(dump))
-    subprocess.run(["tar", "-C", str(new_state), "-xzf", str(backup / "raw.tar.gz")], check=True)
-    subprocess.run(["chown", "-R", f"{SERVICE_USER}:{SERVICE_USER}", str(new_state / "raw")], check=True)
-    subprocess.run(["chmod", "-R", "u=rwX,go=", str(new_state / "raw")], check=True)
-    new_warehouse = new_state / "warehouse"
-    subprocess.run(
-        [
-            "install",
-            "-m",
-            "0640",
-            "-o",
-            SERVICE_USER,
-            "-g",
-            SERVICE_USER,
-            str(backup / "jamsostek.duckdb"),
-            str(new_warehouse / "jamsostek.duckdb"),
-        ],
-        check=True,
-    )
-    shutil.rmtree(backup, ignore_errors=True)
-    # Analysts (the service group) can open the put-back file at once.
-    opened = as_service_user(
-        f"exec {checkout}/.venv/bin/python -c \"import duckdb; print(duckdb.connect('{new_warehouse}/jamsostek.duckdb', "
-        "read_only=True).execute('SELECT count(*) FROM dq.file_ledger').fetchone()[0])\"",
-        new_etc,
-    )
-    assert opened.returncode == 0 and int(opened.stdout.strip()) == 2, opened.stdout + opened.stderr
-    for name in ("jamsostek-webserver", "jamsostek-daemon"):
-        office["processes"].append(start_service(new_units / f"{name}.service", new_state / f"{name}.log"))
-    wait_for(
-        lambda: all(
-            d["healthy"] for d in graphql(url, query)["instance"]["daemonHealth"]["allDaemonStatuses"] if d["required"]
-        ),
-        180,
-        lambda: (
-            "the restored services to log in and be healthy: "
-            + (new_state / "jamsostek-daemon.log").read_text()[-2000:]
-        ),
-    )
-    assert [r["runId"] for r in runs(url)][: len(history)] == [run_id for run_id, _ in history]  # the same history
-    third = new_state / "raw" / "participation" / "2022-03_kepesertaan_jatim.xlsx"
-    shutil.copy(DEMO_RAW / "participation" / third.name, third)
-    shutil.chown(third, SERVICE_USER, SERVICE_USER)
-    os.chmod(third, 0o600)
+def test_an_office_restored_onto_a_new_server_as_written():
+    """Backed up and restored as docs/deployment.md says, from an office whose first build ran: the restored services
+    log in, show the same run history, analysts open the put-back file, and the next new file is published."""
+    with office_installed("restore") as office:
+        checkout, state, etc, user = office["checkout"], office["state"], office["etc"], office["user"]
+        for name in ("2022-01_kepesertaan_jatim.xlsx", "2022-02_kepesertaan_jatim.xlsx"):
+            add_raw_file(office, "participation", name)
+        built = as_service_user(f"exec make -C {checkout} --no-print-directory run", etc, user)
+        assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+        warehouse = state / "warehouse"
+        secrets = environment_file(etc / "jamsostek.env")
+        # The run history as Dagster's database holds it, newest first (what the UI lists).
+        history = as_postgres(
+            "psql",
+            "-h",
+            str(office["cluster"]),
+            "-p",
+            str(office["pg_port"]),
+            "-d",
+            "jamsostek_dagster",
+            "-Atc",
+            "SELECT run_id FROM runs ORDER BY id DESC",
+        ).stdout.split()
+        assert len(history) == 1, history
 
-    def published() -> bool:
-        with duckdb.connect(str(new_warehouse / "jamsostek.duckdb"), read_only=True) as con:
-            return con.execute(
-                "SELECT count(*) FROM dq.file_ledger WHERE file_path LIKE '%2022-03%' AND status = 'loaded'"
-            ).fetchone() == (1,)
+        # Back up as the doc says, then restore onto a new server as the doc says: a fresh cluster and a fresh state
+        # folder; the old environment file put back before install.sh (which sets the role's password from it); Dagster's
+        # database restored; the raw folder and the analyst file put back with the owners and modes the doc gives.
+        backup = Path(tempfile.mkdtemp(prefix="jamsostek-backup-"))
+        os.chown(backup, pwd.getpwnam("postgres").pw_uid, -1)
+        dump = backup / "dagster.dump"
+        as_postgres(
+            "pg_dump",
+            "-h",
+            str(office["cluster"]),
+            "-p",
+            str(office["pg_port"]),
+            "-Fc",
+            "-f",
+            str(dump),
+            "jamsostek_dagster",
+        )
+        subprocess.run(["tar", "-C", str(state), "-czf", str(backup / "raw.tar.gz"), "raw"], check=True)
+        shutil.copy(warehouse / "jamsostek.duckdb", backup / "jamsostek.duckdb")
+        old_env = (etc / "jamsostek.env").read_text()
 
-    wait_for(published, 600, lambda: f"the next new file to be published after the restore: {runs(url)[:3]}")
+        new_port = free_port()
+        new_cluster = start_cluster(new_port, "--auth-local=trust", "--auth-host=scram-sha-256")
+        office["clusters"].append(new_cluster)
+        new_state = Path(tempfile.mkdtemp(prefix="jamsostek-", dir="/srv"))
+        new_etc = Path(tempfile.mkdtemp(prefix="jamsostek-", dir="/etc"))
+        new_units = Path(tempfile.mkdtemp(prefix="jamsostek-units-"))
+        office["folders"] += [new_state, new_etc, new_units]
+        os.chmod(new_state, 0o755)
+        # The same file with the same secrets; only what differs between these two test "servers" (folders, port) differs.
+        moved = old_env.replace(str(state), str(new_state)).replace(
+            f"DAGSTER_PG_PORT={office['pg_port']}", f"DAGSTER_PG_PORT={new_port}"
+        )
+        (new_etc / "jamsostek.env").write_text(moved)
+        os.chmod(new_etc / "jamsostek.env", 0o600)
+        reinstalled = subprocess.run(
+            [str(checkout / "deploy" / "install.sh")],
+            env={
+                **office["install_env"],
+                "STATE": str(new_state),
+                "ETC": str(new_etc),
+                "PG_PORT": str(new_port),
+                "PG_SOCKET": str(new_cluster),
+                "UNITS": str(new_units),
+            },
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        assert reinstalled.returncode == 0, reinstalled.stdout[-3000:] + reinstalled.stderr[-3000:]
+        assert environment_file(new_etc / "jamsostek.env")["JAMSOSTEK_PII_KEY"] == secrets["JAMSOSTEK_PII_KEY"]
+        socket = ["-h", str(new_cluster), "-p", str(new_port)]
+        as_postgres("dropdb", *socket, "jamsostek_dagster")
+        as_postgres("pg_restore", *socket, "--create", "-d", "postgres", str(dump))
+        subprocess.run(["tar", "-C", str(new_state), "-xzf", str(backup / "raw.tar.gz")], check=True)
+        subprocess.run(["chown", "-R", f"{user}:{user}", str(new_state / "raw")], check=True)
+        subprocess.run(["chmod", "-R", "u=rwX,go=", str(new_state / "raw")], check=True)
+        new_warehouse = new_state / "warehouse"
+        subprocess.run(
+            [
+                "install",
+                "-m",
+                "0640",
+                "-o",
+                user,
+                "-g",
+                user,
+                str(backup / "jamsostek.duckdb"),
+                str(new_warehouse / "jamsostek.duckdb"),
+            ],
+            check=True,
+        )
+        shutil.rmtree(backup, ignore_errors=True)
+        # Analysts (the service group) can open the put-back file at once.
+        opened = as_service_user(
+            f"exec {checkout}/.venv/bin/python -c \"import duckdb; print(duckdb.connect('{new_warehouse}/jamsostek.duckdb', "
+            "read_only=True).execute('SELECT count(*) FROM dq.file_ledger').fetchone()[0])\"",
+            new_etc,
+            user,
+        )
+        assert opened.returncode == 0 and int(opened.stdout.strip()) == 2, opened.stdout + opened.stderr
+        port = free_port()
+        for name in ("jamsostek-webserver", "jamsostek-daemon"):
+            office["processes"].append(start_service(new_units / f"{name}.service", new_state / f"{name}.log", port))
+        url = f"http://127.0.0.1:{port}"
+        wait_until_healthy(url, new_state / "jamsostek-daemon.log")
+        assert [r["runId"] for r in runs(url)] == history  # the same history
+        third = add_raw_file(office, "participation", "2022-03_kepesertaan_jatim.xlsx", new_state)
+        os.chmod(third, 0o600)
+
+        def published() -> bool:
+            with duckdb.connect(str(new_warehouse / "jamsostek.duckdb"), read_only=True) as con:
+                return con.execute(
+                    "SELECT count(*) FROM dq.file_ledger WHERE file_path LIKE '%2022-03%' AND status = 'loaded'"
+                ).fetchone() == (1,)
+
+        wait_for(published, 600, lambda: f"the next new file to be published after the restore: {runs(url)[:3]}")
 
 
 # The release offices run before this one: the upgrade test installs it, builds, and upgrades to the checked-out code
@@ -429,44 +480,14 @@ PREVIOUS_RELEASE = "0f602a9"
 
 
 def test_an_office_upgrades_from_the_previous_release_as_written():
-    checkout = Path(tempfile.mkdtemp(prefix="jamsostek-coverage-", dir="/opt"))
-    state = Path(tempfile.mkdtemp(prefix="jamsostek-", dir="/srv"))
-    etc = Path(tempfile.mkdtemp(prefix="jamsostek-", dir="/etc"))
-    units = Path(tempfile.mkdtemp(prefix="jamsostek-units-"))
-    pg_port = free_port()
-    cluster = start_cluster(pg_port, "--auth-local=trust", "--auth-host=scram-sha-256")
-    daemon = None
-    try:
-        subprocess.run(["git", "clone", "--quiet", str(PROJECT_ROOT), str(checkout)], check=True)
-        known = subprocess.run(["git", "-C", str(checkout), "cat-file", "-e", f"{PREVIOUS_RELEASE}^{{commit}}"])
-        if known.returncode != 0:
-            pytest.skip(f"the previous release {PREVIOUS_RELEASE} is not in this clone's history")
-        subprocess.run(["git", "-C", str(checkout), "reset", "--quiet", "--hard", PREVIOUS_RELEASE], check=True)
-        os.chmod(checkout, 0o755)
-        os.chmod(state, 0o755)
-        shutil.rmtree(etc)
-        env = {
-            **os.environ,
-            "PATH": "/usr/bin:/bin:/usr/sbin:/sbin",
-            "SERVICE_USER": SERVICE_USER,
-            "STATE": str(state),
-            "ETC": str(etc),
-            "PG_PORT": str(pg_port),
-            "PG_SOCKET": str(cluster),
-            "UNITS": str(units),
-            "PYTHON": str(DEBIAN_PYTHON),
-        }
-        installed = subprocess.run(
-            [str(checkout / "deploy" / "install.sh")], env=env, capture_output=True, text=True, timeout=900
-        )
-        assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-3000:]
+    with office_installed("upgrade", release=PREVIOUS_RELEASE) as office:
+        checkout, state, etc, user = office["checkout"], office["state"], office["etc"], office["user"]
         for name in ("2024-11_kepesertaan_jatim.xlsx", "2024-12_kepesertaan_jatim.xlsx"):
-            shutil.copy(DEMO_RAW / "participation" / name, state / "raw" / "participation" / name)
+            add_raw_file(office, "participation", name)
         for source in ("workforce", "targets"):
             for path in (DEMO_RAW / source).iterdir():
-                shutil.copy(path, state / "raw" / source / path.name)
-        subprocess.run(["chown", "-R", f"{SERVICE_USER}:{SERVICE_USER}", str(state / "raw")], check=True)
-        built = as_service_user(f"exec make -C {checkout} --no-print-directory run", etc)
+                add_raw_file(office, source, path.name)
+        built = as_service_user(f"exec make -C {checkout} --no-print-directory run", etc, user)
         assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
         analyst = state / "warehouse" / "jamsostek.duckdb"
         before = analyst.stat().st_ino
@@ -478,11 +499,13 @@ def test_an_office_upgrades_from_the_previous_release_as_written():
             ["make", "-C", str(checkout), "--no-print-directory", "setup", f"PYTHON={DEBIAN_PYTHON}"],
             check=True,
             capture_output=True,
-            env=env,
+            env=office["install_env"],
         )
-        migrated = as_service_user(f"exec {checkout}/.venv/bin/dagster instance migrate", etc)
+        migrated = as_service_user(f"exec {checkout}/.venv/bin/dagster instance migrate", etc, user)
         assert migrated.returncode == 0, migrated.stdout[-2000:] + migrated.stderr[-2000:]
-        daemon = start_service(units / "jamsostek-daemon.service", state / "jamsostek-daemon.log")
+        office["processes"].append(
+            start_service(office["units"] / "jamsostek-daemon.service", state / "jamsostek-daemon.log")
+        )
 
         # The sensor's next tick finds what the new code changed stale, rebuilds it and publishes.
         def republished() -> bool:
@@ -501,14 +524,3 @@ def test_an_office_upgrades_from_the_previous_release_as_written():
                 "the upgraded code to be built and published: " + (state / "jamsostek-daemon.log").read_text()[-3000:]
             ),
         )
-    finally:
-        if daemon is not None and daemon.poll() is None:
-            os.killpg(daemon.pid, signal.SIGTERM)
-            try:
-                daemon.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(daemon.pid, signal.SIGKILL)
-        stop_cluster(cluster)
-        subprocess.run(["userdel", SERVICE_USER], capture_output=True)
-        for folder in (checkout, state, etc, units):
-            shutil.rmtree(folder, ignore_errors=True)
