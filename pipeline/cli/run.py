@@ -23,7 +23,7 @@ from pipeline.cli.ui import prepare_dagster_home
 from pipeline.parse.text import printable
 from pipeline.read.files import user_name
 from pipeline.settings import UMASK, raw_dir, warehouse_dir
-from pipeline.warehouse.connection import WarehouseLocked, analyst_path
+from pipeline.warehouse.connection import WarehouseLocked, analyst_path, read_only
 from pipeline.warehouse.ownership import group_name
 
 
@@ -127,7 +127,7 @@ def open_working_database(warehouse) -> bool:
 
 def summary(path) -> str:
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = read_only(path)
     except (duckdb.Error, OSError) as error:
         # A restored file put back by root (0640 root:root) is one the service user cannot open: said, not a traceback.
         stat = path.stat()

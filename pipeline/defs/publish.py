@@ -7,7 +7,6 @@ import shutil
 from contextlib import contextmanager
 
 import dagster as dg
-import duckdb
 from dagster_dbt import DbtCliResource
 
 from pipeline.defs.automation import FOLLOW_INPUTS
@@ -18,7 +17,7 @@ from pipeline.defs.models import dbt_environment, warehouse_models
 from pipeline.defs.reference import regions
 from pipeline.defs.resources import WarehouseResource
 from pipeline.outputs.exports import export_all
-from pipeline.warehouse.connection import analyst_path
+from pipeline.warehouse.connection import analyst_path, read_only
 from pipeline.warehouse.dbt import ensure_manifest
 from pipeline.warehouse.ownership import not_writable
 from pipeline.warehouse.publish import publish
@@ -180,7 +179,7 @@ def catalog_fingerprint(analyst_file) -> str:
     for volatile in ("generated_at", "invocation_id", "invocation_started_at"):
         manifest.get("metadata", {}).pop(volatile, None)
     digest = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode())
-    with duckdb.connect(str(analyst_file), read_only=True) as con:
+    with read_only(analyst_file) as con:
         columns = con.execute(
             "SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns() ORDER BY ALL"
         ).fetchall()

@@ -21,6 +21,7 @@ from pipeline.ingest.columns import TOTAL_COLUMNS, contract_violations_sql
 from pipeline.ingest.declared_tables import prepare_staging
 from pipeline.ingest.engine import Batch, FileResult, ReadContext, Source, Staged
 from pipeline.read.chunks import Chunk, ChunkedTable, read_chunks
+from pipeline.settings import duckdb_memory
 
 EMPTY_TOTALS = pd.DataFrame(columns=TOTAL_COLUMNS)
 
@@ -65,7 +66,7 @@ class ChunkedSource(Source):
             raise RuntimeError(f"{path}: staged rows break the {self.name} contract ({'; '.join(broken)})")
 
     def _read_into_scratch(self, path: Path, context: ReadContext, result: FileResult) -> Iterator[Batch]:
-        with duckdb.connect() as scratch:
+        with duckdb.connect(config={"memory_limit": duckdb_memory()}) as scratch:
             prepare_staging(scratch, self, full_reload=False)
             for staged in self.read(path, dataclasses.replace(context, con=scratch), result):
                 rows = scratch.sql(f"SELECT * FROM staging.{self.name}").to_arrow_table()

@@ -14,7 +14,7 @@ from pipeline.ingest.chunked import ChunkedSource
 from pipeline.ingest.declared_tables import staging_tables
 from pipeline.settings import PROJECT_ROOT, warehouse_dir
 from pipeline.sources import SOURCES
-from pipeline.warehouse.connection import analyst_path
+from pipeline.warehouse.connection import analyst_path, read_only
 
 ANALYST_SCHEMAS = ("marts", "ref", "dq")
 DOCUMENT = PROJECT_ROOT / "docs" / "warehouse.md"
@@ -182,7 +182,7 @@ def main() -> int:
     if not path.exists():
         print(f"{path} does not exist yet: run `make run` first")
         return 1
-    con = duckdb.connect(str(path), read_only=True)
+    con = read_only(path)
     try:
         missing = undocumented(con)
         if missing:

@@ -31,6 +31,7 @@ from pipeline.outputs import notes as column_notes
 from pipeline.outputs.filenames import output_file
 from pipeline.outputs.labels import CODE_LABELS
 from pipeline.parse.funding import FUNDING_SOURCES
+from pipeline.warehouse.connection import read_only
 
 # The analyst-facing marts: one Parquet file each, whole.
 EXPORTED_TABLES = [
@@ -290,7 +291,7 @@ def export_all(analyst_file: Path, folder: Path, code_version: str) -> Exported:
     `code_version` (of the code that writes them) changed."""
     folder.mkdir(parents=True, exist_ok=True)
     result = Exported([], [])
-    con = duckdb.connect(str(analyst_file), read_only=True)
+    con = read_only(analyst_file)
     try:
         fingerprints = Fingerprints(con, folder, code_version)
 

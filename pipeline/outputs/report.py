@@ -35,6 +35,7 @@ from pipeline.outputs.maps import ATTRIBUTION, SHAPES, CoverageMap, coverage_map
 from pipeline.outputs.maps import shapes as coverage_shapes
 from pipeline.parse.periods import MONTH_NAMES
 from pipeline.settings import dagster_home
+from pipeline.warehouse.connection import read_only
 
 STATUS_COLOURS = {
     "achieved": "#2e7d32",
@@ -447,7 +448,7 @@ def write_report(analyst_file: Path, folder: Path) -> Report:
     folder.mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
     sections, charts = [], []
-    con = duckdb.connect(str(analyst_file), read_only=True)
+    con = read_only(analyst_file)
     try:
         targets = con.execute("SELECT * FROM marts.target_progress ORDER BY target_id").fetchdf().to_dict("records")
         for target in targets:

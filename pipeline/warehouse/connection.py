@@ -122,6 +122,12 @@ def connect(warehouse_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
 
 
+def read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A warehouse file opened for reading under the build's memory limit: an export or the report over a national
+    table spills to disk beyond it, instead of growing towards DuckDB's default of 80% of the machine."""
+    return duckdb.connect(str(path), read_only=True, config={"memory_limit": duckdb_memory()})
+
+
 @contextmanager
 def opened(warehouse_dir: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, bool]]:
     """`connect`, saying also whether the working database was created by this call."""
