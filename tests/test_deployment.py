@@ -362,16 +362,9 @@ def test_an_office_restored_onto_a_new_server_as_written():
         warehouse = state / "warehouse"
         secrets = environment_file(etc / "jamsostek.env")
         # The run history as Dagster's database holds it, newest first (what the UI lists).
+        old_server = ["-h", str(office["cluster"]), "-p", str(office["pg_port"])]
         history = as_postgres(
-            "psql",
-            "-h",
-            str(office["cluster"]),
-            "-p",
-            str(office["pg_port"]),
-            "-d",
-            "jamsostek_dagster",
-            "-Atc",
-            "SELECT run_id FROM runs ORDER BY id DESC",
+            "psql", *old_server, "-d", "jamsostek_dagster", "-Atc", "SELECT run_id FROM runs ORDER BY id DESC"
         ).stdout.split()
         assert len(history) == 1, history
 
@@ -381,17 +374,7 @@ def test_an_office_restored_onto_a_new_server_as_written():
         backup = Path(tempfile.mkdtemp(prefix="jamsostek-backup-"))
         os.chown(backup, pwd.getpwnam("postgres").pw_uid, -1)
         dump = backup / "dagster.dump"
-        as_postgres(
-            "pg_dump",
-            "-h",
-            str(office["cluster"]),
-            "-p",
-            str(office["pg_port"]),
-            "-Fc",
-            "-f",
-            str(dump),
-            "jamsostek_dagster",
-        )
+        as_postgres("pg_dump", *old_server, "-Fc", "-f", str(dump), "jamsostek_dagster")
         subprocess.run(["tar", "-C", str(state), "-czf", str(backup / "raw.tar.gz"), "raw"], check=True)
         shutil.copy(warehouse / "jamsostek.duckdb", backup / "jamsostek.duckdb")
         old_env = (etc / "jamsostek.env").read_text()
