@@ -260,16 +260,16 @@ def startup(runs: int = 3) -> dict:
     }
 
 
-def scale_measures(raw: Path, name: str, seconds: float, rss: float, steps: dict[str, float]) -> dict:
+def scale_measures(raw: Path, scale: int, roster_rows: int, seconds: float, rss: float, steps: dict) -> dict:
     """One scale's build: time, peak RSS, the disk its raw folder and its warehouse take, and its slowest steps."""
     return {
-        "roster_rows": None,  # filled by main
+        "roster_rows": roster_rows * scale,
         # Participation grows with the scale up to 300 months (scripts/generate_national_data.py), the roster always.
         "participation_files": sum(1 for _ in (raw / "participation").iterdir()),
         "seconds": round(seconds, 1),
         "peak_rss_mib": round(rss),
         "raw_mib": round(disk_mib(raw)),
-        "warehouse_mib": round(disk_mib(WORK / f"warehouse_{name}")),
+        "warehouse_mib": round(disk_mib(WORK / f"warehouse_{scale}x")),
         "slowest_steps": dict(list(steps.items())[:6]),
     }
 
@@ -344,16 +344,16 @@ def main() -> None:
             "report": report,
         }
     )
-    results["scales"]["1"] = scale_measures(raw, "1x", full_seconds, full_rss, full_steps)
+    results["scales"]["1"] = scale_measures(raw, 1, roster_rows, full_seconds, full_rss, full_steps)
     for scale in scales:
         if scale == 1:
             continue
         scaled = dataset(scale, roster_rows)
         seconds, rss = build(scaled, f"{scale}x")
-        results["scales"][str(scale)] = scale_measures(scaled, f"{scale}x", seconds, rss, step_seconds(f"{scale}x"))
-        print(f"scale {scale}x: {results['scales'][str(scale)]}", flush=True)
+        measured = scale_measures(scaled, scale, roster_rows, seconds, rss, step_seconds(f"{scale}x"))
+        results["scales"][str(scale)] = measured
+        print(f"scale {scale}x: {measured}", flush=True)
     for scale, measured in results["scales"].items():
-        measured["roster_rows"] = roster_rows * int(scale)
         # 1.0 is perfectly linear: the time per unit of data is the same as at 1x.
         measured["per_unit_vs_1x"] = round(measured["seconds"] / int(scale) / full_seconds, 2)
     (WORK / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

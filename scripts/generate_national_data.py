@@ -22,18 +22,17 @@ import xlsxwriter
 
 from pipeline.parse.regions import load_regions
 from pipeline.settings import REFERENCE_DIR
+from pipeline.sources.fields import FIRST_PERIOD
 
 SEGMENTS = ("PU", "BPU", "JAKON", "PMI")
 
 
-HISTORY_MONTHS = 300  # 2000-01 to 2024-12: the participation contract refuses periods before 2000
-
-
 def months(scale: int) -> list[dt.date]:
-    # Beyond scale 5 the history would reach before 2000, where every row is refused (at 10x, 300 of 600 files were,
-    # and refusing rows took a third of the build): the participation stops growing there and the roster carries on.
-    count = min(60 * scale, HISTORY_MONTHS)
     last = dt.date(2024, 12, 1)
+    # Not before the contract's first period, where every row is refused (at 10x, 300 of 600 files were, and refusing
+    # them took a third of the build): from scale 5 the participation stops growing and the roster carries on.
+    history = (last.year - FIRST_PERIOD.year) * 12 + last.month - FIRST_PERIOD.month + 1
+    count = min(60 * scale, history)
     return [
         dt.date(last.year - (count - 1 - i + 12 - last.month) // 12, (last.month - 1 - (count - 1 - i)) % 12 + 1, 1)
         for i in range(count)

@@ -240,8 +240,9 @@ def _validate(
         failing: dict[int, list[dict]] = {}
         for case in bad.to_dict("records"):
             failing.setdefault(int(case["index"]), []).append(case)
-        rows = frame.loc[sorted(failing), PROVENANCE_COLUMNS].to_dict("index")
-        for index in sorted(failing):
+        indices = sorted(failing)
+        rows = frame.loc[indices, PROVENANCE_COLUMNS].to_dict("index")
+        for index in indices:
             row, row_cases = rows[index], failing[index]
             reasons = list(dict.fromkeys(_check_reason(spec, case) for case in row_cases))
             first = row_cases[0]
