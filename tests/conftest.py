@@ -13,6 +13,7 @@ import pytest
 from pipeline.parse.regions import RegionMatcher
 from pipeline.read.headers import HeaderSynonyms
 from pipeline.settings import HEADER_SYNONYMS, PROJECT_ROOT, REFERENCE_DIR
+from tests.scheduling import balanced_order, expected_seconds
 
 SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 DEMO_RAW = PROJECT_ROOT / "data" / "raw"
@@ -42,6 +43,32 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.system)
         elif module in BUILDS_TIER:
             item.add_marker(pytest.mark.builds)
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 0)
+    if workers > 1:  # each worker collects and orders alike; worksteal then hands out consecutive shares
+        items[:] = balanced_order(scheduling_units(items), workers)
+
+
+def scheduling_units(items) -> list[tuple[float, list]]:
+    """The tests in collection order as units for tests/scheduling.py: one per test, except that the tests of a module
+    using one of its module-scoped fixtures (a build of their own) are one unit, in their order, whose seconds count
+    each parametrised test once (its first case makes the module's build)."""
+    units, by_module, counted = [], {}, set()
+    for item in items:
+        shares_fixture = any(
+            d.scope == "module" for defs in item._fixtureinfo.name2fixturedefs.values() for d in defs[-1:]
+        )
+        if shares_fixture and item.module in by_module:
+            unit = by_module[item.module]
+        else:
+            unit = [0.0, []]
+            units.append(unit)
+            if shares_fixture:
+                by_module[item.module] = unit
+        test = (id(unit), item.nodeid.split("[", 1)[0])
+        unit[0] += 0 if test in counted else expected_seconds(item.nodeid)  # the module's build is paid once
+        counted.add(test)
+        unit[1].append(item)
+    return [(seconds, tests) for seconds, tests in units]
 
 
 def free_port() -> int:

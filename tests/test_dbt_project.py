@@ -83,3 +83,23 @@ def test_the_generated_dbt_sources_are_current():
         assert path.read_text(encoding="utf-8") == text, (
             f"{path.name} is out of date: run `make run` (or `make docs`), which writes it again"
         )
+
+
+def test_dagster_dbt_is_told_the_dbt_version_and_never_runs_dbt_version(monkeypatch):
+    """`dbt --version` asks pypi.org for dbt's latest release; dagster-dbt runs it before every invocation unless told."""
+    import importlib.metadata
+
+    import dagster_dbt.core.resource
+
+    from pipeline.defs.models import LocalDbtCliResource, dbt_resource
+    from pipeline.warehouse.dbt import dbt_executable
+
+    def refused(*args, **kwargs):
+        raise AssertionError(f"ran {args}: dbt --version reaches the network")
+
+    monkeypatch.setattr(dagster_dbt.core.resource, "check_output", refused)
+    resource = LocalDbtCliResource(
+        project_dir=dbt_resource.project_dir, profiles_dir=dbt_resource.profiles_dir, dbt_executable=dbt_executable()
+    )
+    assert str(resource._cli_version) == importlib.metadata.version("dbt-core")
+    assert resource._cli_version.major == 1  # dagster-dbt's test for dbt-core (2 is the Fusion engine)

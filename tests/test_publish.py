@@ -89,10 +89,24 @@ sys.stdin.readline()
 """
 
 
-def test_analysts_keep_their_snapshot_and_a_locked_build_fails_cleanly(small_project):
+def test_one_small_project_through_an_office_s_commands_locks_kills_and_a_restore(small_project):
+    """One small project through what an office does and what goes wrong, each step building on the last (one
+    project, so that its first build is made once): nothing new builds nothing; an analyst's open session keeps its
+    snapshot while a build publishes; a build that finds the working database locked gives up cleanly and publishes
+    nothing; a changed folder builds only what it needs (`make refresh`); `make rebuild` builds everything; a rebuild
+    killed during ingest and during the tables leaves the last good file and the next run recovers; and the case that
+    stayed broken, the documented restore (the analyst file from a backup, no .build/), where the history says
+    everything is built and the working database says otherwise. How each fault to the working database (damaged,
+    deleted, restored) reads as another database is tested at its source, tests/test_connection.py; the sensor and the
+    schedule after a damaged one, tests/test_automation.py."""
     raw, warehouse, env = small_project
-    assert run_build(env)[0] == 0
     analyst_file = warehouse / "jamsostek.duckdb"
+    assert run_build(env)[0] == 0
+    published = analyst_file.stat().st_mtime_ns
+    code, output = run_build(env)
+    assert code == 0 and "Nothing is missing or stale: the warehouse is up to date and nothing was built." in output
+    assert analyst_file.stat().st_mtime_ns == published and "Analyst warehouse:" in output
+
     good = sha256(analyst_file)
     analyst = subprocess.Popen(
         [sys.executable, "-c", ANALYST, str(analyst_file)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
@@ -115,34 +129,37 @@ def test_analysts_keep_their_snapshot_and_a_locked_build_fails_cleanly(small_pro
     finally:
         holder.communicate("done\n", timeout=30)
 
-    # The next run needs no clean-up, and publishes while the analyst's session is open.
-    code, output = run_build(env)
+    # The next run needs no clean-up, builds only what the new target needs, and publishes while the analyst's
+    # session is open.
+    code, output = run_build(env, "--stale")  # `make refresh`: the same as `make run`
     assert code == 0, output
+    [selected] = [line for line in output.splitlines() if line.startswith("Missing or stale: ")]
+    selected = set(selected.removeprefix("Missing or stale: ").split(", "))
+    assert {"staging/targets", "core/targets", "marts/target_progress", "analyst_warehouse"} <= selected
+    assert not selected & {"staging/participation", "core/participation", "marts/coverage", "staging/rentan"}
     assert target_count(analyst_file) == 8  # a new connection sees the new data
     analyst.stdin.write("go\n")
     analyst.stdin.flush()
     assert int(analyst.stdout.readline()) == 7  # the open session keeps the snapshot it opened
     analyst.wait(timeout=30)
 
-
-def test_a_killed_build_leaves_the_last_good_file_and_the_next_run_recovers(small_project):
-    raw, warehouse, env = small_project
     started = time.monotonic()
-    assert run_build(env)[0] == 0
+    code, output = run_build(env, "--full")  # `make rebuild`
+    assert code == 0 and "Missing or stale" not in output and "Nothing is missing" not in output
     duration = time.monotonic() - started
-    analyst_file = warehouse / "jamsostek.duckdb"
+
     good = sha256(analyst_file)
-    add_target(raw, "NEW-1")
+    add_target(raw, "NEW-2")
     for fraction in (0.45, 0.8):  # during ingest and during the tables, checks and publish (of a whole rebuild)
         process = start_build(env, "--full")
         time.sleep(duration * fraction)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         # Either the last good file, untouched, or (when the kill came after the rename) the complete new one.
-        assert sha256(analyst_file) == good or target_count(analyst_file) == 8
+        assert sha256(analyst_file) == good or target_count(analyst_file) == 9
     code, output = run_build(env)
     assert code == 0, output
-    assert target_count(analyst_file) == 8
+    assert target_count(analyst_file) == 9
     assert not list(warehouse.glob(".jamsostek.duckdb.publishing*"))
     # A run killed mid-way could not record its end: the next run marks it failed (tests/test_runs.py), so none is
     # left STARTED to block the daemon's one-run queue.
@@ -150,43 +167,15 @@ def test_a_killed_build_leaves_the_last_good_file_and_the_next_run_recovers(smal
         statuses = {r.dagster_run.status for r in instance.get_run_records()}
     assert statuses <= {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE}
 
-
-def test_make_run_builds_what_is_missing_or_stale_and_everything_after_a_restore(small_project):
-    """One small project through the commands an office uses, each building on the last: nothing new builds nothing;
-    a changed folder builds only what it needs (`make refresh`); `make rebuild` builds everything; and the case that
-    stayed broken, the documented restore (the analyst file from a backup, no .build/), where the history says
-    everything is built and the working database says otherwise. How each fault to the working database (damaged,
-    deleted, restored) reads as another database is tested at its source, tests/test_connection.py; the sensor and the
-    schedule after a damaged one, tests/test_automation.py."""
-    raw, warehouse, env = small_project
-    analyst_file = warehouse / "jamsostek.duckdb"
-    assert run_build(env)[0] == 0
-    published = analyst_file.stat().st_mtime_ns
-    code, output = run_build(env)
-    assert code == 0 and "Nothing is missing or stale: the warehouse is up to date and nothing was built." in output
-    assert analyst_file.stat().st_mtime_ns == published and "Analyst warehouse:" in output
-
-    add_target(raw, "NEW-1")
-    code, output = run_build(env, "--stale")  # `make refresh`: the same as `make run`
-    assert code == 0, output
-    [selected] = [line for line in output.splitlines() if line.startswith("Missing or stale: ")]
-    selected = set(selected.removeprefix("Missing or stale: ").split(", "))
-    assert {"staging/targets", "core/targets", "marts/target_progress", "analyst_warehouse"} <= selected
-    assert not selected & {"staging/participation", "core/participation", "marts/coverage", "staging/rentan"}
-    assert target_count(analyst_file) == 8
-
-    code, output = run_build(env, "--full")  # `make rebuild`
-    assert code == 0 and "Missing or stale" not in output and "Nothing is missing" not in output
-
     shutil.copy(analyst_file, warehouse.parent / "backup.duckdb")
     shutil.rmtree(warehouse)
     warehouse.mkdir()
     shutil.copy(warehouse.parent / "backup.duckdb", analyst_file)
-    add_target(raw, "NEW-2")
+    add_target(raw, "NEW-3")
     code, output = run_build(env)
     assert code == 0, output
     assert "building everything" in output and "Missing or stale: " in output
-    assert target_count(analyst_file) == 9
+    assert target_count(analyst_file) == 10
     code, output = run_build(env)
     assert code == 0 and "Nothing is missing or stale" in output
 
