@@ -52,23 +52,17 @@ def scheduling_units(items) -> list[tuple[float, list]]:
     """The tests in collection order as units for tests/scheduling.py: one per test, except that the tests of a module
     using one of its module-scoped fixtures (a build of their own) are one unit, in their order, whose seconds count
     each parametrised test once (its first case makes the module's build)."""
-    units, by_module, counted = [], {}, set()
+    units, by_module = [], {}
     for item in items:
-        shares_fixture = any(
-            d.scope == "module" for defs in item._fixtureinfo.name2fixturedefs.values() for d in defs[-1:]
-        )
-        if shares_fixture and item.module in by_module:
-            unit = by_module[item.module]
+        # pytest's own record of the fixtures a test uses (the last definition of a name is the one that applies)
+        shares_build = any(defs[-1].scope == "module" for defs in item._fixtureinfo.name2fixturedefs.values())
+        if not shares_build:
+            units.append([item])
+        elif item.module in by_module:
+            by_module[item.module].append(item)
         else:
-            unit = [0.0, []]
-            units.append(unit)
-            if shares_fixture:
-                by_module[item.module] = unit
-        test = (id(unit), item.nodeid.split("[", 1)[0])
-        unit[0] += 0 if test in counted else expected_seconds(item.nodeid)  # the module's build is paid once
-        counted.add(test)
-        unit[1].append(item)
-    return [(seconds, tests) for seconds, tests in units]
+            units.append(by_module.setdefault(item.module, [item]))
+    return [(sum(map(expected_seconds, {i.nodeid.split("[", 1)[0] for i in tests})), tests) for tests in units]
 
 
 def free_port() -> int:

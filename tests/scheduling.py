@@ -9,7 +9,7 @@ ones in their collection order (the tails that idle workers steal). Tests that s
 of their own) stay in one share, so that the build is made once.
 
 The seconds are what each test took in a full `make test` on the two-core CI machine (2026-12-05, under the suite's
-own load); they decide the order only, never an outcome, so a stale figure costs balance, not correctness.
+own load; the publish sequence from the CI run of 3a1c4de); they decide the order only, never an outcome, so a stale figure costs balance, not correctness.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 EXPECTED_SECONDS = {
     "test_deployment.py::test_the_office_deployment_works_as_written": 525,
     "test_deployment.py::test_an_office_upgrades_from_the_previous_release_as_written": 213,
-    "test_publish.py::test_one_small_project_through_an_office_s_commands_locks_kills_and_a_restore": 330,
+    "test_publish.py::test_one_small_project_through_an_office_s_commands_locks_kills_and_a_restore": 321,
     "test_deployment.py::test_an_office_restored_onto_a_new_server_as_written": 170,
     "test_ui.py::test_asset_graph_checks_automation_and_materialize_unsynced_in_a_browser": 130,
     "test_postgres_instance.py::test_postgresql_gone_during_a_run_leaves_no_ghost_once_it_is_back": 121,
@@ -57,25 +57,16 @@ def shares(count: int, workers: int) -> list[int]:
 
 def balanced_order(units: list[tuple[float, list]], workers: int) -> list:
     """Units of tests ((seconds, tests), in collection order; a unit is one test, or the tests of a module that share
-    a module-scoped fixture) laid out as `workers` consecutive shares of worksteal's sizes: slow units longest first to
-    the least loaded share that has room, then the fast ones in order to whichever share has room."""
+    a module-scoped fixture) laid out as `workers` consecutive shares of worksteal's sizes: slow units longest first,
+    then the fast ones in order, each to the least loaded share that has room."""
     capacity = shares(sum(len(tests) for _, tests in units), workers)
-    slow = [u for u in units if u[0] > SLOW_SECONDS]
+    slow = sorted((u for u in units if u[0] > SLOW_SECONDS), key=lambda u: -u[0])
     fast = [u for u in units if u[0] <= SLOW_SECONDS]
     blocks: list[list] = [[] for _ in range(workers)]
     load = [0.0] * workers
-
-    def room(share: int, tests: list) -> bool:
-        return len(blocks[share]) + len(tests) <= capacity[share]
-
-    for seconds, tests in sorted(slow, key=lambda u: -u[0]):
-        fitting = [s for s in range(workers) if room(s, tests)] or range(workers)
+    for seconds, tests in slow + fast:
+        fitting = [s for s in range(workers) if len(blocks[s]) + len(tests) <= capacity[s]] or range(workers)
         share = min(fitting, key=lambda s: load[s])
-        blocks[share] += tests
-        load[share] += seconds
-    for seconds, tests in fast:
-        fitting = [s for s in range(workers) if room(s, tests)] or range(workers)
-        share = min(fitting, key=lambda s: (len(blocks[s]) >= capacity[s], load[s]))
         blocks[share] += tests
         load[share] += seconds
     return [test for block in blocks for test in block]
