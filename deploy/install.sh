@@ -71,6 +71,10 @@ for source in participation workforce targets potential statements rentan; do
     install -d -m 0700 -o "$SERVICE_USER" -g "$SERVICE_USER" "$STATE/raw/$source"
 done
 install -m 0640 -o "$SERVICE_USER" -g "$SERVICE_USER" "$CHECKOUT/deploy/dagster.yaml" "$STATE/dagster_home/dagster.yaml"
+# The webserver and the daemon reach the one code server on a socket in Dagster's home (deploy/workspace.yaml).
+sed -e "s#/srv/jamsostek#$STATE#g" "$CHECKOUT/deploy/workspace.yaml" > "$STATE/dagster_home/workspace.yaml"
+chown "$SERVICE_USER:$SERVICE_USER" "$STATE/dagster_home/workspace.yaml"
+chmod 0640 "$STATE/dagster_home/workspace.yaml"
 
 echo "== environment file $ETC/jamsostek.env"
 install -d -m 0750 -o root -g "$SERVICE_USER" "$ETC"
@@ -108,13 +112,13 @@ unset password
 
 if [ -n "$UNITS" ]; then
     echo "== systemd units in $UNITS"
-    for unit in jamsostek-webserver jamsostek-daemon; do
-        sed -e "s#/opt/jamsostek-coverage#$CHECKOUT#g" -e "s#/etc/jamsostek#$ETC#g" -e "s#^User=jamsostek#User=$SERVICE_USER#" \
+    for unit in jamsostek-code-server jamsostek-webserver jamsostek-daemon; do
+        sed -e "s#/opt/jamsostek-coverage#$CHECKOUT#g" -e "s#/etc/jamsostek#$ETC#g" -e "s#/srv/jamsostek#$STATE#g" -e "s#^User=jamsostek#User=$SERVICE_USER#" \
             -e "s#^Group=jamsostek#Group=$SERVICE_USER#" "$CHECKOUT/deploy/systemd/$unit.service" > "$UNITS/$unit.service"
     done
     if [ -d /run/systemd/system ]; then
         systemctl daemon-reload
-        echo "start them with: systemctl enable --now jamsostek-webserver jamsostek-daemon"
+        echo "start them with: systemctl enable --now jamsostek-code-server jamsostek-webserver jamsostek-daemon"
     fi
 fi
 

@@ -41,5 +41,14 @@ def dbt_state_dir() -> Path:
     return dagster_home() / "dbt"
 
 
+def sensor_seconds() -> int:
+    """How often the daemon's sensors tick (Dagster's sensor loop runs at most every 5 s). A new file is read once its
+    folder has been still for one tick, so a shorter tick suits only files that arrive whole (moved in, not copied)."""
+    value = os.environ.get("JAMSOSTEK_SENSOR_SECONDS") or "30"
+    if not value.isdigit() or int(value) < 5:
+        raise ValueError(f"JAMSOSTEK_SENSOR_SECONDS={value!r}: give whole seconds, 5 or more (the default is 30)")
+    return int(value)
+
+
 def ui_port() -> int:
     return int(os.environ.get("JAMSOSTEK_UI_PORT") or 3000)

@@ -13,9 +13,10 @@ from dagster._core.definitions.data_version import CachingStaleStatusResolver, S
 from dagster._core.loader import LoadingContextForTest
 
 from pipeline.definitions import defs
-from pipeline.defs.automation import nightly_build, raw_files_sensor
+from pipeline.defs.automation import automation_sensor, nightly_build, raw_files_sensor
 from pipeline.defs.changes import input_versions, observe, observed_keys, stale_or_missing
 from pipeline.defs.resources import WarehouseResource
+from pipeline.settings import sensor_seconds
 from pipeline.sources import RAW_FOLDERS
 from pipeline.warehouse.connection import analyst_path, working_path
 from tests.conftest import DEMO_RAW, small_raw
@@ -76,6 +77,18 @@ def keys(request) -> set[str]:
 def stale_now(instance, warehouse) -> dict:
     observe(instance, input_versions(warehouse.raw_path(), warehouse.warehouse_path()))
     return stale_or_missing(instance, list(defs.resolve_all_asset_specs()), observed_keys(), warehouse.warehouse_path())
+
+
+def test_both_sensors_tick_as_often_as_the_setting_says(monkeypatch):
+    assert raw_files_sensor.minimum_interval_seconds == automation_sensor.minimum_interval_seconds == sensor_seconds()
+    monkeypatch.delenv("JAMSOSTEK_SENSOR_SECONDS", raising=False)
+    assert sensor_seconds() == 30
+    monkeypatch.setenv("JAMSOSTEK_SENSOR_SECONDS", "5")
+    assert sensor_seconds() == 5
+    for refused in ("4", "0", "-30", "7.5", "30s"):  # Dagster's sensor loop runs at most every 5 s
+        monkeypatch.setenv("JAMSOSTEK_SENSOR_SECONDS", refused)
+        with pytest.raises(ValueError, match=f"JAMSOSTEK_SENSOR_SECONDS='{refused}'"):
+            sensor_seconds()
 
 
 def test_nightly_schedule_builds_what_is_missing_then_only_what_is_stale(project):

@@ -3,8 +3,8 @@
 Both the sensor and the schedule ask the one change detector (pipeline/defs/changes.py) what is missing or stale, as
 `make run` does, after marking failed any run whose process is gone (pipeline/defs/runs.py):
 
-- `raw_files_sensor` (every 30 s) observes the raw folders that are still (a file being copied in is not read
-  half-written) and the working database, and requests whatever is missing or stale while no run is queued or in
+- `raw_files_sensor` (every 30 s, `JAMSOSTEK_SENSOR_SECONDS`) observes the raw folders that are still (a file being
+  copied in is not read half-written) and the working database, and requests whatever is missing or stale while no run is queued or in
   progress. It names no run key: a folder put back to an earlier version, or a file removed, is a difference between the
   raw folder and the warehouse and is built like any other. A request whose run failed is made again, after 5 minutes,
   then 10, 20, ... (at most every 6 hours), and at once when anything else changes.
@@ -31,6 +31,7 @@ from pipeline.defs.changes import (
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.runs import reap_ghost_runs, runs_in_progress
 from pipeline.read.folders import content_version, folder_state
+from pipeline.settings import sensor_seconds
 from pipeline.sources import RAW_FOLDERS
 from pipeline.warehouse.connection import working_identity
 
@@ -79,7 +80,7 @@ def nightly_build(context: dg.ScheduleEvaluationContext, warehouse: WarehouseRes
 
 @dg.sensor(
     name="raw_files_sensor",
-    minimum_interval_seconds=30,
+    minimum_interval_seconds=sensor_seconds(),
     default_status=dg.DefaultSensorStatus.RUNNING,
     target=dg.AssetSelection.all(),
     description="Notices new, changed or deleted raw files and a new working database, and requests what is missing or "
@@ -138,6 +139,6 @@ automation_sensor = dg.AutomationConditionSensorDefinition(
     "automation",
     target=dg.AssetSelection.all(),
     default_status=dg.DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=30,
+    minimum_interval_seconds=sensor_seconds(),
     description="Evaluates the assets' automation conditions (eager below staging); on by default.",
 )
