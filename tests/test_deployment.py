@@ -7,10 +7,11 @@ Each office's environment file also sets JAMSOSTEK_SENSOR_SECONDS=5 (the default
 the tests wait on come six times as often.
 
 - A first build on the empty raw folder succeeds (`make run` as the service user, the secrets never on a command line).
-- The daemon, started after that build, launches nothing over three ticks of each sensor; one new raw file brings exactly one run.
+- The daemon, started after that build, launches nothing over three ticks of each sensor; one new raw file brings
+  exactly one run.
 - A launch through the UI's GraphQL API that tries to point the build at other folders is refused; one as the UI
   makes it succeeds. The files the build wrote are not readable by other users.
-- Upgraded from the previous release as the doc says (pull, setup, migrate, restart): the daemon's sensor rebuilds
+- Upgraded from the previous release as the doc says (pull, install.sh, migrate, restart): the daemon's sensor rebuilds
   what the new code changed and publishes.
 - Backed up and restored onto a "new server" as the doc says (a fresh cluster and state folder, the old environment
   file put back before install.sh): the services log in, the run history is there, analysts can open the put-back
@@ -148,6 +149,14 @@ def wait_for_ticks(url: str, since: float, count: int) -> dict[str, list[dict]]:
     )
 
 
+def install(checkout: Path, env: dict[str, str]) -> None:
+    """deploy/install.sh of the checkout, as root, with the office's folders, cluster and units from `env`."""
+    installed = subprocess.run(
+        [str(checkout / "deploy" / "install.sh")], env=env, capture_output=True, text=True, timeout=900
+    )
+    assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-3000:]
+
+
 @contextmanager
 def office_installed(suffix: str, release: str | None = None):
     """A fresh office, installed as root would by deploy/install.sh: the committed project cloned under /opt (reset to
@@ -185,11 +194,8 @@ def office_installed(suffix: str, release: str | None = None):
             "UNITS": str(units),
             "PYTHON": str(DEBIAN_PYTHON),
         }
-        installed = subprocess.run(
-            [str(checkout / "deploy" / "install.sh")], env=env, capture_output=True, text=True, timeout=900
-        )
-        assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-3000:]
-        # The sensors tick every 5 s, not 30 (the documented setting; the test's files are copied in whole).
+        install(checkout, env)
+        # The sensors' documented setting, shorter than the default (the test's files are copied in whole).
         with open(etc / "jamsostek.env", "a") as settings:
             settings.write(f"JAMSOSTEK_SENSOR_SECONDS={SENSOR_SECONDS}\n")
         yield {
@@ -412,9 +418,9 @@ def test_an_office_restored_onto_a_new_server_as_written():
         )
         (new_etc / "jamsostek.env").write_text(moved)
         os.chmod(new_etc / "jamsostek.env", 0o600)
-        reinstalled = subprocess.run(
-            [str(checkout / "deploy" / "install.sh")],
-            env={
+        install(
+            checkout,
+            {
                 **office["install_env"],
                 "STATE": str(new_state),
                 "ETC": str(new_etc),
@@ -422,11 +428,7 @@ def test_an_office_restored_onto_a_new_server_as_written():
                 "PG_SOCKET": str(new_cluster),
                 "UNITS": str(new_units),
             },
-            capture_output=True,
-            text=True,
-            timeout=900,
         )
-        assert reinstalled.returncode == 0, reinstalled.stdout[-3000:] + reinstalled.stderr[-3000:]
         assert environment_file(new_etc / "jamsostek.env")["JAMSOSTEK_PII_KEY"] == secrets["JAMSOSTEK_PII_KEY"]
         socket = ["-h", str(new_cluster), "-p", str(new_port)]
         as_postgres("dropdb", *socket, "jamsostek_dagster")
@@ -498,14 +500,7 @@ def test_an_office_upgrades_from_the_previous_release_as_written():
         # release; the environment file and the database are kept), migrate, restart the services.
         pulled = subprocess.run(["git", "-C", str(checkout), "pull", "--quiet"], capture_output=True, text=True)
         assert pulled.returncode == 0, pulled.stderr
-        reinstalled = subprocess.run(
-            [str(checkout / "deploy" / "install.sh")],
-            env=office["install_env"],
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-        assert reinstalled.returncode == 0, reinstalled.stdout[-3000:] + reinstalled.stderr[-3000:]
+        install(checkout, office["install_env"])
         migrated = as_service_user(f"exec {checkout}/.venv/bin/dagster instance migrate", etc, user)
         assert migrated.returncode == 0, migrated.stdout[-2000:] + migrated.stderr[-2000:]
         for name in ("jamsostek-code-server", "jamsostek-daemon"):
