@@ -5,9 +5,9 @@ Both the sensor and the schedule ask the one change detector (pipeline/defs/chan
 
 - `raw_files_sensor` (every 30 s, `JAMSOSTEK_SENSOR_SECONDS`) observes the raw folders that are still (a file being
   copied in is not read half-written) and the working database, and requests whatever is missing or stale while no run
-  is queued or in progress. It names no run key: a folder put back to an earlier version, or a file removed, is a difference between the
-  raw folder and the warehouse and is built like any other. A request whose run failed is made again, after 5 minutes,
-  then 10, 20, ... (at most every 6 hours), and at once when anything else changes.
+  is queued or in progress. It names no run key: a folder put back to an earlier version, or a file removed, is a
+  difference between the raw folder and the warehouse and is built like any other. A request whose run failed is made
+  again, after 5 minutes, then 10, 20, ... (at most every 6 hours), and at once when anything else changes.
 - `nightly_build` at 01:00 WIB requests whatever is missing or stale, and skips when nothing is.
 - Every asset below staging is `eager`: it follows its inputs after any run, e.g. one started by hand in the UI.
 """
