@@ -28,6 +28,24 @@ with dg.DagsterInstance.get() as instance:
     waits.execute_in_process(instance=instance)
 """
 
+# `make run` (pipeline/cli/run.py) held just after it has created its run, before the run starts: where a kill during
+# a slow start-up found it.
+HELD_AFTER_CREATING = """
+import time, dagster as dg
+from pipeline.cli.run import materialise
+
+create_run_for_job = dg.DagsterInstance.create_run_for_job
+
+def create_and_hold(self, *args, **kwargs):
+    run = create_run_for_job(self, *args, **kwargs)
+    print("created", flush=True)
+    time.sleep(600)
+
+dg.DagsterInstance.create_run_for_job = create_and_hold
+if __name__ == "__main__":
+    materialise(stale_only=False)
+"""
+
 
 def test_process_identity_tells_a_live_process_from_a_dead_or_reused_one():
     me = process_identity()
@@ -62,5 +80,39 @@ def test_a_run_killed_with_its_process_is_marked_failed_and_the_queue_is_free(tm
             assert instance.get_run_by_id(record.dagster_run.run_id).status == dg.DagsterRunStatus.FAILURE
             assert runs_in_progress(instance) == 0
             assert reap_ghost_runs(instance) == []
+    finally:
+        run.kill()
+
+
+def test_a_make_run_killed_before_its_run_starts_is_marked_failed_too(tmp_path):
+    """The run is created NOT_STARTED and marked STARTED only once it runs: a `make run` killed in between left a
+    NOT_STARTED run with no process recorded, which the sensor counted as in progress for ever."""
+    home, raw, warehouse = tmp_path / "dagster_home", tmp_path / "raw", tmp_path / "warehouse"
+    raw.mkdir()
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "JAMSOSTEK_RAW_DIR": str(raw),
+        "JAMSOSTEK_WAREHOUSE_DIR": str(warehouse),
+    }
+    run = subprocess.Popen(
+        [sys.executable, "-c", HELD_AFTER_CREATING],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert "created" in (line.strip() for line in run.stdout)  # after what `make run` says before a build
+        run.kill()
+        run.wait(timeout=30)
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            [record] = instance.get_run_records()
+            assert record.dagster_run.status == dg.DagsterRunStatus.NOT_STARTED  # the ghost
+            assert runs_in_progress(instance) == 1
+            assert reap_ghost_runs(instance) == [record.dagster_run.run_id]
+            assert instance.get_run_by_id(record.dagster_run.run_id).status == dg.DagsterRunStatus.FAILURE
+            assert runs_in_progress(instance) == 0
     finally:
         run.kill()

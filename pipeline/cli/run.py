@@ -69,7 +69,7 @@ def materialise(stale_only: bool = True) -> bool:
 
     from pipeline.definitions import defs
     from pipeline.defs.changes import input_versions, observe, observed_keys, stale_or_missing
-    from pipeline.defs.runs import reap_ghost_runs
+    from pipeline.defs.runs import process_tags, reap_ghost_runs
     from pipeline.settings import raw_dir
 
     job = defs.resolve_implicit_global_asset_job_def()
@@ -97,6 +97,7 @@ def materialise(stale_only: bool = True) -> bool:
             instance=instance,
             run_config={"loggers": {"compact": {}}},
             asset_selection=selection,
+            tags=process_tags(),  # from the run's creation: one killed before it starts is not left NOT_STARTED
             raise_on_error=False,
         )
         failed_checks = [

@@ -35,9 +35,9 @@ class WarehouseResource(dg.ConfigurableResource):
         if context.dagster_run is None:
             yield self
             return
-        from pipeline.defs.runs import PROCESS_TAG, process_identity
+        from pipeline.defs.runs import process_tags
 
-        context.instance.add_run_tags(context.dagster_run.run_id, {PROCESS_TAG: process_identity()})
+        context.instance.add_run_tags(context.dagster_run.run_id, process_tags())
         try:
             with build_lock(self.warehouse_path()):
                 self._start_on_working_database(context)

@@ -3,9 +3,10 @@
 A run whose process dies with it (a reboot, the OOM killer, the code server killed with its run, PostgreSQL gone while a
 run tried to record its end) stays STARTED for ever in Dagster's storage, and with `max_concurrent_runs: 1` every later
 run waits behind it. Each run records which process it is (`jamsostek/process`: host, boot, PID and the PID's start
-time, so that a reused PID is not mistaken for it) when it starts (pipeline/defs/resources.py); `make run`, the sensor
-and the schedule mark a STARTED run failed when that process no longer exists on this host. A run that dies before it
-starts is Dagster's own run monitoring's (`run_monitoring.start_timeout_seconds` in dagster.yaml).
+time, so that a reused PID is not mistaken for it): `make run` when it creates the run, so that one killed before it
+starts is found too, and a run the daemon launched when it starts (pipeline/defs/resources.py). `make run`, the sensor
+and the schedule mark such a run failed when that process no longer exists on this host. A launched run that dies before
+it starts is Dagster's own run monitoring's (`run_monitoring.start_timeout_seconds` in dagster.yaml).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ IN_PROGRESS = [
     dg.DagsterRunStatus.STARTED,
     dg.DagsterRunStatus.CANCELING,
 ]
+# A run that has not ended; QUEUED is the daemon's and has no process yet.
+UNENDED = [status for status in IN_PROGRESS if status != dg.DagsterRunStatus.QUEUED]
 
 
 def _boot_id() -> str:
@@ -47,6 +50,10 @@ def process_identity(pid: int | None = None) -> str:
     return f"{socket.gethostname()}|{_boot_id()}|{pid}|{_start_ticks(pid)}"
 
 
+def process_tags() -> dict[str, str]:
+    return {PROCESS_TAG: process_identity()}
+
+
 def process_alive(identity: str) -> bool | None:
     """Whether the process a run recorded still exists; None when it ran on another host (not ours to judge)."""
     try:
@@ -59,11 +66,9 @@ def process_alive(identity: str) -> bool | None:
 
 
 def reap_ghost_runs(instance: dg.DagsterInstance, log=None) -> list[str]:
-    """Mark failed every STARTED or CANCELING run whose recorded process is gone; returns their run ids."""
+    """Mark failed every unended run whose recorded process is gone; returns their run ids."""
     reaped = []
-    records = instance.get_run_records(
-        filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING])
-    )
+    records = instance.get_run_records(filters=dg.RunsFilter(statuses=UNENDED))
     for record in records:
         run = record.dagster_run
         identity = run.tags.get(PROCESS_TAG)
