@@ -357,14 +357,19 @@ def test_the_office_deployment_works_as_written(office):
             "SELECT count(*) FROM dq.file_ledger WHERE source = 'participation' AND status IN ('loaded', 'unchanged')"
         ).fetchone() == (2,)
 
-    # Anyone who reaches the UI cannot point a build at folders of their choosing: such a launch is refused.
-    hostile = {
+    # Anyone who reaches the UI cannot point a build at folders of their choosing: such a launch is refused. One as the
+    # UI makes it for a selected asset (the publish step: the whole graph was built by the daemon's runs above) succeeds.
+    republish = {
         **FULL_BUILD,
+        "selector": {**FULL_BUILD["selector"], "assetSelection": [{"path": ["analyst_warehouse"]}]},
+    }
+    hostile = {
+        **republish,
         "runConfigData": {"resources": {"warehouse": {"config": {"raw_dir": "/tmp", "warehouse_dir": "/tmp/x"}}}},
     }
     refused = graphql(url, LAUNCH, {"params": hostile})["launchRun"]
     assert refused["__typename"] in ("RunConfigValidationInvalid", "PythonError"), refused
-    launched = graphql(url, LAUNCH, {"params": FULL_BUILD})["launchRun"]
+    launched = graphql(url, LAUNCH, {"params": republish})["launchRun"]
     assert launched["__typename"] == "LaunchRunSuccess", launched
     wait_for(
         lambda: {r["runId"]: r["status"] for r in runs(url)}[launched["run"]["runId"]] in ("SUCCESS", "FAILURE"),
