@@ -38,6 +38,7 @@ EXPECTED_SECONDS = {
     "test_hostile_input.py::test_a_csv_of_gigabytes_with_one_endless_line_is_refused_in_little_memory": 27,
     "test_sync.py::test_another_pii_key_stops_the_sync_unless_a_rekey_is_asked_for": 26,
     "test_sync.py::test_the_key_is_compared_even_when_new_code_reads_every_roster_again": 12,
+    "test_runs.py::test_a_make_run_killed_before_its_run_starts_is_marked_failed_too": 18,
 }
 SLOW_SECONDS = 10  # a test over this is dealt to a share first; the rest fill the shares up
 

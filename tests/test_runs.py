@@ -37,7 +37,7 @@ from pipeline.cli.run import materialise
 create_run_for_job = dg.DagsterInstance.create_run_for_job
 
 def create_and_hold(self, *args, **kwargs):
-    run = create_run_for_job(self, *args, **kwargs)
+    create_run_for_job(self, *args, **kwargs)
     print("created", flush=True)
     time.sleep(600)
 

@@ -1,12 +1,13 @@
 """Runs whose process is gone: found and marked failed, so that one ghost never blocks the one-run-at-a-time queue.
 
 A run whose process dies with it (a reboot, the OOM killer, the code server killed with its run, PostgreSQL gone while a
-run tried to record its end) stays STARTED for ever in Dagster's storage, and with `max_concurrent_runs: 1` every later
-run waits behind it. Each run records which process it is (`jamsostek/process`: host, boot, PID and the PID's start
-time, so that a reused PID is not mistaken for it): `make run` when it creates the run, so that one killed before it
-starts is found too, and a run the daemon launched when it starts (pipeline/defs/resources.py). `make run`, the sensor
-and the schedule mark such a run failed when that process no longer exists on this host. A launched run that dies before
-it starts is Dagster's own run monitoring's (`run_monitoring.start_timeout_seconds` in dagster.yaml).
+run tried to record its end) stays STARTED (NOT_STARTED, when killed while starting) for ever in Dagster's storage, and
+with `max_concurrent_runs: 1` every later run waits behind it. Each run records which process it is
+(`jamsostek/process`: host, boot, PID and the PID's start time, so that a reused PID is not mistaken for it): `make run`
+when it creates the run, so that one killed before it starts is found too, and a run the daemon launched when it starts
+(pipeline/defs/resources.py). `make run`, the sensor and the schedule mark such a run failed when that process no longer
+exists on this host. A launched run that dies before it starts is Dagster's own run monitoring's
+(`run_monitoring.start_timeout_seconds` in dagster.yaml).
 """
 
 from __future__ import annotations
